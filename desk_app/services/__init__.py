@@ -1,0 +1,1 @@
+"""Client services: API client, credentials, local cache, sync engine, outbox (no Qt)."""
