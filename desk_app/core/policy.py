@@ -1,16 +1,26 @@
 """Support policies: what a shop promises its customers, as data.
 
-A policy file (TOML, see resources/policies/) is loaded by `load_policy` into
-an immutable `Policy`. Loading is all-or-nothing: a malformed or inconsistent
-file raises `PolicyError` naming the file, the key path and the reason.
+A policy file (TOML, see resources/policies/README.md for the reference) is
+loaded by `load_policy` into an immutable `Policy`. Loading is all-or-nothing:
+a malformed or inconsistent file raises `PolicyError` naming the file, the
+dotted key path (``sla.rules[2].targets.first_response``; list indices count
+from 0) and the reason. Nothing is returned half-built.
+
+This module holds the data model and the entry points; the reader lives in
+`desk_app.core.policy_loader` (policy sections) on `desk_app.core.policy_values`
+(typed values with key paths, unknown-key checks).
 """
 
 from __future__ import annotations
 
+import os
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from enum import StrEnum
+from pathlib import Path
+from types import MappingProxyType
 
 from desk_app.core.calendar import BusinessCalendar
 
@@ -24,6 +34,51 @@ class Metric(StrEnum):
     RESOLUTION = "resolution"
     TIER_BUDGET = "tier_budget"
     EVIDENCE = "evidence"
+
+
+#: The metrics an SLA rule can set; tier budgets come from the ladder and
+#: evidence windows from `evidence_windows`.
+RULE_METRICS: tuple[Metric, ...] = (
+    Metric.FIRST_RESPONSE,
+    Metric.NEXT_RESPONSE,
+    Metric.PERIODIC_UPDATE,
+    Metric.RESOLUTION,
+)
+
+#: The staff roles that can work a tier (the store's user roles, admin aside).
+STAFF_ROLES = frozenset({"agent", "specialist", "manager"})
+
+#: Ticket events a customer can be told about (`NotificationSpec.triggers`).
+NOTIFICATION_TRIGGERS = frozenset(
+    {"received", "assigned", "info_requested", "progress", "resolved", "closed", "delayed", "escalated", "evidence_lapsed"}
+)
+
+#: How queues order tickets: "priority" serves the most urgent priority first and
+#: then first come, first served; "arrival" is strictly first come, first served.
+QUEUE_ORDERS = frozenset({"priority", "arrival"})
+
+#: What happens when an evidence window lapses. "decide": the ticket moves on to
+#: the decision step on what the investigation found; "escalate": to the next tier.
+EVIDENCE_LAPSE_ACTIONS = frozenset({"decide", "escalate"})
+
+#: What happens when a third party (a seller) lets its response time lapse.
+#: "intervene": the platform takes the case over (the ticket leaves the waiting
+#: status and goes back to the owner's queue).
+THIRD_PARTY_LAPSE_ACTIONS = frozenset({"intervene"})
+
+#: Consequences a code of conduct may name.
+CONDUCT_SANCTIONS = frozenset({"warning", "terminate_support", "suspend_account"})
+
+#: Attachment kinds intake can recognise by content, and the file-name
+#: extensions customers know them by.
+ATTACHMENT_TYPES: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {"jpeg": ("jpg", "jpeg"), "png": ("png",), "pdf": ("pdf",), "gif": ("gif",), "webp": ("webp",)}
+)
+
+#: Placeholders canned responses may use, filled in by the client.
+CANNED_PLACEHOLDERS = frozenset(
+    {"customer_name", "agent_name", "ticket_number", "order_id", "policy_name", "due", "return_authorization"}
+)
 
 
 class PolicyError(ValueError):
@@ -46,12 +101,27 @@ class WarningSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class CalendarInfo:
+    """What a calendar is for, for people: "Phone line, Mon-Fri 10:00-18:00"."""
+
+    key: str
+    label: str
+    description: str = ""
+    holiday_names: Mapping[date, str] = field(default_factory=dict)  # "Republic Day"
+
+
+@dataclass(frozen=True, slots=True)
 class ChannelSpec:
     key: str
     label: str
     #: Calendar during which the channel is staffed (a phone line open Mon-Fri 10-18);
     #: None means it follows the policy's support calendar.
     availability: str | None = None
+    #: Where customers reach it: addresses, numbers, URLs, social-media handles.
+    contacts: tuple[str, ...] = ()
+    #: Queue order for tickets from this channel; None: the policy's `queue_order`.
+    queue_order: str | None = None
+    description: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +129,9 @@ class CategorySpec:
     key: str
     label: str
     description: str = ""
+    #: Priority a new ticket in this category starts with (Ooulet: payment problems
+    #: are critical); None: the policy's default priority.
+    default_priority: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +139,18 @@ class PrioritySpec:
     key: str
     label: str
     rank: int  # 0 is the most urgent; queues serve lower ranks first, then arrival order
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerTierSpec:
+    """What a customer tier (a `desk_app.core.ticket.CustomerTier` value) gets under a policy."""
+
+    key: str
+    label: str
+    description: str = ""
+    priority_support: bool = False  # SLA rules give it faster targets
+    dedicated_account_manager: bool = False  # tickets go to the customer's account manager
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +177,12 @@ class Target:
     duration: timedelta  # business time on `calendar`
     calendar: str
     warning: WarningSpec | None = None  # None: the policy's default warning
+    #: False: the clock runs through pausing statuses and suspend modes (Shopee's
+    #: dispute deadline counts "from the date the problem was first submitted").
+    pausable: bool = True
+    #: The clock only runs while the ticket is at this tier or above (Ooulet keeps
+    #: customers informed "throughout the escalation process").
+    from_tier: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +225,21 @@ class EvidenceWindowSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class ThirdPartySpec:
+    """Someone outside the support team a ticket can wait on (pending_third_party).
+
+    While the ticket waits on them our clocks pause, but their own response
+    time runs; when it lapses the platform acts (`on_lapse`).
+    """
+
+    key: str  # "seller"
+    label: str
+    response: timedelta | None  # business time on `calendar`; None: no obligation stated
+    calendar: str
+    on_lapse: str  # a THIRD_PARTY_LAPSE_ACTIONS value
+
+
+@dataclass(frozen=True, slots=True)
 class ModeSpec:
     """An emergency / high-volume mode an admin can switch on."""
 
@@ -162,6 +268,36 @@ class NotificationSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class IntakeSpec:
+    """What the intake form / email gateway accepts (enforced by the store's intake)."""
+
+    max_attachments: int
+    max_attachment_bytes: int
+    attachment_types: frozenset[str]  # ATTACHMENT_TYPES keys, recognised by content
+    #: Who may submit ("buyer", "seller"); empty: anyone, nothing asked.
+    requester_roles: tuple[str, ...] = ()
+    #: Categories whose tickets must carry an order number.
+    order_id_categories: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnAuthorizationSpec:
+    """Return authorization numbers handed out for returns."""
+
+    categories: frozenset[str]
+    required: bool  # False: issued only where the agent judges it necessary ("if required")
+    prefix: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConductSpec:
+    """A code of conduct for customers; agents may flag a customer under it."""
+
+    summary: str
+    sanctions: tuple[str, ...] = ()  # CONDUCT_SANCTIONS values
+
+
+@dataclass(frozen=True, slots=True)
 class Policy:
     key: str  # "shopom"
     name: str
@@ -182,6 +318,16 @@ class Policy:
     modes: Mapping[str, ModeSpec] = field(default_factory=dict)
     notifications: NotificationSpec = NotificationSpec("en", frozenset())
     canned_responses: tuple[CannedResponse, ...] = ()
+    # -- added with the TOML loader; defaults keep hand-built policies working --
+    effective: date | None = None  # the seed's effective date
+    calendar_info: Mapping[str, CalendarInfo] = field(default_factory=dict)
+    customer_tier_specs: Mapping[str, CustomerTierSpec] = field(default_factory=dict)
+    default_priority: str | None = None  # None: the least urgent priority
+    queue_order: str = "priority"  # a QUEUE_ORDERS value
+    third_parties: Mapping[str, ThirdPartySpec] = field(default_factory=dict)
+    intake: IntakeSpec | None = None  # None: the seed states no intake rules
+    return_authorization: ReturnAuthorizationSpec | None = None
+    conduct: ConductSpec | None = None
 
     def rule_for(self, *, category: str, priority: str, channel: str, customer_tier: str) -> SlaRule:
         """The first SLA rule that matches; a valid policy always has one."""
@@ -213,6 +359,74 @@ class Policy:
                 return priority.rank
         return len(self.priorities)
 
+    def initial_priority(self, category: str | None = None) -> str:
+        """The priority a new ticket starts with: the category's, else the policy's default."""
+        spec = self.categories.get(category) if category is not None else None
+        if spec is not None and spec.default_priority is not None:
+            return spec.default_priority
+        return self.default_priority or self.priorities[-1].key
 
-def load_policy(path) -> Policy:  # implemented with the TOML loader
-    raise NotImplementedError
+    def channel_calendar(self, channel: str) -> BusinessCalendar:
+        """When `channel` is staffed (its availability, else the support calendar)."""
+        spec = self.channels.get(channel)
+        key = spec.availability if spec is not None and spec.availability else self.support_calendar
+        return self.calendars[key]
+
+    def channel_queue_order(self, channel: str) -> str:
+        spec = self.channels.get(channel)
+        return spec.queue_order if spec is not None and spec.queue_order else self.queue_order
+
+
+# --------------------------------------------------------------------------------------
+# Loading (the reader itself is desk_app.core.policy_loader)
+# --------------------------------------------------------------------------------------
+
+
+def load_policy(path: str | os.PathLike[str]) -> Policy:
+    """Read one policy file; raises `PolicyError` (file, key path, reason) on any problem."""
+    name = os.fspath(path)
+    try:
+        with open(name, "rb") as handle:
+            doc = tomllib.load(handle)
+    except OSError as exc:
+        raise PolicyError(name, "", f"cannot read the file: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyError(name, "", f"not valid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise PolicyError(name, "", f"not UTF-8 text: {exc}") from None
+    # Imported here: the loader builds the classes above, so it imports this module.
+    from desk_app.core.policy_loader import parse_policy
+
+    return parse_policy(doc, path=name, default_key=Path(name).stem)
+
+
+def load_policies(directory: str | os.PathLike[str]) -> dict[str, Policy]:
+    """Every ``*.toml`` policy in `directory`, by key; one bad file rejects them all."""
+    folder = Path(directory)
+    if not folder.is_dir():
+        raise PolicyError(os.fspath(directory), "", "no such directory")
+    policies: dict[str, Policy] = {}
+    origin: dict[str, str] = {}
+    for file in sorted(folder.glob("*.toml")):
+        policy = load_policy(file)
+        if policy.key in policies:
+            raise PolicyError(str(file), "policy.key", f"key {policy.key!r} is already used by {origin[policy.key]}")
+        policies[policy.key] = policy
+        origin[policy.key] = str(file)
+    return policies
+
+
+def shipped_policies_dir() -> Path:
+    """resources/policies at the repository root, beside the desk_app package."""
+    folder = Path(__file__).resolve().parents[2] / "resources" / "policies"
+    if not folder.is_dir():
+        raise FileNotFoundError(
+            f"the shipped policies are missing: expected the directory {folder} "
+            f"(resources/ must sit beside the desk_app package)"
+        )
+    return folder
+
+
+def load_shipped_policies() -> dict[str, Policy]:
+    """The five presets written from the support policies this desk serves."""
+    return load_policies(shipped_policies_dir())
