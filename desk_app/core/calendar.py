@@ -16,8 +16,9 @@ The semantics follow the biz library that Zammad uses:
 * ``between(a, b)`` is the business time in ``[a, b)``, negative when ``b < a``.
 * DST: a local time that does not exist (spring forward) is read with the offset
   in force before the gap, which moves it forward by the gap (02:30 becomes
-  03:30); an ambiguous one (fall back) is its first occurrence. Where that
-  makes two intervals overlap in real time, the open time is their union.
+  03:30; biz adds one hour, the same for every gap but Lord Howe's 30 minutes);
+  an ambiguous one (fall back) is its first occurrence. Where that makes two
+  intervals overlap in real time, the open time is their union.
 
 Every result is an aware datetime in the calendar's zone; inputs must be aware.
 For each local year (built lazily, on first use) the calendar keeps the year's
@@ -55,6 +56,9 @@ _ONE_US = timedelta(microseconds=1)
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _EPOCH_ORDINAL = _EPOCH.toordinal()
 _ZERO = timedelta(0)
+# One year of margin at both ends of what datetime can hold, so that no table
+# entry ever overflows.
+_MIN_YEAR, _MAX_YEAR = 2, 9998
 _ONE_DAY = timedelta(days=1)
 _TIME_RE = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
 
@@ -80,24 +84,33 @@ class _Year(NamedTuple):
     total: timedelta
     count: int
     year: int
+    #: ``cum[i] - starts[i]``: an open instant x sits at business position ``x + offsets[i]``.
+    offsets: list[timedelta]
+    #: ``starts[i] - cum[i]`` after the epoch, as a UTC wall clock tagged with the
+    #: calendar's zone: position p in interval i is the instant ``origins[i] + p``
+    #: (ready for ``zone.fromutc``).
+    origins: list[datetime]
 
 
-def _year_table(year: int, lo: int, hi: int, intervals: list[tuple[int, int]]) -> _Year:
+def _year_table(year: int, lo: int, hi: int, intervals: list[tuple[int, int]], epoch_here: datetime) -> _Year:
     """Build a `_Year` from epoch microseconds."""
+    starts = [timedelta(0, 0, s) for s, _ in intervals]
     cum = [_ZERO]
     total = 0
     for s, e in intervals:
         total += e - s
-        cum.append(timedelta(microseconds=total))
+        cum.append(timedelta(0, 0, total))
     return _Year(
-        timedelta(microseconds=lo),
-        timedelta(microseconds=hi),
-        [timedelta(microseconds=s) for s, _ in intervals],
-        [timedelta(microseconds=e) for _, e in intervals],
+        timedelta(0, 0, lo),
+        timedelta(0, 0, hi),
+        starts,
+        [timedelta(0, 0, e) for _, e in intervals],
         cum,
         cum[-1],
         len(intervals),
         year,
+        [c - s for s, c in zip(starts, cum)],
+        [epoch_here + (s - c) for s, c in zip(starts, cum)],
     )
 
 
@@ -299,14 +312,18 @@ class BusinessCalendar:
                 raise ValueError(f"{where}: expected a date or a (start, end) pair of datetimes")
             start, end = (
                 # Naive ends are local wall-clock times: fold=0 moves a nonexistent
-                # time forward and picks the first of an ambiguous pair.
-                (x.replace(tzinfo=zone, fold=0) if x.tzinfo is None or x.utcoffset() is None else x.astimezone(zone))
+                # time forward and picks the first of an ambiguous pair. The trip
+                # through UTC writes a moved time as the wall clock it became.
+                (x.replace(tzinfo=zone, fold=0) if x.tzinfo is None or x.utcoffset() is None else x)
+                .astimezone(timezone.utc)
+                .astimezone(zone)
                 for x in pair
             )
-            if end <= start:
+            # Compare instants: datetimes sharing a tzinfo compare by wall clock.
+            if end - _EPOCH <= start - _EPOCH:
                 raise ValueError(f"{where}: the closure must end after it starts")
             closures.append((start, end))
-        closures.sort()
+        closures.sort(key=lambda pair: (pair[0] - _EPOCH, pair[1] - _EPOCH))
         return dates, closures
 
     # -- read-only attributes ------------------------------------------------------------
@@ -368,24 +385,18 @@ class BusinessCalendar:
 
     def _local_us(self, ordinal: int, seconds: int) -> int:
         """Epoch microseconds of a local wall-clock time (fold=0: gaps forward, ambiguity first)."""
-        if seconds >= _DAY_SECONDS:
-            ordinal += 1
-            seconds -= _DAY_SECONDS
-        if ordinal > date.max.toordinal():
-            # The end of 9999-12-31: nothing is representable after it anyway.
-            last = datetime.max.replace(tzinfo=self._tz)
-            return (last - _EPOCH) // _ONE_US + 1
-        d = date.fromordinal(ordinal)
-        h, rest = divmod(seconds, 3600)
-        m, s = divmod(rest, 60)
-        return (datetime(d.year, d.month, d.day, h, m, s, tzinfo=self._tz) - _EPOCH) // _ONE_US
+        wall = datetime.fromordinal(ordinal)
+        if seconds:
+            wall += timedelta(0, seconds)
+        offset = self._tz.utcoffset(wall)  # of a naive time read as local, fold=0
+        return (ordinal - _EPOCH_ORDINAL) * _DAY_US + seconds * _US - offset // _ONE_US
 
     def _year(self, year: int) -> _Year:
         table = self._years.get(year)
         if table is not None:
             return table
-        if not 1 <= year <= 9999:
-            raise ValueError("date outside the supported range (years 1 to 9999)")
+        if not _MIN_YEAR <= year <= _MAX_YEAR:
+            raise ValueError(f"date outside the supported range (years {_MIN_YEAR} to {_MAX_YEAR})")
         with self._lock:
             table = self._years.get(year)
             if table is None:
@@ -425,11 +436,12 @@ class BusinessCalendar:
         # Clip to the year so that years partition the time line.
         intervals = [(max(s, lo), min(e, hi)) for s, e in _merge(raw)]
         holes = [(s, e) for s, e in self._closure_spans if e > lo and s < hi]
-        return _year_table(year, lo, hi, [(s, e) for s, e in _subtract(intervals, holes) if e > s])
+        kept = [(s, e) for s, e in _subtract(intervals, holes) if e > s]
+        return _year_table(year, lo, hi, kept, self._epoch_here)
 
     def _year_at(self, x: timedelta) -> _Year:
         """The table of the local year holding the instant ``_EPOCH + x``."""
-        table = self._year(min(9999, max(1, 1970 + x.days * 400 // 146_097)))
+        table = self._year(min(_MAX_YEAR, max(_MIN_YEAR, 1970 + x.days * 400 // 146_097)))
         while x < table.lo:
             table = self._year(table.year - 1)
         while x >= table.hi:
@@ -514,25 +526,16 @@ class BusinessCalendar:
             if self._never_open:
                 raise self._no_hours()
             table = self._year_at(x)
-        _lo, _hi, starts, ends, cum, total, count, _year = table
+        _lo, _hi, starts, ends, cum, total, count, _year, offsets, origins = table
         i = bisect_right(ends, x)
         try:
-            if i < count and starts[i] < x:
-                target = cum[i] + (x - starts[i]) + delta
-            else:
-                target = cum[i] + delta
+            target = (x + offsets[i] if starts[i] < x else cum[i]) + delta if i < count else cum[i] + delta
             inside = _ZERO <= target < total
         except TypeError:
             raise TypeError(f"delta must be a timedelta, got {type(delta).__name__} {delta!r}") from None
         if inside:
-            j = bisect_right(cum, target) - 1
-            result = starts[j] + (target - cum[j])
-        else:
-            result = self._locate(table, target, start)
-        try:
-            return self._fromutc(self._epoch_here + result)
-        except OverflowError:
-            raise ValueError("result outside the supported date range") from None
+            return self._fromutc(origins[bisect_right(cum, target) - 1] + target)
+        return self._to_datetime(self._locate(table, target, start))
 
     def between(self, a: datetime, b: datetime) -> timedelta:
         """Business time in ``[a, b)``; negative (``-between(b, a)``) when ``b < a``."""

@@ -82,9 +82,7 @@ def check_tier(policy: Policy, level: int | None, event: TicketEvent) -> int:
     return level
 
 
-def ladder_position(
-    policy: Policy, created_at: datetime, events: Iterable[TicketEvent]
-) -> LadderPosition:
+def ladder_position(policy: Policy, created_at: datetime, events: Iterable[TicketEvent]) -> LadderPosition:
     """Replay TIER_CHANGED / ESCALATION_REQUESTED events (already sorted and cut at now)."""
     tier = initial_tier(policy)
     entered_at = created_at
@@ -104,9 +102,7 @@ def ladder_position(
         elif kind is EventKind.ESCALATION_REQUESTED:
             if requested_at is None and policy.escalation.customer_can_request:
                 requested_at = event.at
-    return LadderPosition(
-        tier=tier, entered_at=entered_at, requested_at=requested_at, earlier=tuple(earlier)
-    )
+    return LadderPosition(tier=tier, entered_at=entered_at, requested_at=requested_at, earlier=tuple(earlier))
 
 
 def escalation_due(

@@ -21,7 +21,9 @@ Business time and pauses
     (and `warn_at`) is the instant it would fall due if it resumed at `now`,
     its `remaining` is frozen, its state is PAUSED and `paused_reason` names
     the status, or "mode:<key>" for a suspend mode (the status wins when both
-    apply). Evidence windows never pause: they are the other party's own
+    apply). A target with `pausable = false` (a deadline counted from first
+    submission) runs through pauses and suspend modes. Evidence windows and
+    third-party deadlines never pause: they are the other party's own
     deadline, not a promise of ours.
 
 States
@@ -31,7 +33,8 @@ States
     `warn_at` on, RUNNING before. A stopped clock is MET when it stopped
     strictly before `due_at`, else MISSED. `remaining` is the target minus the
     business time elapsed (pauses left out) up to the stop or `now`; negative
-    once overrun. Resolved/closed stops every clock.
+    once overrun. Resolved/closed stops every clock; `stopped_at` is when.
+    A stopped clock keeps the due and warning times it had when it stopped.
 
 Warnings
     `warn_at` is when the elapsed business time reaches the smaller of
@@ -63,6 +66,17 @@ Clocks (`Clock.key`)
                     window matching the ticket's category. A repeated request while
                     the window is open does not restart it. Resolving the ticket
                     closes open windows.
+    third_party:<key> while the ticket is pending_third_party, for the response
+                    time of the third party it waits on (`policy.third_parties`):
+                    the STATUS_CHANGED event's `party` names it, or, without one,
+                    the policy's only third party. Parties without a response
+                    time get no clock. Leaving the status (or switching party)
+                    stops it; `Clock.metric` is "third_party".
+
+    A target with `from_tier = k` is in force only while the ticket is at tier k
+    or above: time at lower tiers is cut out, the clock starts counting when
+    the ticket reaches tier k, and it is not shown while the ticket is below k
+    (earlier runs never in force are left out of `history`).
 
 Emergency modes (`modes`)
     A span's mode key must be one of `policy.modes`; a span starting after
@@ -88,6 +102,10 @@ Escalation
     new event: a warn_at or due_at of a clock that is running, the
     auto-escalation instant (unless the ticket is paused), or the start/end of
     a known mode span while some clock is live.
+
+Earlier runs (answered next-response runs, periodic-update runs, budgets of
+tiers left, closed evidence windows and third-party waits) are in
+`SlaSnapshot.history`, for reports.
 
 Cost: sorting plus one pass over the events; each clock needs a handful of
 calendar calls, each O(log n), plus O(log p) for p paused spans.
@@ -117,6 +135,8 @@ __all__ = [
 
 _ZERO = timedelta(0)
 _SECOND = timedelta(seconds=1)
+
+_STATUS_VALUES = frozenset(s.value for s in Status)
 
 #: `Clock.metric` of a third party's own response deadline (`Policy.third_parties`).
 THIRD_PARTY = "third_party"
@@ -195,64 +215,63 @@ def most_urgent(clocks: Sequence[Clock]) -> Clock | None:
 class _Timeline:
     """Business time on one calendar with some spans (pauses, resolved time) cut out.
 
-    `gaps` are sorted, disjoint, non-empty `(start, end)` spans. Prefix sums of
-    their business time make `elapsed` O(log p) and `add` O(log^2 p) calendar-
-    free steps around a constant number of calendar calls.
+    `gaps` are sorted, disjoint, non-empty `(start, end)` spans. Two prefix
+    arrays, built once per snapshot, keep every query down to a binary search
+    and at most three calendar calls: `cut[i]`, the business time inside the
+    first i gaps, and `open_at[i]`, the business time outside the gaps from the
+    first gap's start to the i-th gap's start.
     """
 
-    __slots__ = ("cal", "starts", "ends", "prefix")
+    __slots__ = ("cal", "starts", "ends", "cut", "open_at")
 
     def __init__(self, cal: BusinessCalendar, gaps: Sequence[tuple[datetime, datetime]]) -> None:
         self.cal = cal
         self.starts = [s for s, _ in gaps]
         self.ends = [e for _, e in gaps]
-        prefix = [_ZERO]
-        total = _ZERO
-        for s, e in gaps:
-            total += cal.between(s, e)
-            prefix.append(total)
-        self.prefix = prefix
-
-    def _cut(self, a: datetime, b: datetime) -> timedelta:
-        """Business time of the gaps inside [a, b), a < b."""
-        i0 = bisect_right(self.ends, a)  # first gap ending after a
-        i1 = bisect_left(self.starts, b)  # gaps before i1 start before b
-        if i0 >= i1:
-            return _ZERO
-        total = self.prefix[i1] - self.prefix[i0]
-        first_start = self.starts[i0]
-        if first_start < a:
-            total -= self.cal.between(first_start, a)
-        last_end = self.ends[i1 - 1]
-        if last_end > b:
-            total -= self.cal.between(b, last_end)
-        return total
+        cut = [_ZERO]
+        open_at = [_ZERO] if gaps else []
+        for i, (s, e) in enumerate(gaps):
+            cut.append(cut[-1] + cal.between(s, e))
+            if i + 1 < len(gaps):
+                open_at.append(open_at[-1] + cal.between(e, gaps[i + 1][0]))
+        self.cut = cut
+        self.open_at = open_at
 
     def elapsed(self, a: datetime, b: datetime) -> timedelta:
         """Business time in [a, b) outside the gaps; zero when b <= a."""
         if b <= a:
             return _ZERO
+        total = self.cal.between(a, b)
         if not self.starts:
-            return self.cal.between(a, b)
-        return self.cal.between(a, b) - self._cut(a, b)
+            return total
+        i0 = bisect_right(self.ends, a)  # first gap ending after a
+        i1 = bisect_left(self.starts, b)  # gaps before i1 start before b
+        if i0 >= i1:
+            return total
+        total -= self.cut[i1] - self.cut[i0]
+        first_start = self.starts[i0]
+        if first_start < a:
+            total += self.cal.between(first_start, a)
+        last_end = self.ends[i1 - 1]
+        if last_end > b:
+            total += self.cal.between(b, last_end)
+        return total
 
     def add(self, a: datetime, delta: timedelta) -> datetime:
         """The latest instant x with elapsed(a, x) == delta (delta >= 0)."""
-        if not self.starts:
+        starts = self.starts
+        i0 = bisect_right(self.ends, a)  # the first gap that ends after a
+        if i0 == len(starts):
             return self.cal.add(a, delta)
-        # The answer lies before the first gap that starts after more than
-        # `delta` of open time; elapsed(a, start_i) grows with i, so bisect.
-        lo = bisect_right(self.ends, a)
-        first = lo
-        hi = len(self.starts)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if self.elapsed(a, self.starts[mid]) > delta:
-                hi = mid
-            else:
-                lo = mid + 1
-        cursor = a if lo == first else max(a, self.ends[lo - 1])
-        return self.cal.add(cursor, delta - self.elapsed(a, cursor))
+        # Open time from a to the start of gap i (i >= i0) is lead + open_at[i] - open_at[i0].
+        lead = self.cal.between(a, starts[i0]) if a < starts[i0] else _ZERO
+        # The answer lies before the first gap reached after more than `delta` of open time.
+        base = self.open_at[i0] - lead
+        i = bisect_right(self.open_at, delta + base, i0)
+        if i == i0:
+            return self.cal.add(a, delta)
+        # Past gap i-1: count the rest from its end.
+        return self.cal.add(self.ends[i - 1], delta - (self.open_at[i - 1] - base))
 
 
 def _merge(spans: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
@@ -286,7 +305,9 @@ def _ordered(events: Sequence[TicketEvent], created_at: datetime, now: datetime)
         try:
             kind = EventKind(event.kind)
         except ValueError:
-            raise ValueError(f"event {index} at {event.at.isoformat()}: unknown kind {event.kind!r}") from None
+            raise ValueError(
+                f"event {index} at {event.at.isoformat()}: unknown kind {event.kind!r}"
+            ) from None
         if event.at < created_at:
             raise ValueError(
                 f"event {index} ({kind.value}) at {event.at.isoformat()} is before the ticket's "
@@ -341,8 +362,8 @@ def _replay(
     now: datetime,
     evidence_parties: tuple[str, ...] | None,
 ) -> _Replay:
-    known_statuses = {s.value for s in Status} | set(policy.pause_statuses)
     pause = policy.pause_statuses
+    known_statuses = _STATUS_VALUES | pause
     created = facts.created_at
 
     status = Status.NEW.value
@@ -409,7 +430,7 @@ def _replay(
                     r.first_response.stop = at
                 stop_open(r.next_runs, at)
                 stop_open(r.periodic_runs, at)
-                for party, run in open_windows.items():
+                for run in open_windows.values():
                     run.stop = at
                 open_windows.clear()
             elif was_done and not is_done:
@@ -485,7 +506,9 @@ def _mode_windows(policy: Policy, modes: Sequence[ModeSpan], now: datetime) -> l
         spec = policy.modes.get(span.mode)
         if spec is None:
             known = ", ".join(sorted(policy.modes)) or "none"
-            raise ValueError(f"mode span {index}: policy {policy.key!r} has no mode {span.mode!r} (known: {known})")
+            raise ValueError(
+                f"mode span {index}: policy {policy.key!r} has no mode {span.mode!r} (known: {known})"
+            )
         _require_aware(span.start, f"mode span {index} start")
         if span.end is not None:
             _require_aware(span.end, f"mode span {index} end")
@@ -534,7 +557,9 @@ class _Builder:
         self.extend_windows = extend_windows
         self._timelines: dict[tuple[str, bool, bool, int], _Timeline] = {}
 
-    def timeline(self, calendar: str, *, pausable: bool, stops_when_done: bool = True, from_tier: int = 1) -> _Timeline:
+    def timeline(
+        self, calendar: str, *, pausable: bool, stops_when_done: bool = True, from_tier: int = 1
+    ) -> _Timeline:
         """Business time on `calendar` with the spans this kind of clock stands still in cut out.
 
         Every clock but evidence windows and third-party deadlines skips resolved
@@ -602,7 +627,9 @@ class _Builder:
         stops_when_done: bool = True,
         from_tier: int = 1,
     ) -> Clock:
-        timeline = self.timeline(calendar, pausable=pausable, stops_when_done=stops_when_done, from_tier=from_tier)
+        timeline = self.timeline(
+            calendar, pausable=pausable, stops_when_done=stops_when_done, from_tier=from_tier
+        )
         now = self.now
         elapsed = timeline.elapsed(start, stop if stop is not None else now)
 
@@ -747,7 +774,9 @@ def compute_clocks(
     for level, entered, left in position.earlier:
         spec = policy.tier(level)
         if spec.budget is not None:
-            history.append(_tier_clock(b, spec.level, spec.budget, spec.calendar, default_warning, entered, left))
+            history.append(
+                _tier_clock(b, spec.level, spec.budget, spec.calendar, default_warning, entered, left)
+            )
     tier_spec = policy.tier(position.tier)
     budget_clock = None
     if tier_spec.budget is not None:
@@ -755,7 +784,13 @@ def compute_clocks(
         if stop is not None and stop < position.entered_at:
             stop = position.entered_at  # moved to this tier while resolved: nothing to count
         budget_clock = _tier_clock(
-            b, tier_spec.level, tier_spec.budget, tier_spec.calendar, default_warning, position.entered_at, stop
+            b,
+            tier_spec.level,
+            tier_spec.budget,
+            tier_spec.calendar,
+            default_warning,
+            position.entered_at,
+            stop,
         )
         clocks.append(budget_clock)
 
@@ -764,11 +799,25 @@ def compute_clocks(
     if window_spec is not None:
         for party in window_spec.parties:
             deadlines.append(
-                (f"evidence:{party}", Metric.EVIDENCE, window_spec.duration, window_spec.calendar, replay.evidence.get(party, []))
+                (
+                    f"evidence:{party}",
+                    Metric.EVIDENCE,
+                    window_spec.duration,
+                    window_spec.calendar,
+                    replay.evidence.get(party, []),
+                )
             )
     for key, spec in policy.third_parties.items():
         if spec.response is not None:
-            deadlines.append((f"third_party:{key}", THIRD_PARTY, spec.response, spec.calendar, replay.third_party.get(key, [])))
+            deadlines.append(
+                (
+                    f"third_party:{key}",
+                    THIRD_PARTY,
+                    spec.response,
+                    spec.calendar,
+                    replay.third_party.get(key, []),
+                )
+            )
     for key, metric, duration, calendar, runs in deadlines:
         for i, run in enumerate(runs):
             clock = b.clock(

@@ -48,7 +48,9 @@ def ist(day: int, hour: int = 0, minute: int = 0, second: int = 0, month: int = 
     return datetime(2026, month, day, hour, minute, second, tzinfo=KOLKATA)
 
 
-def office_calendar(tz: str = "Asia/Kolkata", opens: str = "10:00", closes: str = "18:00", holidays=()) -> BusinessCalendar:
+def office_calendar(
+    tz: str = "Asia/Kolkata", opens: str = "10:00", closes: str = "18:00", holidays=()
+) -> BusinessCalendar:
     return BusinessCalendar(tz=tz, hours={day: [(opens, closes)] for day in WEEKDAYS}, holidays=holidays)
 
 
@@ -68,6 +70,8 @@ DEFAULT_TARGETS: Mapping[Metric, timedelta] = {
     Metric.RESOLUTION: 16 * H,
 }
 
+DEFAULT_WARNING = WarningSpec(percent=75)
+
 TIER_NAMES = {1: "Tier 1 Support", 2: "Senior Support Specialist", 3: "Customer Service Manager"}
 
 
@@ -76,7 +80,7 @@ def make_policy(
     targets: Mapping[Metric, timedelta] = DEFAULT_TARGETS,
     calendar: str = "office",
     cals: Mapping[str, BusinessCalendar] | None = None,
-    warning: WarningSpec = WarningSpec(percent=75),
+    warning: WarningSpec = DEFAULT_WARNING,
     target_warnings: Mapping[Metric, WarningSpec] | None = None,
     target_options: Mapping[Metric, Mapping[str, object]] | None = None,
     extra_rules: tuple[SlaRule, ...] = (),
@@ -85,7 +89,9 @@ def make_policy(
     grace: timedelta = 1 * H,
     allow_keep: bool = True,
     customer_can_request: bool = True,
-    pause_statuses: frozenset[str] = frozenset({Status.PENDING_CUSTOMER, Status.PENDING_THIRD_PARTY, Status.ON_HOLD}),
+    pause_statuses: frozenset[str] = frozenset(
+        {Status.PENDING_CUSTOMER, Status.PENDING_THIRD_PARTY, Status.ON_HOLD}
+    ),
     evidence: timedelta | None = 3 * D,
     evidence_calendar: str = "always",
     modes: tuple[ModeSpec, ...] = (),
@@ -98,7 +104,9 @@ def make_policy(
         name="default",
         match=RuleMatch(),
         targets={
-            metric: Target(metric, duration, calendar, target_warnings.get(metric), **target_options.get(metric, {}))
+            metric: Target(
+                metric, duration, calendar, target_warnings.get(metric), **target_options.get(metric, {})
+            )
             for metric, duration in targets.items()
         },
     )
@@ -143,14 +151,18 @@ def make_policy(
         warning=warning,
         sla_rules=extra_rules + (rule,),
         ladder=ladder,
-        escalation=EscalationSettings(grace=grace, allow_keep=allow_keep, customer_can_request=customer_can_request),
+        escalation=EscalationSettings(
+            grace=grace, allow_keep=allow_keep, customer_can_request=customer_can_request
+        ),
         evidence_windows=windows,
         modes={mode.key: mode for mode in modes},
         third_parties={spec.key: spec for spec in third_parties},
     )
 
 
-def facts(created_at: datetime, category: str = "general", priority: str = "normal", channel: str = "email") -> TicketFacts:
+def facts(
+    created_at: datetime, category: str = "general", priority: str = "normal", channel: str = "email"
+) -> TicketFacts:
     return TicketFacts(created_at=created_at, category=category, priority=priority, channel=channel)
 
 

@@ -118,6 +118,36 @@ class TestOpeningAndClosingBoundaries:
         same(OOULET.add(ist(2025, 1, 1), 625 * 8 * H), ist(2027, 1, 1, 10, 0))
 
 
+class TestFarFromToday:
+    def test_before_the_unix_epoch(self):
+        cal = BusinessCalendar(tz="Asia/Kolkata", hours=dict(OOULET.hours))
+        # Wed 1969-12-31 17:00 + 2h: 1h on Wednesday, 1h on Thu 1970-01-01.
+        same(cal.add(ist(1969, 12, 31, 17, 0), 2 * H), ist(1970, 1, 1, 11, 0))
+        assert cal.between(ist(1969, 12, 31, 17, 0), ist(1970, 1, 1, 11, 0)) == 2 * H
+        # Mon 1900-01-01 (Kolkata was on local mean time then; the rules are the same).
+        same(cal.add(datetime(1900, 1, 1, 17, 0, tzinfo=IST), 2 * H), datetime(1900, 1, 2, 11, 0, tzinfo=IST))
+
+    def test_new_year_in_far_off_zones(self):
+        # Kiritimati is UTC+14 and Pago Pago UTC-11: their new years begin far from
+        # the UTC one, where the fast lookup by UTC day must hand over correctly.
+        for name in ("Pacific/Kiritimati", "Pacific/Pago_Pago"):
+            zone = ZoneInfo(name)
+            cal = BusinessCalendar(tz=name, hours={day: [("00:00", "01:00"), ("23:00", "24:00")] for day in DAY_KEYS})
+            start = datetime(2026, 12, 31, 22, 30, tzinfo=zone)
+            same(cal.next_open(start), datetime(2026, 12, 31, 23, 0, tzinfo=zone))
+            same(cal.add(start, 90 * M), datetime(2027, 1, 1, 0, 30, tzinfo=zone))
+            same(cal.add(start, 2 * H), datetime(2027, 1, 1, 23, 0, tzinfo=zone))
+            assert cal.between(start, datetime(2027, 1, 2, 0, 30, tzinfo=zone)) == 3 * H + 30 * M
+            assert cal.is_open(datetime(2027, 1, 1, 0, 59, tzinfo=zone))
+            assert not cal.is_open(datetime(2027, 1, 1, 1, 0, tzinfo=zone))
+
+    def test_outside_the_supported_years(self):
+        with pytest.raises(ValueError, match="outside the supported range"):
+            OOULET.add(datetime(1, 1, 3, tzinfo=UTC), H)
+        with pytest.raises(ValueError, match="outside the supported range"):
+            OOULET.is_open(datetime(9999, 6, 1, tzinfo=UTC))
+
+
 class TestNegativeDelta:
     def test_counts_backwards(self):
         # Tue 27 10:30 back 1h: 30 min on Tuesday, Monday 26 a holiday, Sunday closed,
@@ -337,6 +367,15 @@ class TestDaylightSaving:
         assert not cal.is_open(ber(2026, 3, 29, 3, 30))
         assert cal.is_open(ber(2026, 3, 29, 3, 29))
         assert cal.between(ber(2026, 3, 29), ber(2026, 3, 30)) == 23 * H - 15 * M
+        # An aware closure inside the repeated hour: 02:30 CEST (00:30Z) to the second
+        # 02:15, CET (01:15Z). By wall clock it would seem to end before it starts.
+        repeated = BusinessCalendar(
+            tz="Europe/Berlin",
+            hours={"sun": [("00:00", "24:00")]},
+            holidays=[(ber(2026, 10, 25, 2, 30), ber(2026, 10, 25, 2, 15, fold=1))],
+        )
+        assert repeated.between(ber(2026, 10, 25), ber(2026, 10, 26)) == 25 * H - 45 * M
+        assert not repeated.is_open(utc(2026, 10, 25, 1, 0))
         off = BusinessCalendar(tz="Europe/Berlin", hours={"sun": [("00:00", "24:00")]}, holidays=[date(2026, 10, 25)])
         assert off.between(ber(2026, 10, 24), ber(2026, 11, 2)) == 24 * H
 

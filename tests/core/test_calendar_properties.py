@@ -25,7 +25,7 @@ DAY = timedelta(days=1)
 
 # Deterministic and quick: the same examples on every run, no example database.
 PROPERTY = settings(
-    max_examples=120,
+    max_examples=80,
     derandomize=True,
     database=None,
     deadline=None,

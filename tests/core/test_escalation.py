@@ -59,7 +59,9 @@ class TestLadder:
         assert [is_last_tier(self.policy, level) for level in (1, 2, 3)] == [False, False, True]
 
     def test_position_without_tier_events(self):
-        assert ladder_position(self.policy, ist(MON, 10), [created(ist(MON, 10))]) == LadderPosition(1, ist(MON, 10))
+        assert ladder_position(self.policy, ist(MON, 10), [created(ist(MON, 10))]) == LadderPosition(
+            1, ist(MON, 10)
+        )
 
     def test_position_after_escalations(self):
         events = [created(ist(MON, 10)), tier(ist(MON, 14), 2), tier(ist(TUE, 12), 3)]
@@ -106,11 +108,18 @@ class TestLadder:
 
     def test_the_last_tier_never_escalates(self):
         pos = LadderPosition(3, ist(MON, 10), ist(MON, 11))
-        assert escalation_due(self.policy, pos, budget_due_at=ist(MON, 12), now=ist(TUE, 10), grace_end=lambda t: t) is None
+        assert (
+            escalation_due(
+                self.policy, pos, budget_due_at=ist(MON, 12), now=ist(TUE, 10), grace_end=lambda t: t
+            )
+            is None
+        )
 
     def test_can_keep(self):
         expired = EscalationDue(1, 2, "Senior Support Specialist", ist(MON, 14), BUDGET_EXPIRED, ist(MON, 15))
-        requested = EscalationDue(1, 2, "Senior Support Specialist", ist(MON, 14), CUSTOMER_REQUEST, ist(MON, 15))
+        requested = EscalationDue(
+            1, 2, "Senior Support Specialist", ist(MON, 14), CUSTOMER_REQUEST, ist(MON, 15)
+        )
         assert can_keep(make_policy(allow_keep=True), expired) is True
         assert can_keep(make_policy(allow_keep=True), requested) is False
         assert can_keep(make_policy(allow_keep=False), expired) is False
@@ -199,7 +208,9 @@ class TestCustomerRequest:
 
     def test_due_at_once(self):
         s = snap(self.policy, ist(MON, 10), [escalation_request(ist(MON, 11))], ist(MON, 11))
-        assert s.escalation == EscalationDue(1, 2, "Senior Support Specialist", ist(MON, 11), "customer_request", ist(MON, 12))
+        assert s.escalation == EscalationDue(
+            1, 2, "Senior Support Specialist", ist(MON, 11), "customer_request", ist(MON, 12)
+        )
         assert can_keep(self.policy, s.escalation) is False
 
     def test_the_earlier_reason_is_reported(self):
@@ -234,7 +245,9 @@ class TestTierChanges:
 
     def test_tier_two_expiry_escalates_to_tier_three(self):
         s = snap(self.policy, ist(MON, 10), [tier(ist(MON, 14, 30), 2)], ist(TUE, 14, 30))
-        assert s.escalation == EscalationDue(2, 3, "Customer Service Manager", ist(TUE, 14, 30), "budget_expired", ist(TUE, 15, 30))
+        assert s.escalation == EscalationDue(
+            2, 3, "Customer Service Manager", ist(TUE, 14, 30), "budget_expired", ist(TUE, 15, 30)
+        )
 
     def test_a_request_is_cleared_by_the_escalation(self):
         events = [escalation_request(ist(MON, 11)), tier(ist(MON, 11, 30), 2)]

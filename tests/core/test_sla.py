@@ -97,12 +97,16 @@ class TestFirstResponse:
     def test_a_reply_at_the_due_instant_is_late(self):
         fr = clock(snap(self.policy, ist(MON, 10), [reply(ist(MON, 14))], ist(MON, 14)), "first_response")
         assert (fr.state, fr.remaining) == (ClockState.MISSED, timedelta(0))
-        fr = clock(snap(self.policy, ist(MON, 10), [reply(ist(MON, 13, 59, 59))], ist(MON, 14)), "first_response")
+        fr = clock(
+            snap(self.policy, ist(MON, 10), [reply(ist(MON, 13, 59, 59))], ist(MON, 14)), "first_response"
+        )
         assert (fr.state, fr.remaining) == (ClockState.MET, S)
 
     @pytest.mark.parametrize("direction", ["inbound", "outbound"])
     def test_a_phone_call_either_way_is_a_response(self, direction):
-        fr = clock(snap(self.policy, ist(MON, 10), [call(ist(MON, 11), direction)], ist(MON, 12)), "first_response")
+        fr = clock(
+            snap(self.policy, ist(MON, 10), [call(ist(MON, 11), direction)], ist(MON, 12)), "first_response"
+        )
         assert (fr.state, fr.stopped_at) == (ClockState.MET, ist(MON, 11))
 
     def test_internal_notes_and_customer_messages_do_not_count(self):
@@ -128,7 +132,10 @@ class TestFirstResponse:
         s = snap(self.policy, ist(MON, 14), [], ist(MON, 19))
         fr = clock(s, "first_response")
         assert (fr.due_at, fr.remaining, fr.state) == (ist(TUE, 10), timedelta(0), ClockState.WARNING)
-        assert clock(snap(self.policy, ist(MON, 14), [], ist(TUE, 10)), "first_response").state is ClockState.BREACHED
+        assert (
+            clock(snap(self.policy, ist(MON, 14), [], ist(TUE, 10)), "first_response").state
+            is ClockState.BREACHED
+        )
         # A reply sent overnight is still in time.
         fr = clock(snap(self.policy, ist(MON, 14), [reply(ist(MON, 22))], ist(TUE, 11)), "first_response")
         assert (fr.state, fr.remaining) == (ClockState.MET, timedelta(0))
@@ -275,7 +282,11 @@ class TestPeriodicUpdate:
         events = [reply(ist(MON, 10, 30))]
         pu = clock(snap(self.policy, ist(MON, 10), events, ist(TUE, 10)), "periodic_update")
         # 8 h from Monday 10:30: 7.5 h on Monday, 0.5 h on Tuesday.
-        assert (pu.started_at, pu.due_at, pu.warn_at) == (ist(MON, 10, 30), ist(TUE, 10, 30), ist(MON, 16, 30))
+        assert (pu.started_at, pu.due_at, pu.warn_at) == (
+            ist(MON, 10, 30),
+            ist(TUE, 10, 30),
+            ist(MON, 16, 30),
+        )
         assert (pu.state, pu.remaining) == (ClockState.WARNING, 30 * M)
 
         events.append(reply(ist(TUE, 10)))
@@ -314,7 +325,11 @@ class TestPeriodicUpdate:
         assert (pu.due_at, pu.remaining, pu.state) == (ist(WED, 10, 30), 5 * H + 30 * M, ClockState.RUNNING)
 
     def test_restarts_at_a_reopening(self):
-        events = [reply(ist(MON, 10, 30)), status(ist(MON, 11), Status.RESOLVED), status(ist(WED, 12), Status.OPEN)]
+        events = [
+            reply(ist(MON, 10, 30)),
+            status(ist(MON, 11), Status.RESOLVED),
+            status(ist(WED, 12), Status.OPEN),
+        ]
         s = snap(self.policy, ist(MON, 10), events, ist(WED, 13))
         pu = clock(s, "periodic_update")
         assert (pu.started_at, pu.due_at, pu.state) == (ist(WED, 12), ist(THU, 12), ClockState.RUNNING)
@@ -357,11 +372,16 @@ class TestResolution:
         # 75 % of 16 h = 12 h: 9 h left after the reopening, Wednesday 8 h + 1 h.
         assert res.warn_at == ist(THU, 11)
 
-        res = clock(snap(self.policy, ist(MON, 10), [*events, status(ist(THU, 16), Status.CLOSED)], ist(FRI, 10)), "resolution")
+        res = clock(
+            snap(self.policy, ist(MON, 10), [*events, status(ist(THU, 16), Status.CLOSED)], ist(FRI, 10)),
+            "resolution",
+        )
         assert (res.state, res.stopped_at, res.remaining) == (ClockState.MISSED, ist(THU, 16), -1 * H)
 
     def test_closed_counts_as_done(self):
-        res = clock(snap(self.policy, ist(MON, 10), [status(ist(MON, 11), Status.CLOSED)], ist(MON, 12)), "resolution")
+        res = clock(
+            snap(self.policy, ist(MON, 10), [status(ist(MON, 11), Status.CLOSED)], ist(MON, 12)), "resolution"
+        )
         assert res.state is ClockState.MET
 
     def test_first_response_is_not_restarted_by_a_reopening(self):
@@ -370,7 +390,9 @@ class TestResolution:
         assert (fr.state, fr.stopped_at) == (ClockState.MET, ist(MON, 13))
 
     def test_created_already_resolved(self):
-        s = compute_clocks(self.policy, facts(ist(MON, 10)), [created(ist(MON, 10), Status.RESOLVED)], ist(MON, 11))
+        s = compute_clocks(
+            self.policy, facts(ist(MON, 10)), [created(ist(MON, 10), Status.RESOLVED)], ist(MON, 11)
+        )
         assert {c.state for c in s.clocks} == {ClockState.MET}
         assert s.next_change_at is None
 
@@ -444,7 +466,9 @@ class TestPauses:
     def test_a_pause_in_a_dst_zone_counts_real_time(self):
         # 24/7 in Berlin; the clocks go forward on Sunday 29 March 2026 at 02:00.
         berlin = BusinessCalendar.always_open("Europe/Berlin")
-        policy = make_policy(cals=calendars(berlin=berlin), calendar="berlin", targets={Metric.RESOLUTION: 48 * H})
+        policy = make_policy(
+            cals=calendars(berlin=berlin), calendar="berlin", targets={Metric.RESOLUTION: 48 * H}
+        )
         start = datetime(2026, 3, 27, 12, tzinfo=BERLIN)
         plain = clock(snap(policy, start, [], start), "resolution")
         assert plain.due_at == datetime(2026, 3, 29, 13, tzinfo=BERLIN)  # 48 real hours
@@ -461,7 +485,9 @@ class TestPauses:
         ny = office_calendar("America/New_York", "09:00", "17:00")
         policy = make_policy(cals=calendars(ny=ny), calendar="ny", targets={Metric.RESOLUTION: 16 * H})
         start = datetime(2026, 3, 6, 9, tzinfo=NEW_YORK)
-        assert clock(snap(policy, start, [], start), "resolution").due_at == datetime(2026, 3, 10, 9, tzinfo=NEW_YORK)
+        assert clock(snap(policy, start, [], start), "resolution").due_at == datetime(
+            2026, 3, 10, 9, tzinfo=NEW_YORK
+        )
         events = [
             status(datetime(2026, 3, 6, 16, tzinfo=NEW_YORK), Status.PENDING_CUSTOMER),
             status(datetime(2026, 3, 9, 10, tzinfo=NEW_YORK), Status.OPEN),
@@ -488,7 +514,12 @@ class TestNonPausableTargets:
         modes = [ModeSpan("pandemic", ist(MON, 12))]
         s = snap(self.policy, ist(MON, 10), events, ist(MON, 15), modes)
         res = clock(s, "resolution")
-        assert (res.state, res.paused_reason, res.remaining, res.due_at) == (ClockState.RUNNING, None, 11 * H, ist(WED, 10))
+        assert (res.state, res.paused_reason, res.remaining, res.due_at) == (
+            ClockState.RUNNING,
+            None,
+            11 * H,
+            ist(WED, 10),
+        )
         assert clock(s, "tier_budget:1").state is ClockState.PAUSED  # the rest still pauses
         assert s.next_change_at == ist(TUE, 14)  # its warning (12 h), although the ticket waits
 
@@ -525,9 +556,9 @@ class TestFromTier:
         ]
         s = snap(self.policy, ist(MON, 10), events, ist(TUE, 13))
         assert "periodic_update" not in keys(s)
-        assert [(c.key, c.started_at, c.stopped_at, c.state) for c in s.history if c.key == "periodic_update"] == [
-            ("periodic_update", ist(MON, 14), ist(TUE, 11), ClockState.MET)
-        ]
+        assert [
+            (c.key, c.started_at, c.stopped_at, c.state) for c in s.history if c.key == "periodic_update"
+        ] == [("periodic_update", ist(MON, 14), ist(TUE, 11), ClockState.MET)]
         s = snap(self.policy, ist(MON, 10), [*events, tier(ist(WED, 10), 2)], ist(WED, 11))
         pu = clock(s, "periodic_update")
         # 1 h at tier 2 before going back to tier 1; the other 7 h count from Wednesday 10:00.
@@ -573,12 +604,16 @@ class TestThirdParties:
 
     def test_the_status_event_names_the_party(self):
         policy = make_policy(third_parties=(SELLER, CARRIER))
-        named = TicketEvent(ist(MON, 11), EventKind.STATUS_CHANGED, status="pending_third_party", party="seller")
+        named = TicketEvent(
+            ist(MON, 11), EventKind.STATUS_CHANGED, status="pending_third_party", party="seller"
+        )
         assert "third_party:seller" in keys(snap(policy, ist(MON, 10), [named], ist(MON, 12)))
         # A party without a response time, an unknown one, or none when several exist: no deadline.
         for party in ("carrier", "courier", None):
             event = dataclasses.replace(named, party=party)
-            assert not [k for k in keys(snap(policy, ist(MON, 10), [event], ist(MON, 12))) if k.startswith("third")]
+            assert not [
+                k for k in keys(snap(policy, ist(MON, 10), [event], ist(MON, 12))) if k.startswith("third")
+            ]
 
     def test_switching_party_stops_the_first_deadline(self):
         other = ThirdPartySpec("bank", "Bank", 24 * H, "always", "intervene")
@@ -594,7 +629,9 @@ class TestThirdParties:
         )
 
     def test_no_third_parties_no_deadline(self):
-        s = snap(make_policy(), ist(MON, 10), [status(ist(MON, 11), Status.PENDING_THIRD_PARTY)], ist(MON, 12))
+        s = snap(
+            make_policy(), ist(MON, 10), [status(ist(MON, 11), Status.PENDING_THIRD_PARTY)], ist(MON, 12)
+        )
         assert not [k for k in keys(s) if k.startswith("third")]
 
 
@@ -602,7 +639,9 @@ class TestThirdParties:
 
 
 PANDEMIC = ModeSpec("pandemic", "Pandemic", "suspend", notify_customers=True)
-HIGH_VOLUME = ModeSpec("high_volume", "High volume", "extend", extended_targets={Metric.FIRST_RESPONSE: 8 * H})
+HIGH_VOLUME = ModeSpec(
+    "high_volume", "High volume", "extend", extended_targets={Metric.FIRST_RESPONSE: 8 * H}
+)
 
 
 class TestSuspendMode:
@@ -637,7 +676,10 @@ class TestSuspendMode:
     def test_evidence_windows_are_not_suspended(self):
         span = ModeSpan("pandemic", ist(MON, 11))
         events = [evidence_requested(ist(MON, 10), "seller")]
-        ev = clock(snap(self.policy, ist(MON, 10), events, ist(THU, 10), [span], category="dispute"), "evidence:seller")
+        ev = clock(
+            snap(self.policy, ist(MON, 10), events, ist(THU, 10), [span], category="dispute"),
+            "evidence:seller",
+        )
         assert (ev.state, ev.due_at) == (ClockState.BREACHED, ist(THU, 10))
 
     def test_a_span_that_starts_later_does_not_count_yet(self):
@@ -648,7 +690,9 @@ class TestSuspendMode:
 
 
 class TestExtendMode:
-    policy = make_policy(targets={Metric.FIRST_RESPONSE: 4 * H, Metric.RESOLUTION: 16 * H}, modes=(HIGH_VOLUME,))
+    policy = make_policy(
+        targets={Metric.FIRST_RESPONSE: 4 * H, Metric.RESOLUTION: 16 * H}, modes=(HIGH_VOLUME,)
+    )
 
     def fr(self, created_at, now, span):
         return clock(snap(self.policy, created_at, [], now, [span]), "first_response")
@@ -660,7 +704,12 @@ class TestExtendMode:
 
     def test_a_clock_running_when_the_mode_comes_on_is_extended(self):
         fr = self.fr(ist(MON, 11), ist(MON, 16), ModeSpan("high_volume", ist(MON, 13)))
-        assert (fr.target, fr.due_at, fr.state, fr.remaining) == (8 * H, ist(TUE, 11), ClockState.RUNNING, 3 * H)
+        assert (fr.target, fr.due_at, fr.state, fr.remaining) == (
+            8 * H,
+            ist(TUE, 11),
+            ClockState.RUNNING,
+            3 * H,
+        )
 
     def test_the_extension_stays_after_the_mode_ends(self):
         fr = self.fr(ist(MON, 11), ist(TUE, 10), ModeSpan("high_volume", ist(MON, 12), ist(MON, 13)))
@@ -668,24 +717,40 @@ class TestExtendMode:
 
     def test_a_clock_already_breached_stays_breached(self):
         fr = self.fr(ist(MON, 10), ist(MON, 15), ModeSpan("high_volume", ist(MON, 14)))
-        assert (fr.target, fr.due_at, fr.state, fr.extended_by) == (4 * H, ist(MON, 14), ClockState.BREACHED, None)
+        assert (fr.target, fr.due_at, fr.state, fr.extended_by) == (
+            4 * H,
+            ist(MON, 14),
+            ClockState.BREACHED,
+            None,
+        )
 
     def test_a_clock_started_after_the_span_is_not_extended(self):
         fr = self.fr(ist(MON, 10), ist(MON, 11), ModeSpan("high_volume", ist(MON, 8), ist(MON, 10)))
         assert (fr.target, fr.extended_by) == (4 * H, None)
 
     def test_a_clock_stopped_before_the_mode_is_not_extended(self):
-        s = snap(self.policy, ist(MON, 10), [reply(ist(MON, 11))], ist(MON, 13), [ModeSpan("high_volume", ist(MON, 12))])
+        s = snap(
+            self.policy,
+            ist(MON, 10),
+            [reply(ist(MON, 11))],
+            ist(MON, 13),
+            [ModeSpan("high_volume", ist(MON, 12))],
+        )
         assert clock(s, "first_response").target == 4 * H
 
     def test_only_the_named_targets_grow(self):
-        res = clock(snap(self.policy, ist(MON, 11), [], ist(MON, 12), [ModeSpan("high_volume", ist(MON, 9))]), "resolution")
+        res = clock(
+            snap(self.policy, ist(MON, 11), [], ist(MON, 12), [ModeSpan("high_volume", ist(MON, 9))]),
+            "resolution",
+        )
         assert (res.target, res.extended_by) == (16 * H, None)
 
     def test_a_shorter_extended_target_never_shortens_a_clock(self):
         short = ModeSpec("odd", "Odd", "extend", extended_targets={Metric.FIRST_RESPONSE: 1 * H})
         policy = make_policy(targets={Metric.FIRST_RESPONSE: 4 * H}, modes=(short,))
-        fr = clock(snap(policy, ist(MON, 10), [], ist(MON, 12), [ModeSpan("odd", ist(MON, 9))]), "first_response")
+        fr = clock(
+            snap(policy, ist(MON, 10), [], ist(MON, 12), [ModeSpan("odd", ist(MON, 9))]), "first_response"
+        )
         assert (fr.target, fr.extended_by) == (4 * H, None)
 
     def test_a_future_span_is_a_change_to_wake_for(self):
@@ -706,7 +771,11 @@ class TestEvidenceWindows:
         s = snap(self.policy, ist(MON, 10), events, ist(THU, 11), category="dispute")
         buyer, seller = clock(s, "evidence:buyer"), clock(s, "evidence:seller")
         assert (buyer.metric, buyer.calendar, buyer.target) == ("evidence", "always", 3 * D)
-        assert (buyer.due_at, buyer.state, buyer.remaining) == (ist(THU, 11), ClockState.BREACHED, timedelta(0))
+        assert (buyer.due_at, buyer.state, buyer.remaining) == (
+            ist(THU, 11),
+            ClockState.BREACHED,
+            timedelta(0),
+        )
         assert (seller.state, seller.stopped_at, seller.remaining) == (ClockState.MET, ist(TUE, 11), 2 * D)
         assert buyer.warn_at == ist(WED, 17)  # 75 % of 72 h = 54 h
 
@@ -718,12 +787,16 @@ class TestEvidenceWindows:
 
     def test_late_documents_are_missed(self):
         events = [evidence_requested(ist(MON, 11), "buyer"), evidence_received(ist(THU, 12), "buyer")]
-        ev = clock(snap(self.policy, ist(MON, 10), events, ist(FRI, 10), category="dispute"), "evidence:buyer")
+        ev = clock(
+            snap(self.policy, ist(MON, 10), events, ist(FRI, 10), category="dispute"), "evidence:buyer"
+        )
         assert (ev.state, ev.remaining) == (ClockState.MISSED, -1 * H)
 
     def test_a_repeated_request_does_not_restart_an_open_window(self):
         events = [evidence_requested(ist(MON, 11), "buyer"), evidence_requested(ist(TUE, 11), "buyer")]
-        ev = clock(snap(self.policy, ist(MON, 10), events, ist(TUE, 12), category="dispute"), "evidence:buyer")
+        ev = clock(
+            snap(self.policy, ist(MON, 10), events, ist(TUE, 12), category="dispute"), "evidence:buyer"
+        )
         assert ev.started_at == ist(MON, 11)
 
     def test_a_new_request_after_delivery_opens_a_new_window(self):
@@ -733,12 +806,17 @@ class TestEvidenceWindows:
             evidence_requested(ist(TUE, 9), "buyer"),
         ]
         s = snap(self.policy, ist(MON, 10), events, ist(TUE, 10), category="dispute")
-        assert (clock(s, "evidence:buyer").started_at, clock(s, "evidence:buyer").due_at) == (ist(TUE, 9), ist(FRI, 9))
+        assert (clock(s, "evidence:buyer").started_at, clock(s, "evidence:buyer").due_at) == (
+            ist(TUE, 9),
+            ist(FRI, 9),
+        )
         assert [(c.key, c.state) for c in s.history] == [("evidence:buyer", ClockState.MET)]
 
     def test_resolving_the_ticket_closes_open_windows(self):
         events = [evidence_requested(ist(MON, 11), "buyer"), status(ist(TUE, 11), Status.RESOLVED)]
-        ev = clock(snap(self.policy, ist(MON, 10), events, ist(FRI, 10), category="dispute"), "evidence:buyer")
+        ev = clock(
+            snap(self.policy, ist(MON, 10), events, ist(FRI, 10), category="dispute"), "evidence:buyer"
+        )
         assert (ev.state, ev.stopped_at) == (ClockState.MET, ist(TUE, 11))
 
     def test_categories_without_a_window_have_no_evidence_clocks(self):
@@ -747,7 +825,13 @@ class TestEvidenceWindows:
 
     def test_an_unknown_party_is_refused(self):
         with pytest.raises(ValueError, match="'courier' is not one of buyer, seller"):
-            snap(self.policy, ist(MON, 10), [evidence_requested(ist(MON, 11), "courier")], ist(MON, 12), category="dispute")
+            snap(
+                self.policy,
+                ist(MON, 10),
+                [evidence_requested(ist(MON, 11), "courier")],
+                ist(MON, 12),
+                category="dispute",
+            )
 
 
 # -- the snapshot as a whole ---------------------------------------------------------------------
@@ -776,7 +860,9 @@ class TestSnapshot:
         )
 
     def test_next_change_at_walks_through_the_thresholds(self):
-        policy = make_policy(targets={Metric.FIRST_RESPONSE: 4 * H, Metric.RESOLUTION: 16 * H}, budgets=(8 * H, None))
+        policy = make_policy(
+            targets={Metric.FIRST_RESPONSE: 4 * H, Metric.RESOLUTION: 16 * H}, budgets=(8 * H, None)
+        )
         # First response: warns 13:00, due 14:00. Tier 1 budget (8 h): warns at 6 h
         # (Monday 16:00) and runs out at Monday's closing, so it is due Tuesday 10:00;
         # auto-escalation one business hour later. Resolution: warns at 12 h
@@ -804,7 +890,9 @@ class TestSnapshot:
         events = [reply(ist(MON, 10, 30)), message(ist(MON, 11))]
         s = snap(self.policy, ist(MON, 10), events, ist(MON, 12))
         assert most_urgent(s.clocks).key == "next_response"  # due 13:00, before the tier budget at 14:00
-        paused = snap(self.policy, ist(MON, 10), [*events, status(ist(MON, 11, 30), Status.ON_HOLD)], ist(MON, 12))
+        paused = snap(
+            self.policy, ist(MON, 10), [*events, status(ist(MON, 11, 30), Status.ON_HOLD)], ist(MON, 12)
+        )
         assert most_urgent(paused.clocks).state is ClockState.PAUSED
         done = snap(self.policy, ist(MON, 10), [status(ist(MON, 11), Status.CLOSED)], ist(MON, 12))
         assert most_urgent(done.clocks) is None
@@ -840,7 +928,11 @@ class TestReplay:
         assert a == b
 
     def test_events_at_the_same_instant_keep_their_given_order(self):
-        reopen_then_resolve = [status(ist(MON, 11), Status.RESOLVED), status(ist(MON, 12), Status.OPEN), status(ist(MON, 12), Status.RESOLVED)]
+        reopen_then_resolve = [
+            status(ist(MON, 11), Status.RESOLVED),
+            status(ist(MON, 12), Status.OPEN),
+            status(ist(MON, 12), Status.RESOLVED),
+        ]
         resolve_then_reopen = [reopen_then_resolve[0], reopen_then_resolve[2], reopen_then_resolve[1]]
         assert snap(self.policy, ist(MON, 10), reopen_then_resolve, ist(MON, 13)).status == "resolved"
         assert snap(self.policy, ist(MON, 10), resolve_then_reopen, ist(MON, 13)).status == "open"
@@ -893,8 +985,19 @@ class TestBadInput:
 
     def test_mode_span_ending_before_it_starts(self):
         with pytest.raises(ValueError, match="ends before it starts"):
-            snap(self.policy, ist(MON, 10), [], ist(MON, 13), [ModeSpan("pandemic", ist(MON, 11), ist(MON, 10))])
+            snap(
+                self.policy,
+                ist(MON, 10),
+                [],
+                ist(MON, 13),
+                [ModeSpan("pandemic", ist(MON, 11), ist(MON, 10))],
+            )
 
     def test_evidence_without_party(self):
         with pytest.raises(ValueError, match="names no party"):
-            snap(self.policy, ist(MON, 10), [TicketEvent(ist(MON, 11), EventKind.EVIDENCE_REQUESTED)], ist(MON, 13))
+            snap(
+                self.policy,
+                ist(MON, 10),
+                [TicketEvent(ist(MON, 11), EventKind.EVIDENCE_REQUESTED)],
+                ist(MON, 13),
+            )

@@ -151,9 +151,7 @@ def _tier_at(events, t):
 
 
 def _suspended(modes, t, now):
-    return any(
-        m.mode == "pandemic" and m.start <= t < (m.end or now) and m.start <= now for m in modes
-    )
+    return any(m.mode == "pandemic" and m.start <= t < (m.end or now) and m.start <= now for m in modes)
 
 
 def reference_elapsed(history, start, end, *, pausable=True, from_tier=1):
@@ -240,7 +238,9 @@ def test_clock_invariants(history):
             assert c.started_at <= c.stopped_at <= now
             assert c.state in (ClockState.MET, ClockState.MISSED)
             assert (c.state is ClockState.MET) == (c.stopped_at < c.due_at), c
-            assert (c.remaining >= timedelta(0)) if c.state is ClockState.MET else (c.remaining <= timedelta(0)), c
+            assert (
+                (c.remaining >= timedelta(0)) if c.state is ClockState.MET else (c.remaining <= timedelta(0))
+            ), c
         elif c.state is ClockState.PAUSED:
             assert c.paused_reason is not None
         else:
@@ -292,7 +292,23 @@ def check_remaining(history):
         if c.metric in ("evidence", "third_party"):  # never paused, 24/7
             assert c.remaining == c.target - (end - c.started_at)
         else:
-            assert c.remaining == c.target - reference_elapsed(history, c.started_at, end, **options(c.metric)), c.key
+            assert c.remaining == c.target - reference_elapsed(
+                history, c.started_at, end, **options(c.metric)
+            ), c.key
+
+    # A running clock's due and warning times are the *latest* instants at which
+    # the target (or 75 % of it) is used up: exactly that much counted time
+    # before, and counted time again right after.
+    for c in s.clocks:
+        if c.state not in RUNNING_RANK:
+            continue
+        for at, amount in ((c.due_at, c.target), (c.warn_at, c.target * 3 / 4)):
+            if c.metric in ("evidence", "third_party"):
+                assert at == c.started_at + amount, c.key
+                continue
+            opts = options(c.metric)
+            assert reference_elapsed(history, c.started_at, at, **opts) == amount, c.key
+            assert reference_elapsed(history, at, at + SLOT, **opts) == SLOT, c.key
 
 
 @PROPERTIES
@@ -308,7 +324,7 @@ def test_clocks_are_monotone_in_now(history, later_slots):
     a, b = compute(history), compute(history, later)
     assert [c.key for c in a.clocks] == [c.key for c in b.clocks]
     assert a.history == b.history
-    for x, y in zip(a.clocks, b.clocks):
+    for x, y in zip(a.clocks, b.clocks, strict=True):
         if x.state in (ClockState.MET, ClockState.MISSED):
             assert x == y
         elif x.state is ClockState.PAUSED:
