@@ -60,6 +60,7 @@ _ZERO = timedelta(0)
 # entry ever overflows.
 _MIN_YEAR, _MAX_YEAR = 2, 9998
 _ONE_DAY = timedelta(days=1)
+_SENTINEL = timedelta.max
 _TIME_RE = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
 
 
@@ -73,7 +74,6 @@ class _Year(NamedTuple):
     ``starts[i]``/``ends[i]`` bound the i-th interval (sorted, disjoint, not
     touching, non-empty); ``cum[i]`` is the business time before interval i, so
     ``cum[count]`` is the year's total. ``lo``/``hi`` bound the local year itself.
-    A tuple so that the hot path can unpack it in one step.
     """
 
     lo: timedelta
@@ -90,10 +90,46 @@ class _Year(NamedTuple):
     #: calendar's zone: position p in interval i is the instant ``origins[i] + p``
     #: (ready for ``zone.fromutc``).
     origins: list[datetime]
+    #: The same origin as a local wall clock, for intervals in which the UTC
+    #: offset never changes and no repeated wall time comes round a second time:
+    #: there ``local_origins[i] + p`` is already the local answer. None for the
+    #: others (intervals on the day of a DST change, or across one).
+    local_origins: list[datetime | None]
+    #: ``by_business_day[d]`` is the interval at business position ``d`` days
+    #: (``bisect_right(cum, timedelta(days=d)) - 1``): a position p lies in an
+    #: interval between ``by_business_day[p.days]`` and ``by_business_day[p.days + 1]``.
+    by_business_day: list[int]
 
 
-def _year_table(year: int, lo: int, hi: int, intervals: list[tuple[int, int]], epoch_here: datetime) -> _Year:
-    """Build a `_Year` from epoch microseconds."""
+def _hot_by_day(table: _Year) -> dict[int, tuple]:
+    """What `BusinessCalendar.add` needs for an instant on each UTC day wholly inside the year.
+
+    Keys are days since the epoch, ``(t - epoch).days``. `starts` gets a sentinel so that an instant after the last interval needs
+    no bounds check, and the intervals that can hold an instant are narrowed
+    to those ending during its day, so that the binary search is short.
+    """
+    starts = table.starts + [_SENTINEL]
+    ends = table.ends
+    shared = (starts, ends, table.cum, table.total, table.offsets, table.by_business_day, table.local_origins)
+    shared += (table.origins,)
+    entries = {}
+    first_day, end_day = -(-table.lo // _ONE_DAY), table.hi // _ONE_DAY
+    last = bisect_right(ends, _ONE_DAY * first_day)
+    for day in range(first_day, end_day):
+        first, last = last, bisect_right(ends, _ONE_DAY * (day + 1), last)
+        entries[day] = (*shared, first, last)
+    return entries
+
+
+def _year_table(
+    year: int,
+    lo: int,
+    hi: int,
+    intervals: list[tuple[int, int]],
+    steady: list[tuple[int, int | None]],
+    epoch_here: datetime,
+) -> _Year:
+    """Build a `_Year` from epoch microseconds; `steady` as `_local_origins` takes it."""
     starts = [timedelta(0, 0, s) for s, _ in intervals]
     cum = [_ZERO]
     total = 0
@@ -111,7 +147,37 @@ def _year_table(year: int, lo: int, hi: int, intervals: list[tuple[int, int]], e
         year,
         [c - s for s, c in zip(starts, cum)],
         [epoch_here + (s - c) for s, c in zip(starts, cum)],
+        _local_origins(intervals, cum, steady, hi, epoch_here),
+        [bisect_right(cum, _ONE_DAY * d) - 1 for d in range(total // _DAY_US + 2)],
     )
+
+
+def _local_origins(
+    intervals: list[tuple[int, int]],
+    cum: list[timedelta],
+    steady: list[tuple[int, int | None]],
+    hi: int,
+    epoch_here: datetime,
+) -> list[datetime | None]:
+    """`_Year.local_origins`.
+
+    `steady` cuts the year into consecutive spans, each given as (start, UTC
+    offset): the offset in force throughout, or None for local days in which it
+    changes. An interval wholly inside a span with an offset never meets a DST
+    change nor the second occurrence of a repeated wall time (both happen on
+    the local day of the change), so its wall clock is its UTC time plus that
+    offset, and fold=0 reads it back as the same instant.
+    """
+    bounds = [start for start, _ in steady] + [hi]
+    origins: list[datetime | None] = []
+    for (s, e), c in zip(intervals, cum):
+        k = bisect_right(bounds, s) - 1
+        offset = steady[k][1]
+        if offset is None or e > bounds[k + 1]:
+            origins.append(None)
+        else:
+            origins.append(epoch_here + timedelta(0, 0, s + offset) - c)
+    return origins
 
 
 def _format_seconds(seconds: int) -> str:
@@ -227,6 +293,7 @@ class BusinessCalendar:
         "_hash",
         "_years",
         "_by_day",
+        "_hot",
         "_lock",
         "_fromutc",
         "_epoch_here",
@@ -236,11 +303,11 @@ class BusinessCalendar:
         self,
         tz: str | ZoneInfo,
         hours: Mapping[str, Iterable],
-        holidays: Iterable[date | tuple[datetime, datetime]] = (),
+        holidays: Iterable[date | tuple[datetime, datetime]] | None = (),
     ) -> None:
         zone = self._zone(tz)
         week = _parse_hours(hours)
-        dates, closures = self._parse_holidays(holidays, zone)
+        dates, closures = self._parse_holidays(() if holidays is None else holidays, zone)
         spans = _merge([((a - _EPOCH) // _ONE_US, (b - _EPOCH) // _ONE_US) for a, b in closures])
         set_ = object.__setattr__
         set_(self, "_tz", zone)
@@ -266,6 +333,7 @@ class BusinessCalendar:
         set_(self, "_hash", hash(key))
         set_(self, "_years", {})
         set_(self, "_by_day", {})
+        set_(self, "_hot", {})
         set_(self, "_lock", threading.Lock())
         set_(self, "_fromutc", zone.fromutc)
         # The epoch's UTC wall clock, tagged with our zone: adding a timedelta and
@@ -404,8 +472,10 @@ class BusinessCalendar:
                 # UTC days wholly inside the local year point at its table: the
                 # hot path finds a table with one dict lookup on `(t - epoch).days`.
                 by_day = self._by_day
+                hot = self._hot
                 for day in range(-(-table.lo // _ONE_DAY), table.hi // _ONE_DAY):
                     by_day[day] = table
+                hot.update(_hot_by_day(table))
                 self._years[year] = table
         return table
 
@@ -416,16 +486,20 @@ class BusinessCalendar:
         dates = self._dates
         local = self._local_us
         raw: list[tuple[int, int]] = []
+        steady: list[tuple[int, int | None]] = []  # see _local_origins
         lo = midnight = local(first, 0)
         for ordinal in range(first, last + 1):
             next_midnight = local(ordinal + 1, 0)
+            wall = (ordinal - _EPOCH_ORDINAL) * _DAY_US  # local midnight as if the zone were UTC
+            offset = wall - midnight
+            # Same offset at both midnights: no change of offset during the day
+            # (no zone changes twice within days), so plain arithmetic is exact.
+            same = wall + _DAY_US - next_midnight == offset
+            if not steady or steady[-1][1] != (offset if same else None):
+                steady.append((midnight, offset if same else None))
             intervals = week[(ordinal - 1) % 7]  # ordinal 1 (0001-01-01) is a Monday
             if intervals and not (dates and date.fromordinal(ordinal) in dates):
-                wall = (ordinal - _EPOCH_ORDINAL) * _DAY_US  # local midnight as if the zone were UTC
-                offset = wall - midnight
-                if wall + _DAY_US - next_midnight == offset:
-                    # Same offset at both midnights: no change of offset during the day
-                    # (zones change at most once a day), so plain arithmetic is exact.
+                if same:
                     for s, e in intervals:
                         raw.append((wall + s * _US - offset, wall + e * _US - offset))
                 else:
@@ -437,7 +511,7 @@ class BusinessCalendar:
         intervals = [(max(s, lo), min(e, hi)) for s, e in _merge(raw)]
         holes = [(s, e) for s, e in self._closure_spans if e > lo and s < hi]
         kept = [(s, e) for s, e in _subtract(intervals, holes) if e > s]
-        return _year_table(year, lo, hi, kept, self._epoch_here)
+        return _year_table(year, lo, hi, kept, steady, self._epoch_here)
 
     def _year_at(self, x: timedelta) -> _Year:
         """The table of the local year holding the instant ``_EPOCH + x``."""
@@ -519,23 +593,43 @@ class BusinessCalendar:
             x = start - _EPOCH
         except TypeError:
             raise self._bad_instant(start, "start") from None
-        # The hot path, inlined: one dict lookup for the year table (a UTC day
-        # wholly inside a local year needs no range check), two binary searches.
-        table = self._by_day.get(x.days)
-        if table is None:
-            if self._never_open:
-                raise self._no_hours()
-            table = self._year_at(x)
-        _lo, _hi, starts, ends, cum, total, count, _year, offsets, origins = table
-        i = bisect_right(ends, x)
+        # The hot path (see _hot_by_day): one dict lookup by UTC day, two short
+        # binary searches, exact timedelta arithmetic in C, and no zone lookup
+        # for intervals without a DST change. Anything else (a year not built
+        # yet, a day astride the local new year, a budget that leaves the year)
+        # takes `_add`.
         try:
-            target = (x + offsets[i] if starts[i] < x else cum[i]) + delta if i < count else cum[i] + delta
+            hot = self._hot[x.days]
+        except KeyError:
+            return self._add(start, x, delta)
+        starts, ends, cum, total, offsets, by_business_day, local_origins, origins, first, last = hot
+        i = bisect_right(ends, x, first, last)
+        try:
+            target = (x + offsets[i] if starts[i] < x else cum[i]) + delta
             inside = _ZERO <= target < total
         except TypeError:
-            raise TypeError(f"delta must be a timedelta, got {type(delta).__name__} {delta!r}") from None
-        if inside:
-            return self._fromutc(origins[bisect_right(cum, target) - 1] + target)
-        return self._to_datetime(self._locate(table, target, start))
+            raise self._bad_delta(delta) from None
+        if not inside:
+            return self._add(start, x, delta)
+        d = target.days
+        j = bisect_right(cum, target, by_business_day[d], by_business_day[d + 1] + 1) - 1
+        local = local_origins[j]
+        if local is not None:
+            return local + target  # wall-clock arithmetic: exact inside such an interval
+        return self._fromutc(origins[j] + target)
+
+    def _add(self, start: datetime, x: timedelta, delta: timedelta) -> datetime:
+        """`add` for any instant, on timedeltas only."""
+        if not isinstance(delta, timedelta):
+            raise self._bad_delta(delta)
+        if self._never_open:
+            raise self._no_hours()
+        table, position = self._position(x)
+        return self._to_datetime(self._locate(table, position + delta, start))
+
+    @staticmethod
+    def _bad_delta(delta: object) -> TypeError:
+        return TypeError(f"delta must be a timedelta, got {type(delta).__name__} {delta!r}")
 
     def between(self, a: datetime, b: datetime) -> timedelta:
         """Business time in ``[a, b)``; negative (``-between(b, a)``) when ``b < a``."""

@@ -567,6 +567,9 @@ class TestErrors:
         with pytest.raises(TypeError, match="t must be an aware datetime, got str"):
             OOULET.is_open("2026-01-19T10:00+05:30")  # type: ignore[arg-type]
 
+    def test_holidays_may_be_none(self):
+        assert BusinessCalendar("UTC", {"mon": [("09:00", "17:00")]}, None).holidays == ()
+
     def test_never_open(self):
         cal = BusinessCalendar(tz="UTC", hours={})
         t = utc(2026, 1, 1)
