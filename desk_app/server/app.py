@@ -1,0 +1,130 @@
+"""The FastAPI application of the central store: `create_app(...)`."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from pydantic import BaseModel
+from sqlalchemy import text
+
+from desk_app.server.attachments.storage import BlobStore
+from desk_app.server.auth.router import router as auth_router
+from desk_app.server.auth.service import TokenCache
+from desk_app.server.core.clock import Clock, SystemClock
+from desk_app.server.core.db import Database
+from desk_app.server.core.errors import ErrorOut, install_error_handlers, json_response
+from desk_app.server.core.settings import Settings, get_settings
+from desk_app.server.directory.router import router as directory_router
+from desk_app.server.policies.registry import PolicyRegistry
+from desk_app.server.policies.router import router as policies_router
+from desk_app.server.presence.router import router as presence_router
+from desk_app.server.reports.router import router as reports_router
+from desk_app.server.scheduler import SchedulerHooks
+from desk_app.server.sync.notifier import ChangeNotifier, PgChangeListener
+from desk_app.server.sync.router import router as sync_router
+from desk_app.server.sync.router import stream_events
+from desk_app.server.tickets.router import router as tickets_router
+
+API_PREFIX = "/api/v1"
+log = logging.getLogger("desk.server")
+
+
+class HealthOut(BaseModel):
+    status: str
+    database: str
+    schema_revision: str | None
+    policies: list[str]
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    database: Database | None = None,
+    clock: Clock | None = None,
+    policies: PolicyRegistry | None = None,
+    listen: bool | None = None,
+) -> FastAPI:
+    """Build the app. Tests pass their own database, clock and policies.
+
+    `listen`: run the PostgreSQL LISTEN thread (default: on for PostgreSQL).
+    """
+    settings = settings or get_settings()
+    db = database or Database(settings.database)
+    registry = policies if policies is not None else PolicyRegistry.load(settings.policy_dir)
+    notifier = ChangeNotifier()
+    hooks = SchedulerHooks()
+    use_listener = db.is_postgres if listen is None else listen
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        notifier.bind(asyncio.get_running_loop())
+        db.add_commit_listener(notifier.publish)
+        db.add_ticket_listener(hooks.ticket_changed)
+        listener = None
+        if use_listener:
+            listener = PgChangeListener(db.url, notifier)
+            listener.start()
+        app.state.pg_listener = listener
+        try:
+            yield
+        finally:
+            if listener is not None:
+                listener.stop()
+            db.remove_commit_listener(notifier.publish)
+            db.remove_ticket_listener(hooks.ticket_changed)
+            if database is None:
+                db.dispose()
+
+    app = FastAPI(
+        title="Desk central ticket store",
+        version="1",
+        description="Tickets, SLA clocks, the change feed and live push for Desk clients.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.db = db
+    app.state.clock = clock or SystemClock()
+    app.state.policies = registry
+    app.state.notifier = notifier
+    app.state.scheduler_hooks = hooks
+    app.state.pg_listener = None
+    app.state.blobs = BlobStore(settings.storage.blob_store, settings.storage.data_dir)
+    app.state.token_cache = TokenCache()
+    install_error_handlers(app)
+
+    for router in (auth_router, tickets_router, sync_router, directory_router, policies_router, reports_router):
+        app.include_router(router, prefix=API_PREFIX)
+    app.include_router(presence_router, prefix=API_PREFIX)
+    # The SSE stream is also served at the top level, as the issue names it.
+    app.add_api_route(
+        "/events",
+        stream_events,
+        methods=["GET"],
+        include_in_schema=False,
+        name="stream_events_root",
+    )
+
+    @app.get("/healthz", response_model=HealthOut, responses={503: {"model": ErrorOut}}, tags=["health"])
+    def healthz(request: Request) -> Response:
+        """Liveness and readiness: the database answers and its schema is at head."""
+        from desk_app.server.core.migrate import current_revision, head_revision
+
+        try:
+            with db.read() as session:
+                session.execute(text("SELECT 1"))
+            revision = current_revision(db)
+        except Exception as exc:  # noqa: BLE001 - report, do not crash
+            return json_response({"code": "database_unavailable", "message": f"The database is not reachable: {exc}"}, 503)
+        if revision != head_revision(db):
+            return json_response(
+                {"code": "schema_outdated", "message": f"The schema is at {revision}; run `desk-server init`."}, 503
+            )
+        return json_response(
+            {"status": "ok", "database": db.backend, "schema_revision": revision, "policies": sorted(registry)}
+        )
+
+    return app

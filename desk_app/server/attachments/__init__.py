@@ -1,0 +1,1 @@
+"""Attachment storage: content-addressed blobs, never named by user input."""

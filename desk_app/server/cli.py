@@ -1,0 +1,193 @@
+"""`desk-server`: set up, fill and run the central ticket store.
+
+    desk-server init                      create or upgrade the schema
+    desk-server create-user --username U --password P --role agent|specialist|manager|admin
+    desk-server seed-demo                 demo users (password "demo") and realistic tickets
+    desk-server serve [--host H] [--port P]
+
+The database comes from --db URL, else DESK_DATABASE_URL, else a SQLite file
+in the data directory (DESK_DATA_DIR, default ~/.local/share/desk).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from desk_app.server.auth.models import Role
+from desk_app.server.core.settings import Settings, load_settings
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = load_settings()
+    if args.db:
+        settings = settings.with_database_url(args.db)
+    return settings
+
+
+def _database(settings: Settings):
+    from desk_app.server.core.db import Database
+
+    url = make_url(settings.database.url)
+    if url.get_backend_name() == "sqlite" and url.database:
+        Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    return Database(settings.database)
+
+
+def _describe(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from desk_app.server.core.migrate import current_revision, upgrade_to_head
+
+    settings = _settings(args)
+    db = _database(settings)
+    try:
+        before = current_revision(db)
+        upgrade_to_head(db)
+        after = current_revision(db)
+    finally:
+        db.dispose()
+    if before == after:
+        print(f"The database at {_describe(db.url)} is up to date (schema {after}).")
+    else:
+        print(f"Upgraded the database at {_describe(db.url)} from schema {before or 'empty'} to {after}.")
+    return 0
+
+
+def _require_schema(db) -> bool:
+    from desk_app.server.core.migrate import is_up_to_date
+
+    if not is_up_to_date(db):
+        print(
+            f"The database at {_describe(db.url)} is not initialised or is out of date; run `desk-server init` first.",
+            file=sys.stderr,
+        )
+        return False
+    return True
+
+
+def cmd_create_user(args: argparse.Namespace) -> int:
+    from desk_app.server.auth.service import create_user
+    from desk_app.server.core.clock import SystemClock
+    from desk_app.server.core.errors import ApiError
+
+    settings = _settings(args)
+    db = _database(settings)
+    try:
+        if not _require_schema(db):
+            return 2
+        with db.write() as session:
+            user = create_user(
+                session,
+                username=args.username,
+                password=args.password,
+                role=args.role,
+                now=SystemClock().now(),
+                display_name=args.display_name,
+                email=args.email,
+            )
+            print(f"Created {user.role} {user.username!r} (id {user.id}).")
+    except ApiError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 1
+    finally:
+        db.dispose()
+    return 0
+
+
+def cmd_seed_demo(args: argparse.Namespace) -> int:
+    from desk_app.server.demo.seed import seed_demo
+    from desk_app.server.policies.registry import PolicyRegistry
+
+    settings = _settings(args)
+    db = _database(settings)
+    try:
+        if not _require_schema(db):
+            return 2
+        report = seed_demo(db, PolicyRegistry.load(settings.policy_dir), settings, tickets_per_policy=args.per_policy,
+                           seed=args.seed)
+    finally:
+        db.dispose()
+    print(report)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from desk_app.server.app import create_app
+
+    settings = _settings(args)
+    db = _database(settings)
+    if not _require_schema(db):
+        db.dispose()
+        return 2
+    db.dispose()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = create_app(settings)
+    print(f"Desk store on http://{args.host}:{args.port} (database {_describe(settings.database.url)})", flush=True)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        timeout_graceful_shutdown=3,
+        proxy_headers=True,
+    )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    db_help = "database URL (default: DESK_DATABASE_URL or a SQLite file in the data directory)"
+    parser = argparse.ArgumentParser(prog="desk-server", description="Desk's central ticket store.")
+    parser.add_argument("--db", metavar="URL", help=db_help)
+    # Sub-commands accept --db too; SUPPRESS keeps a --db given before the sub-command.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=db_help)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("init", parents=[common], help="create or upgrade the database schema")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("create-user", parents=[common], help="add a staff account")
+    p.add_argument("--username", required=True)
+    p.add_argument("--password", required=True)
+    p.add_argument("--role", required=True, choices=[r.value for r in Role])
+    p.add_argument("--display-name")
+    p.add_argument("--email")
+    p.set_defaults(func=cmd_create_user)
+
+    p = sub.add_parser("seed-demo", parents=[common], help="demo users and realistic tickets for every policy")
+    p.add_argument("--per-policy", type=int, default=12, help="tickets per policy (default 12)")
+    p.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    p.set_defaults(func=cmd_seed_demo)
+
+    p = sub.add_parser("serve", parents=[common], help="run the HTTP API")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except ValueError as exc:  # e.g. an unsupported database URL
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+
+__all__ = ["main", "build_parser"]

@@ -1,0 +1,1 @@
+"""Pieces shared by the server's domain packages: settings, database, errors, clock."""

@@ -1,0 +1,137 @@
+"""Server settings, declared once and read once (`get_settings()`).
+
+Every key can be set by an environment variable with the `DESK_` prefix
+(`DESK_DATABASE_URL`, `DESK_DATA_DIR`, `DESK_AUTH_TOKEN_TTL_MINUTES`, ...).
+Secrets never live here: passwords are in the database as argon2 hashes and
+tokens only as SHA-256 digests.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+
+ENV_PREFIX = "DESK_"
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(ENV_PREFIX + name)
+    return value if value not in (None, "") else default
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = _env(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SystemExit(f"{ENV_PREFIX}{name} must be a whole number, got {raw!r}") from None
+
+
+def _env_float(name: str, default: float) -> float:
+    raw = _env(name)
+    if raw is None:
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise SystemExit(f"{ENV_PREFIX}{name} must be a number, got {raw!r}") from None
+
+
+def default_data_dir() -> Path:
+    explicit = _env("DATA_DIR")
+    if explicit:
+        return Path(explicit).expanduser()
+    xdg = os.environ.get("XDG_DATA_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share"
+    return base / "desk"
+
+
+def default_database_url(data_dir: Path) -> str:
+    return f"sqlite:///{data_dir / 'desk.sqlite3'}"
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseSettings:
+    url: str
+    echo: bool = False
+    pool_size: int = 10
+    max_overflow: int = 20
+    #: SQLite: how long a writer waits for the write lock before giving up.
+    sqlite_busy_timeout_ms: int = 15_000
+
+
+@dataclass(frozen=True, slots=True)
+class AuthSettings:
+    token_ttl_minutes: int = 12 * 60
+    #: Failed logins allowed per user name within the window (since its last success).
+    max_failures_per_user: int = 5
+    #: Failed logins allowed per client address within the window.
+    max_failures_per_address: int = 20
+    failure_window_minutes: int = 15
+
+
+@dataclass(frozen=True, slots=True)
+class SyncSettings:
+    bootstrap_page_size: int = 5_000
+    bootstrap_max_page_size: int = 20_000
+    changes_page_size: int = 1_000
+    changes_max_page_size: int = 10_000
+    #: Seconds between SSE heartbeats; a client that hears nothing for ~3 of
+    #: them treats the connection as dead and reconnects with Last-Event-ID.
+    heartbeat_seconds: float = 15.0
+
+
+@dataclass(frozen=True, slots=True)
+class StorageSettings:
+    data_dir: Path
+    #: Where attachment blobs live: "database" (stateless instances, the
+    #: default) or "directory" (content-addressed files under data_dir/blobs).
+    blob_store: str = "database"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database: DatabaseSettings
+    storage: StorageSettings
+    auth: AuthSettings = field(default_factory=AuthSettings)
+    sync: SyncSettings = field(default_factory=SyncSettings)
+    #: Prefix of human-readable ticket numbers ("DSK-100042").
+    ticket_prefix: str = "DSK"
+    #: Where the policy TOML files are read from; None: the shipped ones.
+    policy_dir: Path | None = None
+
+    def with_database_url(self, url: str) -> Settings:
+        return replace(self, database=replace(self.database, url=url))
+
+
+def load_settings() -> Settings:
+    """Build settings from the environment (use `get_settings()` in the app)."""
+    data_dir = default_data_dir()
+    policy_dir = _env("POLICY_DIR")
+    return Settings(
+        database=DatabaseSettings(
+            url=_env("DATABASE_URL") or default_database_url(data_dir),
+            echo=_env("DATABASE_ECHO", "0") == "1",
+            pool_size=_env_int("DATABASE_POOL_SIZE", 10),
+            max_overflow=_env_int("DATABASE_MAX_OVERFLOW", 20),
+        ),
+        storage=StorageSettings(data_dir=data_dir, blob_store=_env("BLOB_STORE", "database") or "database"),
+        auth=AuthSettings(
+            token_ttl_minutes=_env_int("AUTH_TOKEN_TTL_MINUTES", 12 * 60),
+            max_failures_per_user=_env_int("AUTH_MAX_FAILURES_PER_USER", 5),
+            max_failures_per_address=_env_int("AUTH_MAX_FAILURES_PER_ADDRESS", 20),
+            failure_window_minutes=_env_int("AUTH_FAILURE_WINDOW_MINUTES", 15),
+        ),
+        sync=SyncSettings(heartbeat_seconds=_env_float("SYNC_HEARTBEAT_SECONDS", 15.0)),
+        ticket_prefix=_env("TICKET_PREFIX", "DSK") or "DSK",
+        policy_dir=Path(policy_dir) if policy_dir else None,
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

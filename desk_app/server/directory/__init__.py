@@ -1,0 +1,1 @@
+"""Customers and queues: who tickets are for and where they wait."""

@@ -1,0 +1,39 @@
+"""Every table of the store, imported in one place for Alembic and the tests."""
+
+from desk_app.server.attachments.models import Attachment, Blob
+from desk_app.server.audit.models import AuditEntry
+from desk_app.server.auth.models import AuthToken, LoginAttempt, User
+from desk_app.server.core.db import Base
+from desk_app.server.core.models import IdempotencyRecord
+from desk_app.server.directory.models import Customer, Queue
+from desk_app.server.notifications.models import OutboxMessage
+from desk_app.server.policies.models import PolicyModeSpan
+from desk_app.server.presence.models import Presence
+from desk_app.server.sync.models import Change, Counter
+from desk_app.server.tickets.models import Escalation, ThreadEntry, Ticket, TicketClock, TicketHistoryEvent
+
+metadata = Base.metadata
+
+__all__ = [
+    "Attachment",
+    "AuditEntry",
+    "AuthToken",
+    "Base",
+    "Blob",
+    "Change",
+    "Counter",
+    "Customer",
+    "Escalation",
+    "IdempotencyRecord",
+    "LoginAttempt",
+    "OutboxMessage",
+    "PolicyModeSpan",
+    "Presence",
+    "Queue",
+    "ThreadEntry",
+    "Ticket",
+    "TicketClock",
+    "TicketHistoryEvent",
+    "User",
+    "metadata",
+]

@@ -1,0 +1,1 @@
+"""Manager reports (managers and admins only)."""

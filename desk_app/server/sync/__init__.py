@@ -1,0 +1,1 @@
+"""The change log, bootstrap, incremental sync and live push (SSE)."""

@@ -1,0 +1,179 @@
+"""Bootstrap, incremental changes and the live SSE stream."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import anyio
+import orjson
+from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.responses import Response, StreamingResponse
+from sqlalchemy import select
+
+from desk_app.server.auth.deps import Staff
+from desk_app.server.auth.service import authenticate
+from desk_app.server.core.db import Database
+from desk_app.server.core.deps import get_db
+from desk_app.server.core.errors import ApiError, ErrorOut
+from desk_app.server.core.types import iso
+from desk_app.server.core.validation import MAX_ID
+from desk_app.server.sync import service
+from desk_app.server.sync.schemas import BootstrapOut, ChangesOut
+from desk_app.server.sync.visibility import viewer_for
+from desk_app.server.tickets.models import Ticket
+
+router = APIRouter(tags=["sync"])
+Db = Annotated[Database, Depends(get_db)]
+_ERRORS = {401: {"model": ErrorOut}, 422: {"model": ErrorOut}}
+
+#: Changes read per database round trip by a live stream.
+STREAM_BATCH = 500
+
+
+@router.get("/sync/bootstrap", response_model=BootstrapOut, responses=_ERRORS)
+def bootstrap(
+    principal: Staff,
+    request: Request,
+    db: Db,
+    after: Annotated[int, Query(ge=0, le=MAX_ID, description="The next_after of the previous page; 0 first.")] = 0,
+    limit: Annotated[int | None, Query(ge=1, le=20_000)] = None,
+) -> Response:
+    """Every ticket you may see, with its SLA clocks, in pages ordered by id."""
+    settings = request.app.state.settings.sync
+    limit = min(limit or settings.bootstrap_page_size, settings.bootstrap_max_page_size)
+    with db.read() as session:
+        cursor = service.head(session)
+        viewer = viewer_for(session, principal)
+        rows = session.execute(
+            select(Ticket.id, Ticket.snapshot)
+            .where(viewer.ticket_filter(), Ticket.id > after)
+            .order_by(Ticket.id)
+            .limit(limit + 1)
+        ).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_after = rows[-1][0] if more else None
+    body = b"".join(
+        (
+            b'{"cursor":%d,"tickets":[' % cursor,
+            ",".join(r[1] for r in rows).encode(),
+            b'],"next_after":%s,"has_more":%s}' % (orjson.dumps(next_after), b"true" if more else b"false"),
+        )
+    )
+    return Response(body, media_type="application/json")
+
+
+@router.get("/sync/changes", response_model=ChangesOut, responses=_ERRORS)
+def list_changes(
+    principal: Staff,
+    request: Request,
+    db: Db,
+    since: Annotated[int, Query(ge=0, le=MAX_ID, description="Your cursor: changes after it are returned.")] = 0,
+    limit: Annotated[int | None, Query(ge=1, le=10_000)] = None,
+) -> Response:
+    """Changes after `since`, in sequence order, filtered to what you may see."""
+    settings = request.app.state.settings.sync
+    limit = min(limit or settings.changes_page_size, settings.changes_max_page_size)
+    with db.read() as session:
+        viewer = viewer_for(session, principal)
+        rows = service.read_changes(session, since, limit)
+    rendered = [c for c in (service.render_change(r, viewer) for r in rows) if c is not None]
+    cursor = rows[-1][0] if rows else since
+    body = b'{"changes":[%s],"cursor":%d,"has_more":%s}' % (
+        b",".join(rendered),
+        cursor,
+        b"true" if len(rows) == limit else b"false",
+    )
+    return Response(body, media_type="application/json")
+
+
+def _sse(event: str, data: bytes, seq: int | None = None) -> bytes:
+    head = b"id: %d\n" % seq if seq is not None else b""
+    return head + b"event: " + event.encode() + b"\ndata: " + data + b"\n\n"
+
+
+@router.get(
+    "/events",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}, "description": "Server-Sent Events"}, **_ERRORS},
+)
+async def stream_events(
+    principal: Staff,
+    request: Request,
+    last_event_id: Annotated[
+        str | None,
+        Header(alias="Last-Event-ID", pattern=r"^\s*[0-9]{1,18}\s*$", description="Resume after this sequence."),
+    ] = None,
+    since: Annotated[int | None, Query(ge=0, le=MAX_ID, description="Start after this sequence.")] = None,
+) -> StreamingResponse:
+    """Live changes as Server-Sent Events.
+
+    Each `change` event has `id: <seq>` and the same JSON as one item of
+    /sync/changes. Reconnect with `Last-Event-ID` to resume with nothing lost
+    or repeated. Without either cursor the stream starts at the current head.
+    `heartbeat` events come every few seconds while nothing changes; a client
+    that hears nothing for three heartbeat intervals should reconnect. If the
+    cursor is ahead of the log (a restored database), a `reset` event tells
+    the client to bootstrap again.
+    """
+    app = request.app
+    db: Database = app.state.db
+    notifier = app.state.notifier
+    heartbeat = app.state.settings.sync.heartbeat_seconds
+    token = request.headers.get("authorization", "").partition(" ")[2]
+
+    def _head() -> int:
+        with db.read() as session:
+            return service.head(session)
+
+    current_head = await anyio.to_thread.run_sync(_head)
+    if last_event_id is not None:
+        start = int(last_event_id)
+    elif since is not None:
+        start = since
+    else:
+        start = current_head
+
+    def _read(cursor: int):
+        with db.read() as session:
+            viewer = viewer_for(session, principal)
+            return viewer, service.read_changes(session, cursor, STREAM_BATCH)
+
+    def _still_valid() -> bool:
+        try:
+            authenticate(db, token, app.state.clock.now())
+            return True
+        except ApiError:
+            return False
+
+    async def events():
+        cursor = start
+        yield b"retry: 1000\n\n"
+        if start > current_head:
+            yield _sse("reset", orjson.dumps({"head": current_head, "message": "Your cursor is ahead of the "
+                                              "server's change log; bootstrap again."}))
+            return
+        while True:
+            wake = notifier.arm()
+            viewer, rows = await anyio.to_thread.run_sync(_read, cursor)
+            out = []
+            for row in rows:
+                rendered = service.render_change(row, viewer)
+                if rendered is not None:
+                    out.append(_sse("change", rendered, row[0]))
+                cursor = row[0]
+            if out:
+                yield b"".join(out)
+            if len(rows) == STREAM_BATCH:
+                continue
+            if not await notifier.wait(wake, heartbeat):
+                if not await anyio.to_thread.run_sync(_still_valid):
+                    yield _sse("error", b'{"code":"token_expired","message":"The session ended; log in again."}')
+                    return
+                yield _sse("heartbeat", b'{"at":"%s"}' % iso(app.state.clock.now()).encode())
+
+    return StreamingResponse(
+        events(),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )

@@ -1,0 +1,1 @@
+"""Tickets, their thread, their SLA history and escalations."""

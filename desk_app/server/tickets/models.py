@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from desk_app.server.core.db import Base
+from desk_app.server.core.types import BigIntPK, UTCDateTime
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+    __table_args__ = (
+        Index("ix_tickets_queue_status", "queue_id", "status"),
+        Index("ix_tickets_sla_due_at", "sla_due_at"),
+        Index("ix_tickets_sla_next_change_at", "sla_next_change_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    subject: Mapped[str] = mapped_column(String(300))
+    category: Mapped[str] = mapped_column(String(64))
+    priority: Mapped[str] = mapped_column(String(32))
+    channel: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(32), index=True)
+    tier: Mapped[int] = mapped_column(Integer, default=1)
+    policy_key: Mapped[str] = mapped_column(String(64))
+    queue_id: Mapped[int | None] = mapped_column(ForeignKey("queues.id", ondelete="SET NULL"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    order_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    # SLA clocks as last computed by desk_app.core.sla (the per-clock detail is
+    # in ticket_clocks and in `snapshot`); these columns drive queries and the
+    # scheduler.
+    sla_rule: Mapped[str | None] = mapped_column(String(200))
+    sla_computed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Earliest due time among clocks still counting (running/warning/breached).
+    sla_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Worst state among the clocks: breached > warning > running > paused > missed > met.
+    sla_state: Mapped[str | None] = mapped_column(String(16))
+    #: When a clock next changes state by itself; the scheduler wakes for it.
+    sla_next_change_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When the current tier's budget ran out (an escalation is due), if it has.
+    sla_escalation_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    #: The ticket as served to clients (JSON), rebuilt on every change, so
+    #: bootstrap and the change feed never re-serialise rows.
+    snapshot: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class TicketClock(Base):
+    """One SLA clock of a ticket, as computed by the core at the last event."""
+
+    __tablename__ = "ticket_clocks"
+
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    metric: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    target_seconds: Mapped[int] = mapped_column(BigInteger)
+    calendar: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    warn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    remaining_seconds: Mapped[int] = mapped_column(BigInteger)
+    paused_reason: Mapped[str | None] = mapped_column(String(64))
+    stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class TicketHistoryEvent(Base):
+    """What happened to a ticket as far as SLA clocks care (replayed by the core)."""
+
+    __tablename__ = "ticket_events"
+    __table_args__ = (Index("ix_ticket_events_ticket_at", "ticket_id", "at", "id"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    kind: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str | None] = mapped_column(String(32))
+    tier: Mapped[int | None] = mapped_column(Integer)
+    party: Mapped[str | None] = mapped_column(String(32))
+    direction: Mapped[str | None] = mapped_column(String(16))
+
+
+class ThreadEntry(Base):
+    __tablename__ = "thread_entries"
+    __table_args__ = (Index("ix_thread_entries_ticket_id", "ticket_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))  # desk_app.core.ticket.EntryKind
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    author_name: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Phone calls
+    call_number: Mapped[str | None] = mapped_column(String(32))
+    call_direction: Mapped[str | None] = mapped_column(String(16))  # inbound / outbound
+    call_duration_seconds: Mapped[int | None] = mapped_column(Integer)
+    # System events: a stable code ("escalated", "status_changed", "sla_breached") and its data (JSON)
+    event_code: Mapped[str | None] = mapped_column(String(64))
+    data: Mapped[str | None] = mapped_column(Text)
+
+
+class Escalation(Base):
+    __tablename__ = "escalations"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    from_tier: Mapped[int] = mapped_column(Integer)
+    to_tier: Mapped[int] = mapped_column(Integer)
+    direction: Mapped[str] = mapped_column(String(8))  # up / down
+    #: manual (a person), automatic (the scheduler, after the grace period),
+    #: customer_request ("not satisfied").
+    kind: Mapped[str] = mapped_column(String(24))
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    acknowledged: Mapped[bool] = mapped_column(Boolean, default=False)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

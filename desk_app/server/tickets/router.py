@@ -1,0 +1,194 @@
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import orjson
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import Response
+
+from desk_app.core.ticket import Status
+from desk_app.server.auth.deps import Staff
+from desk_app.server.core.db import Database
+from desk_app.server.core.deps import get_db, now_of
+from desk_app.server.core.errors import ErrorOut, json_response
+from desk_app.server.core.idempotency import Mutation, MutationDep
+from desk_app.server.directory.models import Customer
+from desk_app.server.core.validation import MAX_ID, Key, OrderId, SearchText, ShortText
+from desk_app.server.sync.visibility import viewer_for
+from desk_app.server.tickets import service
+from desk_app.server.tickets.models import Ticket
+from desk_app.server.tickets.schemas import (
+    AssignIn,
+    ConflictOut,
+    DeescalateIn,
+    EntryAddedOut,
+    EntryIn,
+    EscalateIn,
+    StatusIn,
+    TicketCreateIn,
+    TicketDetailOut,
+    TicketListOut,
+    TicketOut,
+    TicketUpdateIn,
+)
+from desk_app.server.tickets.serialize import entry_json, ticket_detail
+
+router = APIRouter(prefix="/tickets", tags=["tickets"])
+Db = Annotated[Database, Depends(get_db)]
+TicketId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+_ERRORS = {
+    401: {"model": ErrorOut},
+    403: {"model": ErrorOut},
+    404: {"model": ErrorOut},
+    422: {"model": ErrorOut},
+}
+_MUTATION_ERRORS = {**_ERRORS, 409: {"model": ErrorOut}, 412: {"model": ConflictOut}}
+
+
+def _ctx(m: Mutation, session) -> service.Ctx:
+    state = m.request.app.state
+    return service.Ctx(session, m.now, m.principal, state.policies, state.settings, m.address)
+
+
+def _etag(ticket: Ticket) -> dict[str, str]:
+    return {"ETag": f'"{ticket.version}"'}
+
+
+def _ticket_result(ticket: Ticket, status: int = 200):
+    return status, orjson.Fragment(ticket.snapshot), _etag(ticket)
+
+
+@router.get("", response_model=TicketListOut, responses=_ERRORS)
+def list_tickets(
+    principal: Staff,
+    request: Request,
+    db: Db,
+    queue: Annotated[int | None, Query(ge=1, le=MAX_ID, description="Queue id.")] = None,
+    status: Annotated[list[Status] | None, Query(description="Repeat for several.")] = None,
+    assignee: Annotated[
+        str | None, Query(pattern=r"^(me|none|[1-9][0-9]{0,17})$", description="'me', 'none' or a user id.")
+    ] = None,
+    tier: Annotated[int | None, Query(ge=1, le=9)] = None,
+    breaching_within: Annotated[
+        int | None, Query(ge=0, le=525_600, description="Minutes: clocks due (or overdue) within this many.")
+    ] = None,
+    q: Annotated[SearchText | None, Query(description="Text in subject, number, order id or customer name.")] = None,
+    order_id: Annotated[OrderId | None, Query()] = None,
+    phone: Annotated[str | None, Query(pattern=r"^\+?[0-9 ().-]{3,32}$")] = None,
+    email: Annotated[ShortText | None, Query()] = None,
+    policy: Annotated[Key | None, Query()] = None,
+    sort: Annotated[Literal["number", "due"], Query(description="number: oldest first; due: most urgent first.")] = "number",
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> Response:
+    filters = service.ListFilters(
+        queue_id=queue,
+        statuses=[s.value for s in status] if status else None,
+        assignee=assignee,
+        tier=tier,
+        breaching_within=breaching_within,
+        q=q,
+        order_id=order_id,
+        phone=phone,
+        email=email,
+        policy=policy,
+    )
+    with db.read() as session:
+        viewer = viewer_for(session, principal)
+        snapshots, next_cursor = service.list_tickets(
+            session, viewer, now_of(request), filters, sort=sort, cursor=cursor, limit=limit
+        )
+    body = b'{"tickets":[' + ",".join(snapshots).encode() + b'],"next_cursor":' + orjson.dumps(next_cursor) + b"}"
+    return Response(body, media_type="application/json")
+
+
+@router.post("", response_model=TicketDetailOut, status_code=201, responses=_MUTATION_ERRORS)
+def create_ticket(body: TicketCreateIn, m: MutationDep) -> Response:
+    def run(session):
+        ctx = _ctx(m, session)
+        ticket = service.create_ticket(ctx, body)
+        return 201, ticket_detail(session, ctx.viewer, ticket), _etag(ticket)
+
+    return m.run(body, run)
+
+
+@router.get("/{ticket_id}", response_model=TicketDetailOut, responses=_ERRORS)
+def read_ticket(ticket_id: TicketId, principal: Staff, db: Db) -> Response:
+    with db.read() as session:
+        viewer = viewer_for(session, principal)
+        ticket = service.load_visible(session, viewer, ticket_id)
+        detail = ticket_detail(session, viewer, ticket)
+    return json_response(detail, headers=_etag(ticket))
+
+
+@router.patch("/{ticket_id}", response_model=TicketOut, responses={**_MUTATION_ERRORS, 428: {"model": ErrorOut}})
+def update_ticket(ticket_id: TicketId, body: TicketUpdateIn, m: MutationDep) -> Response:
+    """Change fields; needs `If-Match: <version>`. A stale version gets 412 with the current ticket."""
+    return m.run(body, lambda s: _ticket_result(service.update_ticket(_ctx(m, s), ticket_id, m.if_match, body)))
+
+
+@router.post("/{ticket_id}/entries", response_model=EntryAddedOut, status_code=201, responses=_MUTATION_ERRORS)
+def add_entry(ticket_id: TicketId, body: EntryIn, m: MutationDep) -> Response:
+    def run(session):
+        ctx = _ctx(m, session)
+        ticket, entry = service.add_entry(ctx, ticket_id, m.if_match, body)
+        customer = session.get(Customer, ticket.customer_id)
+        customer_show = ctx.viewer.sees_contact(
+            tier=ticket.tier, assignee_id=ticket.assignee_id, account_manager_id=customer.account_manager_id
+        )
+        return (
+            201,
+            {"ticket": orjson.Fragment(ticket.snapshot), "entry": entry_json(entry, show_number=customer_show)},
+            _etag(ticket),
+        )
+
+    return m.run(body, run)
+
+
+@router.post("/{ticket_id}/assign", response_model=TicketOut, responses=_MUTATION_ERRORS)
+def assign_ticket(ticket_id: TicketId, body: AssignIn, m: MutationDep) -> Response:
+    """Assign to someone (managers/admins), or to yourself; null unassigns."""
+    return m.run(body, lambda s: _ticket_result(service.assign(_ctx(m, s), ticket_id, m.if_match, body.assignee_id)))
+
+
+@router.post("/{ticket_id}/take", response_model=TicketOut, responses=_MUTATION_ERRORS)
+def take_ticket(ticket_id: TicketId, m: MutationDep) -> Response:
+    """Assign the ticket to yourself; 409 if someone else has it."""
+    return m.run(None, lambda s: _ticket_result(service.take(_ctx(m, s), ticket_id, m.if_match)))
+
+
+@router.post("/{ticket_id}/status", response_model=TicketOut, responses=_MUTATION_ERRORS)
+def change_ticket_status(ticket_id: TicketId, body: StatusIn, m: MutationDep) -> Response:
+    return m.run(
+        body,
+        lambda s: _ticket_result(service.change_status(_ctx(m, s), ticket_id, m.if_match, body.status, body.note)),
+    )
+
+
+@router.post("/{ticket_id}/escalate", response_model=TicketOut, responses=_MUTATION_ERRORS)
+def escalate_ticket(ticket_id: TicketId, body: EscalateIn, m: MutationDep) -> Response:
+    return m.run(
+        body,
+        lambda s: _ticket_result(service.escalate(_ctx(m, s), ticket_id, m.if_match, body.reason, body.to_tier)),
+    )
+
+
+@router.post("/{ticket_id}/deescalate", response_model=TicketOut, responses=_MUTATION_ERRORS)
+def deescalate_ticket(ticket_id: TicketId, body: DeescalateIn, m: MutationDep) -> Response:
+    return m.run(
+        body,
+        lambda s: _ticket_result(service.deescalate(_ctx(m, s), ticket_id, m.if_match, body.reason, body.to_tier)),
+    )
+
+
+@router.post(
+    "/{ticket_id}/escalations/{escalation_id}/acknowledge", response_model=TicketOut, responses=_MUTATION_ERRORS
+)
+def acknowledge_escalation(
+    ticket_id: TicketId, escalation_id: Annotated[int, Path(ge=1, le=MAX_ID)], m: MutationDep
+) -> Response:
+    return m.run(
+        None,
+        lambda s: _ticket_result(service.acknowledge_escalation(_ctx(m, s), ticket_id, escalation_id, m.if_match)),
+    )

@@ -1,0 +1,130 @@
+"""Tickets, entries and customers as the JSON the API serves."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desk_app.server.attachments.models import Attachment
+from desk_app.server.core.types import iso
+from desk_app.server.directory.models import Customer
+from desk_app.server.sync.visibility import Viewer
+from desk_app.server.tickets.models import Escalation, ThreadEntry, Ticket
+
+
+def escalation_json(esc: Escalation | None) -> dict[str, Any] | None:
+    if esc is None:
+        return None
+    return {
+        "id": esc.id,
+        "from_tier": esc.from_tier,
+        "to_tier": esc.to_tier,
+        "direction": esc.direction,
+        "kind": esc.kind,
+        "reason": esc.reason,
+        "created_at": iso(esc.created_at),
+        "created_by_id": esc.created_by_id,
+        "acknowledged": esc.acknowledged,
+        "acknowledged_at": iso(esc.acknowledged_at),
+        "acknowledged_by_id": esc.acknowledged_by_id,
+    }
+
+
+def ticket_snapshot(
+    ticket: Ticket, customer_name: str, customer_tier: str, sla: dict[str, Any], escalation: dict[str, Any] | None
+) -> dict[str, Any]:
+    """The ticket as every client sees it; holds no personal contact data."""
+    return {
+        "id": ticket.id,
+        "number": ticket.number,
+        "subject": ticket.subject,
+        "category": ticket.category,
+        "priority": ticket.priority,
+        "channel": ticket.channel,
+        "status": ticket.status,
+        "tier": ticket.tier,
+        "policy": ticket.policy_key,
+        "queue_id": ticket.queue_id,
+        "assignee_id": ticket.assignee_id,
+        "customer_id": ticket.customer_id,
+        "customer_name": customer_name,
+        "customer_tier": customer_tier,
+        "order_id": ticket.order_id,
+        "version": ticket.version,
+        "created_at": iso(ticket.created_at),
+        "updated_at": iso(ticket.updated_at),
+        "sla": sla,
+        "escalation": escalation,
+    }
+
+
+def entry_json(entry: ThreadEntry, *, show_number: bool) -> dict[str, Any]:
+    call = None
+    if entry.call_direction is not None:
+        call = {
+            "number": entry.call_number if show_number else None,
+            "direction": entry.call_direction,
+            "duration_seconds": entry.call_duration_seconds or 0,
+        }
+    return {
+        "id": entry.id,
+        "ticket_id": entry.ticket_id,
+        "kind": entry.kind,
+        "author_id": entry.author_id,
+        "author_name": entry.author_name,
+        "body": entry.body,
+        "created_at": iso(entry.created_at),
+        "call": call,
+        "event_code": entry.event_code,
+        "data": orjson.loads(entry.data) if entry.data else None,
+    }
+
+
+def customer_json(customer: Customer, *, show_contact: bool) -> dict[str, Any]:
+    return {
+        "id": customer.id,
+        "name": customer.name,
+        "tier": customer.tier,
+        "email": customer.email if show_contact else None,
+        "phone": customer.phone if show_contact else None,
+        "contact_hidden": not show_contact,
+        "account_manager_id": customer.account_manager_id,
+        "conduct_flag": customer.conduct_flag,
+        "conduct_note": customer.conduct_note,
+    }
+
+
+def ticket_detail(session: Session, viewer: Viewer, ticket: Ticket) -> dict[str, Any]:
+    customer = session.get(Customer, ticket.customer_id)
+    show = viewer.sees_contact(
+        tier=ticket.tier, assignee_id=ticket.assignee_id, account_manager_id=customer.account_manager_id
+    )
+    detail = orjson.loads(ticket.snapshot)
+    detail["customer"] = customer_json(customer, show_contact=show)
+    entries = session.scalars(
+        select(ThreadEntry).where(ThreadEntry.ticket_id == ticket.id).order_by(ThreadEntry.id)
+    ).all()
+    detail["thread"] = [entry_json(e, show_number=show) for e in entries]
+    escalations = session.scalars(
+        select(Escalation).where(Escalation.ticket_id == ticket.id).order_by(Escalation.id)
+    ).all()
+    detail["escalations"] = [escalation_json(e) for e in escalations]
+    attachments = session.scalars(
+        select(Attachment).where(Attachment.ticket_id == ticket.id).order_by(Attachment.id)
+    ).all()
+    detail["attachments"] = [
+        {
+            "id": a.id,
+            "entry_id": a.entry_id,
+            "filename": a.filename,
+            "media_type": a.media_type,
+            "size": a.size,
+            "sha256": a.blob_sha256,
+            "created_at": iso(a.created_at),
+        }
+        for a in attachments
+    ]
+    return detail

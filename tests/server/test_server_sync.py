@@ -1,0 +1,71 @@
+"""Bootstrap and incremental changes, with visibility."""
+
+from __future__ import annotations
+
+from desk_app.server.sync.schemas import BootstrapOut, ChangesOut
+
+
+def _bootstrap(user, limit):
+    tickets, after, first_cursor = [], 0, None
+    while True:
+        page = user.get(f"/sync/bootstrap?after={after}&limit={limit}")
+        assert page.status_code == 200, page.text
+        body = BootstrapOut.model_validate(page.json())
+        first_cursor = body.cursor if first_cursor is None else first_cursor
+        tickets += body.tickets
+        if not body.has_more:
+            assert body.next_after is None
+            return tickets, first_cursor
+        after = body.next_after
+
+
+def test_bootstrap_pages_then_changes_rebuild_the_same_state(store):
+    ids = [store.agent.create_ticket(subject=f"T{i}")["id"] for i in range(7)]
+    tickets, cursor = _bootstrap(store.agent, limit=3)
+    assert [t.id for t in tickets] == ids and cursor == 7
+    # Later changes arrive by cursor, in order, with the new cursor.
+    store.agent.post(f"/tickets/{ids[2]}/take")
+    store.agent2.post(f"/tickets/{ids[4]}/entries", {"kind": "public_reply", "body": "Hi"})
+    r = store.agent.get(f"/sync/changes?since={cursor}")
+    body = ChangesOut.model_validate(r.json())
+    assert [c.seq for c in body.changes] == [8, 9] and body.cursor == 9 and not body.has_more
+    assert [c.kind for c in body.changes] == ["ticket.assigned", "entry.added"]
+    assert body.changes[1].data.entry.body == "Hi" and body.changes[1].data.ticket.status == "open"
+    assert "assignee_id" in body.changes[0].fields and "sla" in body.changes[0].fields
+    state = {t.id: t for t in tickets}
+    for c in body.changes:
+        state[c.ticket_id] = c.data.ticket
+    for tid, t in state.items():
+        current = store.agent.get(f"/tickets/{tid}").json()
+        assert t.model_dump(mode="json", exclude={"escalation"}) == {
+            k: current[k] for k in t.model_dump(exclude={"escalation"})
+        }
+
+
+def test_changes_page_with_limit_and_has_more(store):
+    for i in range(5):
+        store.agent.create_ticket(subject=f"T{i}")
+    r = store.agent.get("/sync/changes?since=0&limit=2").json()
+    assert [c["seq"] for c in r["changes"]] == [1, 2] and r["cursor"] == 2 and r["has_more"]
+    r = store.agent.get("/sync/changes?since=4&limit=2").json()
+    assert [c["seq"] for c in r["changes"]] == [5] and r["cursor"] == 5 and not r["has_more"]
+    r = store.agent.get("/sync/changes?since=5").json()
+    assert r == {"changes": [], "cursor": 5, "has_more": False}
+
+
+def test_feed_hides_what_the_viewer_may_not_see(store):
+    t = store.agent.create_ticket()
+    secret = store.manager.create_ticket(queue_id=store.ids["queue:management"], subject="Secret")
+    store.agent.post(f"/tickets/{t['id']}/escalate", {"reason": "Beyond tier 1"})
+    agent_feed = store.agent.get("/sync/changes?since=0").json()
+    kinds = [(c["kind"], c["ticket_id"]) for c in agent_feed["changes"]]
+    # The agent saw the creation, never the secret ticket, and learns that the escalated one left.
+    assert kinds == [("ticket.created", t["id"]), ("ticket.hidden", t["id"])]
+    assert agent_feed["cursor"] == 3
+    assert agent_feed["changes"][1]["data"] is None
+    specialist_feed = store.specialist.get("/sync/changes?since=0").json()
+    assert [c["kind"] for c in specialist_feed["changes"]] == ["ticket.created", "ticket.escalated"]
+    manager_feed = store.manager.get("/sync/changes?since=0").json()
+    assert [c["ticket_id"] for c in manager_feed["changes"]] == [t["id"], secret["id"], t["id"]]
+    agent_boot = store.agent.get("/sync/bootstrap").json()
+    assert agent_boot["tickets"] == [] and agent_boot["cursor"] == 3
