@@ -1,1 +1,15 @@
-"""The central ticket store."""
+"""The central ticket store: FastAPI + SQLAlchemy 2.0 on SQLite or PostgreSQL.
+
+One package per domain, each with its router/schemas/models/service:
+
+* `auth`        users, roles, argon2 passwords, bearer tokens, login rate limits
+* `tickets`     tickets, thread, escalations; `sla_authority` recomputes clocks with the core
+* `sync`        the gap-free change log, bootstrap, /sync/changes, SSE live push, LISTEN/NOTIFY
+* `directory`   customers and queues;  `policies` the served policies and their modes
+* `attachments` content-addressed blob storage;  `audit` the audit log
+* `notifications` the customer-notification outbox;  `reports` manager reports
+* `scheduler`   the documented hook for time-driven work (issue 4)
+* `core`        settings, database, errors, clock, idempotent mutations, migrations runner
+
+`desk_app.server.app.create_app` builds the app; `desk-server` (cli.py) runs it.
+"""

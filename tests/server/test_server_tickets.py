@@ -143,9 +143,20 @@ def test_unknown_things_are_404_json(store):
     assert r.status_code == 405 and r.json()["code"] == "method_not_allowed"
 
 
-def test_bad_cursor_is_400(store):
-    r = store.agent.get("/tickets?cursor=not-a-cursor")
-    assert r.status_code == 400 and r.json()["code"] == "invalid_cursor"
+@pytest.mark.parametrize(
+    "values",
+    ["not-a-cursor", ["number", 2**70], ["number", -1], ["number", True], ["due", "yesterday", 1], ["due", None],
+     {"a": 1}, ["number"], []],
+)
+def test_bad_cursor_is_400(store, values):
+    import base64
+    import json
+
+    cursor = values if isinstance(values, str) else base64.urlsafe_b64encode(json.dumps(values).encode()).decode()
+    sort = values[0] if isinstance(values, list) and values and values[0] == "due" else "number"
+    r = store.agent.get(f"/tickets?sort={sort}&cursor={cursor}")
+    assert r.status_code == 400, r.text
+    assert r.json()["code"] == "invalid_cursor"
 
 
 def test_update_with_if_match(store, db):

@@ -3,19 +3,21 @@
 How the sequence stays gap-free and equal to commit order
 ---------------------------------------------------------
 Every change is appended by `append_change` inside the transaction that makes
-it, as the *last* write of that transaction:
+it, as the *last* write of that transaction. It increments the single row
+`counters.change_seq` (`UPDATE ... SET value = value + 1 ... RETURNING value`,
+the same row lock a `SELECT ... FOR UPDATE` would take) and inserts the change
+with that number; on PostgreSQL both happen in one statement (a data-modifying
+CTE) together with the NOTIFY.
 
-    UPDATE counters SET value = value + 1 WHERE name = 'change_seq' RETURNING value
-
-The UPDATE takes the counter row's lock and holds it until the transaction
-ends, so (on PostgreSQL) a second writer blocks on the row until the first
-commits or rolls back and then reads the committed value: numbers are handed
-out one transaction at a time, a rolled-back transaction gives its number back
-(no gap), and sequence order is commit order. A reader that has seen seq N has
-therefore seen every change below N, which is what lets clients and the SSE
-streams read "everything after my cursor" without ever skipping a change that
-committed late. On SQLite, write transactions start with BEGIN IMMEDIATE and
-are serialised as a whole, which gives the same guarantee.
+The row lock is held until the transaction ends, so on PostgreSQL a second
+writer blocks on the row until the first commits or rolls back and then reads
+the committed value: numbers are handed out one transaction at a time, a
+rolled-back transaction gives its number back (no gap), and sequence order is
+commit order. A reader that has seen seq N has therefore seen every change
+below N, which is what lets clients and the SSE streams read "everything after
+my cursor" without ever skipping a change that committed late. On SQLite,
+write transactions start with BEGIN IMMEDIATE and are serialised as a whole,
+which gives the same guarantee.
 
 A PostgreSQL NOTIFY carrying only the new number is sent in the same
 transaction (delivered at commit); every instance then re-reads the log by

@@ -27,7 +27,7 @@ from desk_app.server.core.db import CHANGED_TICKETS_KEY
 from desk_app.server.core.errors import ApiError
 from desk_app.server.core.settings import Settings
 from desk_app.server.core.types import iso
-from desk_app.server.core.validation import normalize_email, normalize_phone
+from desk_app.server.core.validation import MAX_ID, normalize_email, normalize_phone
 from desk_app.server.directory.models import Customer, Queue
 from desk_app.server.policies.registry import PolicyRegistry
 from desk_app.server.sync.service import append_change, next_counter_value
@@ -726,10 +726,13 @@ def _decode_cursor(cursor: str, sort: str) -> list[Any]:
     except (binascii.Error, ValueError, orjson.JSONDecodeError):
         values = None
     ok = isinstance(values, list) and values and values[0] == sort
+    if ok:
+        last_id = values[-1]
+        ok = isinstance(last_id, int) and not isinstance(last_id, bool) and 0 <= last_id <= MAX_ID
     if ok and sort == "number":
-        ok = len(values) == 2 and isinstance(values[1], int)
+        ok = len(values) == 2
     elif ok and sort == "due":
-        ok = len(values) == 3 and (values[1] is None or isinstance(values[1], str)) and isinstance(values[2], int)
+        ok = len(values) == 3 and (values[1] is None or isinstance(values[1], str))
         if ok and values[1] is not None:
             try:
                 datetime.fromisoformat(values[1].replace("Z", "+00:00"))
