@@ -1,0 +1,393 @@
+"""The sync engine: keeps the local cache equal to what the server lets the agent see.
+
+On its own worker thread, in a loop:
+
+1. Bootstrap (first login, or after the server's log was reset): GET
+   /sync/bootstrap page by page; each page and the resume point are one
+   transaction, so an interrupted bootstrap resumes where it stopped. The next
+   page is fetched (and parsed) on a helper thread while the current one is
+   written.
+2. Catch up by cursor: GET /sync/changes?since=<cursor> in large pages until
+   `has_more` is false. Each page and the new cursor are one transaction.
+3. Live: the SSE stream /events with Last-Event-ID: <cursor>. The events of one
+   network chunk are applied in one transaction. The read timeout (three
+   server heartbeats by default) notices a dead connection.
+4. When the stream ends or fails: report offline, wait (exponential backoff
+   with jitter, cut short by `sync_now()`), and start again at 2: after any gap
+   the cursor catches up first.
+
+What changed goes to `events.changes` (a `ChangeSet`), how it goes to
+`events.status` (a `SyncStatus`, through the shared `StatusBoard`). An expired
+session stops the loop in AUTH_EXPIRED until `resume()` is called with the new
+token set on the API client.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import queue
+import random
+import threading
+from collections.abc import Callable, Iterator
+from datetime import datetime, timezone
+from typing import Any
+
+import orjson
+import requests
+
+from desk_app.services.api_client import ApiClient
+from desk_app.services.errors import ApiError, AuthExpired, NotFound, Offline
+from desk_app.services.events import ChangeSet, Connection, ServiceEvents, SyncStatus
+from desk_app.services.local_cache import LocalCache, ticket_values
+from desk_app.services.sse import EventStream, StreamEnded
+
+log = logging.getLogger("desk.services.sync")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Backoff:
+    """Exponential backoff with jitter: `next()` gives the next wait, `reset()` after a success."""
+
+    def __init__(self, base: float = 0.5, cap: float = 30.0, rng: Callable[[], float] = random.random) -> None:
+        self.base, self.cap, self.rng = base, cap, rng
+        self.attempt = 0
+
+    def next(self) -> float:
+        self.attempt += 1
+        ceiling = min(self.cap, self.base * (2 ** (self.attempt - 1)))
+        return ceiling * (0.5 + self.rng() / 2)
+
+    def reset(self) -> None:
+        self.attempt = 0
+
+
+class StatusBoard:
+    """The one `SyncStatus`, updated by the sync engine and the outbox; emits when it changes."""
+
+    def __init__(self, events: ServiceEvents) -> None:
+        self._events = events
+        self._lock = threading.Lock()
+        self._status = SyncStatus(Connection.CONNECTING)
+
+    @property
+    def status(self) -> SyncStatus:
+        return self._status
+
+    def update(self, **changes: Any) -> None:
+        with self._lock:
+            current = self._status
+            new = dataclasses.replace(current, **changes)
+            if new == current:
+                return
+            self._status = new
+        self._events.status.emit(new)
+
+
+class _ResetRequired(Exception):
+    """The server's change log does not know our cursor: bootstrap again."""
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        api: ApiClient,
+        cache: LocalCache,
+        events: ServiceEvents | None = None,
+        *,
+        board: StatusBoard | None = None,
+        bootstrap_page_size: int | None = None,
+        changes_page_size: int = 10_000,
+        stream_timeout: float = 45.0,
+        backoff: Backoff | None = None,
+        now: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.api = api
+        self.cache = cache
+        self.events = events or ServiceEvents()
+        self.board = board or StatusBoard(self.events)
+        self.bootstrap_page_size = bootstrap_page_size
+        self.changes_page_size = changes_page_size
+        self.stream_timeout = stream_timeout
+        self.backoff = backoff or Backoff()
+        self.now = now
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._auth_expired = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._stream: EventStream | None = None
+        self._stream_lock = threading.Lock()
+        #: How many times the live stream was opened (tests and diagnostics).
+        self.streams_opened = 0
+
+    # -- control ----------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="desk-sync", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        self._abort_stream()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            if self._thread.is_alive():
+                log.warning("the sync thread did not stop within %.0f s", timeout)
+        self.board.update(connection=Connection.STOPPED, detail=None)
+
+    def sync_now(self) -> None:
+        """Cut a backoff wait short (e.g. the network came back)."""
+        self._wake.set()
+
+    def reconnect(self) -> None:
+        """Drop the live stream and catch up again (e.g. after the machine woke from sleep)."""
+        self._abort_stream()
+        self._wake.set()
+
+    def resume(self) -> None:
+        """The API client has a fresh token: leave AUTH_EXPIRED and sync again."""
+        self._auth_expired.clear()
+        self._wake.set()
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def _abort_stream(self) -> None:
+        with self._stream_lock:
+            stream = self._stream
+        if stream is not None:
+            stream.abort()
+
+    def _emit(self, changes: ChangeSet) -> None:
+        if not changes.empty:
+            self.events.changes.emit(changes)
+
+    def _synced(self) -> None:
+        self.board.update(last_sync_at=self.now())
+
+    # -- the loop ---------------------------------------------------------------------
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            if self._auth_expired.is_set():
+                self._wake.wait()
+                self._wake.clear()
+                continue
+            try:
+                self.sync_by_cursor()
+                if self._stop.is_set():
+                    break
+                self._stream_live()
+            except _ResetRequired:
+                log.warning("the server's change log was reset: bootstrapping again")
+                self._emit(self.cache.reset_for_bootstrap())
+                continue
+            except AuthExpired as exc:
+                self._auth_expired.set()
+                self.board.update(connection=Connection.AUTH_EXPIRED, detail=exc.message)
+                continue
+            except (Offline, StreamEnded, requests.exceptions.RequestException, OSError) as exc:
+                detail = exc.message if isinstance(exc, Offline) else "The live connection to the server dropped."
+                if self._stop.is_set():
+                    break
+                self._pause(detail)
+            except ApiError as exc:
+                self._pause(exc.message)
+            except Exception:  # noqa: BLE001 - the loop must survive anything and say so
+                log.exception("the sync loop failed")
+                self._pause("Synchronisation failed unexpectedly; retrying.")
+
+    def _pause(self, detail: str) -> None:
+        delay = self.backoff.next()
+        self.board.update(connection=Connection.OFFLINE, detail=detail)
+        log.info("sync offline (%s); retrying in %.1f s", detail, delay)
+        self._wake.wait(delay)
+        self._wake.clear()
+
+    def sync_by_cursor(self) -> tuple[int, int]:
+        """Bootstrap if needed, then catch up by cursor (on the calling thread).
+
+        Returns (tickets bootstrapped, changes applied).
+        """
+        loaded = self.bootstrap()
+        applied = self.catch_up()
+        self.refresh_reference()
+        return loaded, applied
+
+    #: Reference data kept in the cache for offline use: name -> (path, key in the body).
+    REFERENCE = {"policies": "/policies", "users": "/users", "queues": "/queues"}
+
+    def refresh_reference(self) -> frozenset[str]:
+        """Re-read policies, users and queues (labels, ranks, names); report which changed."""
+        changed = set()
+        for name, path in self.REFERENCE.items():
+            try:
+                body = self.api.call("GET", path)
+            except (Offline, AuthExpired):
+                raise
+            except ApiError as exc:  # one list refused must not stop the sync
+                log.warning("could not refresh %s (%s)", name, exc.code)
+                continue
+            if self.cache.set_reference(name, body[name]):
+                changed.add(name)
+        if changed:
+            self.events.reference.emit(frozenset(changed))
+        return frozenset(changed)
+
+    # -- bootstrap --------------------------------------------------------------------
+
+    def bootstrap(self) -> int:
+        state = self.cache.bootstrap_state()
+        if state.done:
+            return 0
+        loaded = 0
+        for page, values in self._bootstrap_pages(state.after):
+            self.board.update(connection=Connection.SYNCING, detail=None)
+            changes = self.cache.apply_bootstrap_page(page, values)
+            loaded += len(page["tickets"])
+            self.board.update(bootstrap_loaded=loaded)
+            self._emit(changes)
+            if self._stop.is_set():
+                break
+        self.board.update(bootstrap_loaded=None)
+        if self.cache.bootstrap_state().done:
+            self._synced()
+        return loaded
+
+    def _bootstrap_pages(self, after: int) -> Iterator[tuple[dict[str, Any], list[tuple]]]:
+        def fetch(position):
+            page = self.api.bootstrap_page(position, self.bootstrap_page_size)
+            # Rows are made here, while the consumer writes the previous page
+            # (SQLite releases the GIL while it works).
+            values = [ticket_values(t) for t in page["tickets"]]
+            return (page, values), (page["next_after"] if page.get("has_more") else None)
+
+        return self._prefetched(fetch, after)
+
+    def _prefetched(self, fetch: Callable[[Any], tuple[Any, Any]], start: Any) -> Iterator[Any]:
+        """Items of `fetch(position) -> (item, next position or None)`, one fetched ahead.
+
+        The next page is requested (and parsed) on a helper thread while the
+        caller writes the current one; the store builds it meanwhile in its own
+        process. Only the caller writes, so a page's resume point is stored with
+        it: a page fetched ahead and never written is simply fetched again.
+        """
+        pages: queue.Queue = queue.Queue(maxsize=1)
+        cancelled = threading.Event()
+
+        def run() -> None:
+            position = start
+            try:
+                while not cancelled.is_set() and position is not None:
+                    item, position = fetch(position)
+                    while not cancelled.is_set():
+                        try:
+                            pages.put(("item", item), timeout=0.1)
+                            break
+                        except queue.Full:
+                            continue
+            except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+                pages.put(("error", exc))
+                return
+            pages.put(("end", None))
+
+        fetcher = threading.Thread(target=run, name="desk-sync-fetch", daemon=True)
+        fetcher.start()
+        try:
+            while True:
+                kind, value = pages.get()
+                if kind == "end":
+                    return
+                if kind == "error":
+                    raise value
+                yield value
+        finally:
+            cancelled.set()
+            fetcher.join(timeout=1)  # a fetch still in flight ends by itself (daemon)
+
+    # -- catch up ---------------------------------------------------------------------
+
+    def catch_up(self) -> int:
+        """Apply every change after the cursor, page by page (the next page fetched ahead)."""
+        cursor = self.cache.cursor
+        if cursor is None:
+            return 0
+
+        def fetch(since):
+            page = self.api.changes(since, self.changes_page_size)
+            return page, (page["cursor"] if page["has_more"] else None)
+
+        applied = 0
+        for page in self._prefetched(fetch, cursor):
+            if self.board.status.connection is not Connection.ONLINE:
+                self.board.update(connection=Connection.SYNCING, detail=None)
+            self._emit(self.cache.apply_changes(page["changes"], page["cursor"]))
+            applied += len(page["changes"])
+            if self._stop.is_set():
+                return applied
+        self._synced()
+        return applied
+
+    # -- live -------------------------------------------------------------------------
+
+    def _stream_live(self) -> None:
+        cursor = self.cache.cursor
+        if cursor is None:
+            return  # the bootstrap was cut short: the loop finishes it first
+        response = self.api.open_stream(
+            "/events", headers={"Last-Event-ID": str(cursor)}, read_timeout=self.stream_timeout
+        )
+        stream = EventStream(response)
+        with self._stream_lock:
+            self._stream = stream
+        self.streams_opened += 1
+        if self._stop.is_set():
+            stream.abort()
+        self.board.update(connection=Connection.ONLINE, detail=None)
+        try:
+            for batch in stream.batches():
+                self.backoff.reset()
+                self._handle(batch)
+        finally:
+            with self._stream_lock:
+                self._stream = None
+
+    def _handle(self, batch) -> None:
+        changes: list[dict[str, Any]] = []
+        last_seq = None
+        for event in batch:
+            if event.event == "change" and event.id is not None:
+                changes.append(orjson.loads(event.data))
+                last_seq = int(event.id)
+            elif event.event == "reset":
+                raise _ResetRequired()
+            elif event.event == "error":
+                body = orjson.loads(event.data)
+                if body.get("code") in ("token_expired", "token_revoked", "invalid_token"):
+                    raise AuthExpired(body.get("message", "The session ended; log in again."), status=401,
+                                      code=body.get("code"))
+                log.warning("the event stream reported %s", body.get("code"))
+        if changes:
+            self._emit(self.cache.apply_changes(changes, last_seq))
+        self._synced()
+
+    # -- one ticket -------------------------------------------------------------------
+
+    def refresh_ticket(self, ticket_id: int) -> ChangeSet:
+        """Read one ticket with its thread and customer (opening it); drop it if it is gone."""
+        try:
+            detail = self.api.ticket(ticket_id)
+        except NotFound:
+            changes = self.cache.drop_ticket(ticket_id)
+        else:
+            changes = self.cache.store_ticket(detail)
+        self._emit(changes)
+        return changes
