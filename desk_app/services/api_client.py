@@ -22,12 +22,14 @@ presence worker and the UI's network lane at once.
 
 from __future__ import annotations
 
+import gc
 import ipaddress
 import logging
 import random
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -101,6 +103,48 @@ class LoginResult:
     token: str = field(repr=False)
     expires_at: datetime
     user: dict[str, Any]
+
+
+_gc_lock = threading.Lock()
+_gc_holders = 0
+_gc_was_enabled = False
+
+#: Bodies at least this large are parsed with the cyclic garbage collector paused.
+LARGE_BODY = 1 << 20
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a block makes many objects that all stay alive.
+
+    Parsing a page of 5,000 tickets makes about a million dicts, lists and
+    strings; each 700 of them triggered a collection that walked the young ones
+    again (about a third of the parse time, measured). Nothing made here is
+    garbage, so nothing is lost by waiting: the collector is back on (if it was
+    on) when the last thread inside such a block leaves it. Reference counting
+    frees memory as usual meanwhile.
+    """
+    global _gc_holders, _gc_was_enabled
+    with _gc_lock:
+        if _gc_holders == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_holders += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_holders -= 1
+            if _gc_holders == 0 and _gc_was_enabled:
+                gc.enable()
+
+
+def parse_json(content: bytes) -> Any:
+    """orjson.loads, with the collector paused for a large body (see `gc_paused`)."""
+    if len(content) < LARGE_BODY:
+        return orjson.loads(content)
+    with gc_paused():
+        return orjson.loads(content)
 
 
 def _is_loopback(host: str | None) -> bool:
@@ -308,7 +352,7 @@ class ApiClient:
         if response.status_code == 204 or not response.content:
             return None
         try:
-            return orjson.loads(response.content)
+            return parse_json(response.content)
         except orjson.JSONDecodeError:
             raise ServerError(
                 f"{self.base_url} answered {method} {path.split('?')[0]} with something that is not JSON.",

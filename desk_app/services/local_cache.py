@@ -29,7 +29,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -134,6 +134,29 @@ def ticket_values(ticket: dict[str, Any]) -> tuple[tuple[Any, ...], tuple[Any, .
 
 
 _fromiso = datetime.fromisoformat
+
+
+def prepare_changes(changes: Sequence[dict[str, Any]]) -> dict[int, tuple[dict[str, Any], Any]]:
+    """{ticket id: (its newest snapshot in `changes`, `ticket_values` of it)}.
+
+    The rows of a page of changes, made before its transaction (the catch-up
+    makes them on the thread that fetches the next page). Chosen by the same
+    rule as `apply_changes` (the newest version; the later one on a tie), but
+    without the cursor, which only the transaction knows: `apply_changes`
+    uses a row only if it was made from the very snapshot it picked.
+    """
+    newest: dict[int, dict[str, Any]] = {}
+    for change in changes:
+        tid = change.get("ticket_id")
+        data = change.get("data")
+        if tid is None or data is None or change["kind"] == "ticket.hidden":
+            continue
+        ticket = data["ticket"]
+        held = newest.get(tid)
+        if held is None or ticket["version"] >= held["version"]:
+            newest[tid] = ticket
+    return {tid: (ticket, ticket_values(ticket)) for tid, ticket in newest.items()}
+_ALL = frozenset((ALL_FIELDS,))
 
 
 def _bulk_upsert_sql() -> str:
@@ -410,8 +433,11 @@ class LocalCache:
         wanted = set(ids)
         if not wanted:
             return set()
-        rows = conn.execute(select(T.c.id).where(T.c.pending > 0)).scalars()
-        return wanted.intersection(rows)
+        # From the outbox (small, indexed by ticket), not `tickets.pending`: during a
+        # first bootstrap the tickets' secondary indexes are dropped, and scanning
+        # the whole table for every page made the bootstrap quadratic.
+        rows = conn.exec_driver_sql("SELECT DISTINCT ticket_id FROM outbox WHERE ticket_id IS NOT NULL")
+        return wanted.intersection(r[0] for r in rows)
 
     def _ops_for(self, conn: Connection, ticket_id: int) -> list[PendingOp]:
         from desk_app.services.outbox_store import OP_COLUMNS, op_from_row
@@ -496,12 +522,17 @@ class LocalCache:
                 self._set_meta(conn, "bootstrap_after", None)
                 self._set_meta(conn, "bootstrap_cursor", None)
                 self._set_meta(conn, "last_sync_at", repr(self.clock()))
-        return ChangeSet.of({t["id"]: (ALL_FIELDS,) for t in tickets})
+        # Built directly: one shared frozenset, not 5,000 made one by one.
+        ids = [t["id"] for t in tickets]
+        return ChangeSet(ticket_ids=frozenset(ids), fields=dict.fromkeys(ids, _ALL))
 
-    def apply_changes(self, changes: Sequence[dict[str, Any]], cursor: int) -> ChangeSet:
+    def apply_changes(self, changes: Sequence[dict[str, Any]], cursor: int,
+                      prepared: Mapping[int, tuple[dict[str, Any], Any]] | None = None) -> ChangeSet:
         """Changes from /sync/changes or the event stream, and the new cursor, in one transaction.
 
         Changes at or below the stored cursor were applied before and are skipped.
+        `prepared`: `prepare_changes(changes)`, made beforehand on another thread
+        (optional); a row made there is used only for the very snapshot chosen here.
         """
         with self.write() as conn:
             stored = self._get_meta(conn, "cursor")
@@ -546,15 +577,20 @@ class LocalCache:
                 # server's verdict on them (most likely a 404, which drops it then).
                 conn.execute(delete(T).where(T.c.id.in_(removed), T.c.pending == 0))
                 conn.execute(delete(E).where(E.c.ticket_id.in_(removed), E.c.id > 0))
-            self._upsert_snapshots(conn, list(latest.values()))
+            values = None
+            if prepared is not None:
+                values = []
+                for tid, ticket in latest.items():
+                    made = prepared.get(tid)
+                    values.append(made[1] if made is not None and made[0] is ticket else ticket_values(ticket))
+            self._upsert_snapshots(conn, list(latest.values()), values)
             if new_entries:
                 # Thread entries never change once written; an entry held with its call
                 # number (from an opened ticket) is not replaced by the feed's copy without it.
                 conn.execute(sqlite_insert(E).on_conflict_do_nothing(index_elements=[E.c.id]), new_entries)
             if stale_threads:
-                conn.execute(
-                    update(T).where(T.c.id.in_(stale_threads)).values(thread_complete=0)
-                )
+                conn.exec_driver_sql("UPDATE tickets SET thread_complete = 0 WHERE id = ?",
+                                     [(tid,) for tid in stale_threads])
             self._set_meta(conn, "cursor", str(max(current, cursor)))
             self._set_meta(conn, "last_sync_at", repr(self.clock()))
         return ChangeSet.of({tid: frozenset(names) for tid, names in fields.items()}, removed=removed)
@@ -727,6 +763,7 @@ __all__ = [
     "Thread",
     "TicketRow",
     "cache_file",
+    "prepare_changes",
     "ticket_row",
     "ticket_values",
 ]

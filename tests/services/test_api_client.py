@@ -220,3 +220,27 @@ def test_no_token_password_or_personal_data_in_the_logs(live, caplog):
     assert "GET /api/v1/tickets" in text  # the calls are logged ...
     for secret in (result.token, PASSWORD, "98765", "asha@example.com", "Bearer"):
         assert secret not in text  # ... without their secrets or the query string
+
+
+def test_gc_paused_restores_the_collector_when_the_last_holder_leaves():
+    import gc
+
+    from desk_app.services.api_client import gc_paused, parse_json
+
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+        with gc_paused():  # another thread parsing at the same time
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()  # an application that turned it off itself keeps it off
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    body = b'{"tickets":[' + b",".join(b'{"id":%d,"tags":["a"]}' % i for i in range(60_000)) + b"]}"
+    assert len(body) > 1 << 20 and parse_json(body)["tickets"][-1] == {"id": 59_999, "tags": ["a"]}
+    assert gc.isenabled()

@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, event
 
 from desk_app.services import cache_schema
 from desk_app.services.errors import CacheError
-from desk_app.services.local_cache import LocalCache, QueueQuery, cache_file
+from desk_app.services.local_cache import LocalCache, QueueQuery, cache_file, prepare_changes
 
 
 def snapshot(ticket_id: int, *, version: int = 1, status: str = "open", assignee: int | None = None,
@@ -172,6 +172,37 @@ def test_changes_at_or_below_the_cursor_are_never_applied_twice(tmp_path):
         # A change invisible to us still moves the cursor (the server's page cursor).
         cache.apply_changes([], 20)
         assert cache.cursor == 20
+
+
+def test_rows_prepared_ahead_are_used_only_for_the_snapshot_the_transaction_picks(tmp_path):
+    with bootstrapped(tmp_path / "c.sqlite3", [snapshot(1), snapshot(2)], cursor=10) as cache:
+        # Made without the cursor: ticket 1's newest here (seq 9, at or below the cursor, so
+        # never applied again) is not the one the transaction picks (seq 11).
+        page = [change(9, snapshot(1, version=5, status="solved")), change(11, snapshot(1, version=2, status="on_hold")),
+                change(12, snapshot(2, version=2, status="pending_customer")),
+                change(13, snapshot(2, version=3, status="closed"))]
+        prepared = prepare_changes(page)
+        assert prepared[1][0] is page[0]["data"]["ticket"] and prepared[2][0] is page[3]["data"]["ticket"]
+        changed = cache.apply_changes(page, 13, prepared)
+        assert changed.ticket_ids == {1, 2} and cache.cursor == 13
+        assert [(r.id, r.version, r.status) for r in cache.rows()] == [(1, 2, "on_hold"), (2, 3, "closed")]
+        assert cache.ticket(1) == snapshot(1, version=2, status="on_hold")
+        assert cache.ticket(2) == snapshot(2, version=3, status="closed")
+
+
+def test_a_bootstrap_page_rebuilds_tickets_with_pending_edits_over_the_new_snapshot(tmp_path):
+    from desk_app.services.mutations import OpKind
+
+    cache = LocalCache(tmp_path / "c.sqlite3", user_id=1, user_name="Agent")
+    with cache:
+        cache.apply_bootstrap_page({"cursor": 5, "tickets": [snapshot(1), snapshot(2)], "next_after": 2, "has_more": True})
+        cache.outbox.enqueue(OpKind.STATUS, 2, {"status": "on_hold"})  # the agent works while it loads
+        cache.apply_bootstrap_page({"cursor": 5, "tickets": [snapshot(2, version=2, subject="Renamed"), snapshot(3)],
+                                    "next_after": None, "has_more": False})
+        shown = cache.ticket(2)
+        assert (shown["subject"], shown["status"], shown["version"]) == ("Renamed", "on_hold", 2)
+        assert cache.server_ticket(2) == snapshot(2, version=2, subject="Renamed")
+        assert [(r.id, r.pending) for r in cache.rows()] == [(1, 0), (2, 1), (3, 0)]
 
 
 def test_local_edits_are_rebased_on_newer_server_state(tmp_path):
