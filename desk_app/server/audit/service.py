@@ -10,6 +10,11 @@ from sqlalchemy.orm import Session
 from desk_app.server.audit.models import AuditEntry
 
 
+#: Built once (every write appends an audit entry; a statement built per call
+#: costs more than running it).
+_INSERT = insert(AuditEntry.__table__)
+
+
 def _json(value: dict[str, Any] | None) -> str | None:
     if value is None:
         return None
@@ -31,15 +36,16 @@ def record_audit(
 ) -> None:
     """Add an audit entry in the caller's transaction (it commits or rolls back with the change)."""
     session.connection().execute(
-        insert(AuditEntry.__table__).values(
-            at=at,
-            actor_id=actor_id,
-            actor_name=actor_name,
-            action=action,
-            entity_type=entity_type,
-            entity_id=str(entity_id),
-            before=_json(before),
-            after=_json(after),
-            address=address,
-        )
+        _INSERT,
+        {
+            "at": at,
+            "actor_id": actor_id,
+            "actor_name": actor_name,
+            "action": action,
+            "entity_type": entity_type,
+            "entity_id": str(entity_id),
+            "before": _json(before),
+            "after": _json(after),
+            "address": address,
+        },
     )

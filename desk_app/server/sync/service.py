@@ -97,11 +97,12 @@ def append_change(
         seq = session.connection().execute(_PG_APPEND, {**values, "channel": NOTIFY_CHANNEL}).scalar_one()
     else:
         seq = next_counter_value(session, CHANGE_SEQ)
-        session.connection().execute(insert(Change.__table__), {"seq": seq, **values})
+        session.connection().execute(_INSERT_CHANGE, {"seq": seq, **values})
     session.info.setdefault(PENDING_SEQ_KEY, []).append(seq)
     return seq
 
 
+_INSERT_CHANGE = insert(Change.__table__)
 _COLUMNS = (
     "at", "kind", "ticket_id", "actor_id", "fields", "payload",
     "queue_id", "tier", "assignee_id", "prev_queue_id", "prev_tier", "prev_assignee_id",

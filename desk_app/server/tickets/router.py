@@ -133,10 +133,14 @@ def add_entry(ticket_id: TicketId, body: EntryIn, m: MutationDep) -> Response:
     def run(session):
         ctx = _ctx(m, session)
         ticket, entry = service.add_entry(ctx, ticket_id, m.if_match, body)
-        customer = session.get(Customer, ticket.customer_id)
-        customer_show = ctx.viewer.sees_contact(
-            tier=ticket.tier, assignee_id=ticket.assignee_id, account_manager_id=customer.account_manager_id
-        )
+        # Only a call's number is personal data in an entry: look the customer
+        # up only then.
+        customer_show = False
+        if entry.call_direction is not None:
+            customer = session.get(Customer, ticket.customer_id)
+            customer_show = ctx.viewer.sees_contact(
+                tier=ticket.tier, assignee_id=ticket.assignee_id, account_manager_id=customer.account_manager_id
+            )
         return (
             201,
             {"ticket": orjson.Fragment(ticket.snapshot), "entry": entry_json(entry, show_number=customer_show)},

@@ -15,8 +15,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from desk_app.core.policy import Policy
 from desk_app.core.ticket import DONE_STATUSES, EntryKind, EventKind, Status
@@ -79,11 +80,13 @@ def placement(ticket: Ticket) -> Placement:
 # -- loading and checks ---------------------------------------------------------------
 
 
+_BY_ID = select(Ticket).where(Ticket.id == bindparam("ticket_id"))
+_BY_ID_FOR_UPDATE = _BY_ID.with_for_update()
+
+
 def load_visible(session: Session, viewer: Viewer, ticket_id: int, *, for_update: bool = False) -> Ticket:
-    query = select(Ticket).where(Ticket.id == ticket_id)
-    if for_update:
-        query = query.with_for_update()
-    ticket = session.scalar(query)
+    # Built once: the statement's cache key is memoised, not recomputed per request.
+    ticket = session.scalar(_BY_ID_FOR_UPDATE if for_update else _BY_ID, {"ticket_id": ticket_id})
     # A ticket the caller may not see answers like one that does not exist.
     if ticket is None or not viewer.can_see(ticket.queue_id, ticket.assignee_id):
         raise ApiError(404, "ticket_not_found", f"No ticket with id {ticket_id}.")
@@ -146,12 +149,33 @@ def queue_for_tier(session: Session, policy_key: str, tier: int) -> Queue | None
 # -- the common tail ------------------------------------------------------------------
 
 
+# Events and thread entries are only ever appended: plain Core inserts, run at
+# once on the transaction's connection, cost a fraction of a unit-of-work
+# flush (this is the hot path of every write). The ticket row exists by then
+# (create_ticket flushes it first).
+_INSERT_EVENT = insert(TicketHistoryEvent.__table__)
+_INSERT_ENTRY = insert(ThreadEntry.__table__)
+_EVENT_COLUMNS = ("status", "tier", "party", "direction")
+_ENTRY_COLUMNS = ("call_number", "call_direction", "call_duration_seconds", "event_code", "data")
+
+
 def _event(session: Session, ticket: Ticket, at: datetime, kind: EventKind, **values: Any) -> None:
-    session.add(TicketHistoryEvent(ticket_id=ticket.id, at=at, kind=str(kind), **values))
+    row = {"ticket_id": ticket.id, "at": at, "kind": str(kind)}
+    row.update({c: values.get(c) for c in _EVENT_COLUMNS})
+    session.connection().execute(_INSERT_EVENT, row)
+
+
+def _insert_entry(session: Session, **values: Any) -> ThreadEntry:
+    """Append a thread entry; returns it (detached, with its id) for serialising."""
+    row = {c: None for c in _ENTRY_COLUMNS}
+    row.update(values)
+    entry_id = session.connection().execute(_INSERT_ENTRY, row).inserted_primary_key[0]
+    return ThreadEntry(id=entry_id, **row)
 
 
 def _system_entry(ctx: Ctx, ticket: Ticket, code: str, body: str, data: dict[str, Any] | None = None) -> ThreadEntry:
-    entry = ThreadEntry(
+    return _insert_entry(
+        ctx.session,
         ticket_id=ticket.id,
         kind=str(EntryKind.SYSTEM_EVENT),
         author_id=ctx.actor_id,
@@ -161,14 +185,30 @@ def _system_entry(ctx: Ctx, ticket: Ticket, code: str, body: str, data: dict[str
         event_code=code,
         data=orjson.dumps(data).decode() if data else None,
     )
-    ctx.session.add(entry)
-    return entry
 
 
 def _latest_escalation(session: Session, ticket_id: int) -> Escalation | None:
     return session.scalar(
         select(Escalation).where(Escalation.ticket_id == ticket_id).order_by(Escalation.id.desc()).limit(1)
     )
+
+
+#: What `finish` rewrites on every change; any other field an operation
+#: changed was flushed by `sla_authority.recompute` already.
+_FINISH_COLUMNS = (
+    "version", "updated_at", "snapshot", "sla_rule", "sla_computed_at", "sla_state",
+    "sla_due_at", "sla_next_change_at", "sla_escalation_due_at",
+)
+_UPDATE_TICKET = update(Ticket.__table__).where(Ticket.__table__.c.id == bindparam("b_id"))
+
+
+def _write_ticket(session: Session, ticket: Ticket) -> None:
+    """UPDATE the ticket's rewritten columns with one Core statement, not a unit-of-work flush."""
+    values = {name: getattr(ticket, name) for name in _FINISH_COLUMNS}
+    session.connection().execute(_UPDATE_TICKET, {"b_id": ticket.id, **values})
+    # The row now holds these values: tell the ORM, so no flush writes them again.
+    for name, value in values.items():
+        set_committed_value(ticket, name, value)
 
 
 def finish(
@@ -234,6 +274,7 @@ def finish(
         # Call numbers are personal data; the feed never carries them.
         payload += b',"entry":' + orjson.dumps(entry_json(entry, show_number=False))
     payload += b"}"
+    _write_ticket(session, ticket)
     session.info.setdefault(CHANGED_TICKETS_KEY, []).append((ticket.id, ticket.sla_next_change_at))
     append_change(
         session,
@@ -279,19 +320,23 @@ def _resolve_customer(ctx: Ctx, data: TicketCreateIn, policy: Policy) -> Custome
 
 
 def _add_entry_row(ctx: Ctx, ticket: Ticket, data: EntryIn) -> ThreadEntry:
-    entry = ThreadEntry(
+    call = {}
+    if data.call is not None:
+        call = {
+            "call_number": normalize_phone(data.call.number),
+            "call_direction": data.call.direction,
+            "call_duration_seconds": data.call.duration_seconds,
+        }
+    entry = _insert_entry(
+        ctx.session,
         ticket_id=ticket.id,
         kind=data.kind,
         author_id=ctx.actor_id,
         author_name=ctx.actor_name,
         body=data.body,
         created_at=ctx.now,
+        **call,
     )
-    if data.call is not None:
-        entry.call_number = normalize_phone(data.call.number)
-        entry.call_direction = data.call.direction
-        entry.call_duration_seconds = data.call.duration_seconds
-    ctx.session.add(entry)
     kind = EventKind(data.kind)
     _event(ctx.session, ticket, ctx.now, kind, direction=data.call.direction if data.call else None)
     return entry

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from desk_app.core.policy import Policy
@@ -42,6 +42,19 @@ _HISTORY = (
     .where(_EVENTS.c.ticket_id == bindparam("ticket_id"))
     .order_by(_EVENTS.c.at, _EVENTS.c.id)
 )
+
+
+_CLOCKS = TicketClock.__table__
+_DELETE_CLOCKS = delete(_CLOCKS).where(_CLOCKS.c.ticket_id == bindparam("ticket_id"))
+_INSERT_CLOCKS = insert(_CLOCKS)
+# SET takes the other columns from the parameters.
+_UPDATE_CLOCK = update(_CLOCKS).where(
+    _CLOCKS.c.ticket_id == bindparam("b_ticket_id"), _CLOCKS.c.key == bindparam("b_key")
+)
+
+
+def _clock_values(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k not in ("ticket_id", "key")}
 
 
 def history(session: Session, ticket_id: int) -> list[TicketEvent]:
@@ -152,33 +165,42 @@ def recompute(
         ticket.sla_next_change_at = snap.next_change_at
         ticket.sla_escalation_due_at = snap.escalation.due_at if snap.escalation else None
         sla = snapshot_json(snap)
-        # Rewrite the clock rows only when a clock changed (a note changes none);
-        # Core statements: a handful of rows, without unit-of-work overhead.
+        # Rewrite the clock rows only when a clock changed (a note changes none
+        # but the remaining time); Core statements built once: a handful of
+        # rows, without unit-of-work overhead.
         previous = (previous_sla or {}).get("clocks")
         if previous != sla["clocks"]:
+            rows = [
+                {
+                    "ticket_id": ticket.id,
+                    "key": c.key,
+                    "metric": str(c.metric),
+                    "state": str(c.state),
+                    "target_seconds": int(c.target.total_seconds()),
+                    "calendar": c.calendar,
+                    "started_at": c.started_at,
+                    "due_at": c.due_at,
+                    "warn_at": c.warn_at,
+                    "remaining_seconds": int(c.remaining.total_seconds()),
+                    "paused_reason": c.paused_reason,
+                    "stopped_at": c.stopped_at,
+                }
+                for c in snap.clocks
+            ]
             connection = session.connection()
-            connection.execute(delete(TicketClock.__table__).where(TicketClock.__table__.c.ticket_id == ticket.id))
-            if snap.clocks:
-                connection.execute(
-                    insert(TicketClock.__table__),
-                    [
-                        {
-                            "ticket_id": ticket.id,
-                            "key": c.key,
-                            "metric": str(c.metric),
-                            "state": str(c.state),
-                            "target_seconds": int(c.target.total_seconds()),
-                            "calendar": c.calendar,
-                            "started_at": c.started_at,
-                            "due_at": c.due_at,
-                            "warn_at": c.warn_at,
-                            "remaining_seconds": int(c.remaining.total_seconds()),
-                            "paused_reason": c.paused_reason,
-                            "stopped_at": c.stopped_at,
-                        }
-                        for c in snap.clocks
-                    ],
-                )
+            updated = 0
+            if previous and rows and [c["key"] for c in previous] == [r["key"] for r in rows]:
+                # The same clocks as the stored rows: update them in place, one
+                # executemany instead of a delete and an insert.
+                updated = connection.execute(
+                    _UPDATE_CLOCK,
+                    [{"b_ticket_id": r["ticket_id"], "b_key": r["key"], **_clock_values(r)} for r in rows],
+                ).rowcount
+            if updated != len(rows) or not rows:
+                # Other clocks (or rows missing): replace them all.
+                connection.execute(_DELETE_CLOCKS, {"ticket_id": ticket.id})
+                if rows:
+                    connection.execute(_INSERT_CLOCKS, rows)
     return snap, sla
 
 
