@@ -396,6 +396,13 @@ class ApiClient:
             params["limit"] = limit
         return self.call("GET", "/sync/bootstrap", params=params)
 
+    def bootstrap_rows(self, after: int, limit: int | None = None) -> bytes:
+        """A bootstrap page in the `rows` format, unparsed (see `bootstrap_page.parse_rows_page`)."""
+        params: dict[str, Any] = {"after": after, "format": "rows"}
+        if limit:
+            params["limit"] = limit
+        return self.request("GET", API_PREFIX + "/sync/bootstrap", params=params).content
+
     def changes(self, since: int, limit: int | None = None) -> dict[str, Any]:
         params = {"since": since}
         if limit:

@@ -44,6 +44,7 @@ from sqlalchemy.exc import DatabaseError
 
 from desk_app.services import cache_schema as schema
 from desk_app.services.api_client import normalize_server_url
+from desk_app.services.bootstrap_page import BootstrapPage
 from desk_app.services.errors import CacheError
 from desk_app.services.events import ALL_FIELDS, ChangeSet
 from desk_app.services.mutations import PendingOp, apply_local
@@ -498,24 +499,36 @@ class LocalCache:
             if t["id"] in pending:
                 self._rebuild(conn, t["id"], t)
 
-    def apply_bootstrap_page(self, page: dict[str, Any], values: list[tuple[Any, ...]] | None = None) -> ChangeSet:
+    def apply_bootstrap_page(self, page: BootstrapPage | dict[str, Any],
+                             values: list[tuple[Any, ...]] | None = None) -> ChangeSet:
         """One page of GET /sync/bootstrap, with the resume point, in one transaction.
 
-        The first page's `cursor` is kept; after the last page it becomes the
-        change cursor (changes after it come next, through /sync/changes).
-        `values`: the page's rows already made by `ticket_values` (optional).
+        `page`: a `BootstrapPage` (either format), or a page in the `json`
+        format as parsed, with its rows already made by `ticket_values` in
+        `values` (optional). The first page's `cursor` is kept; after the last
+        page it becomes the change cursor (changes after it come next, through
+        /sync/changes).
         """
-        tickets = page["tickets"]
+        if not isinstance(page, BootstrapPage):
+            page = BootstrapPage.from_json(page, values)
+        ids = page.ids
         with self.write() as conn:
             if self._get_meta(conn, "cursor") is not None:
                 return ChangeSet()  # already bootstrapped (a late page of an aborted run)
             if self._get_meta(conn, "bootstrap_cursor") is None:
-                self._set_meta(conn, "bootstrap_cursor", str(page["cursor"]))
-                if page.get("has_more") and conn.execute(select(T.c.id).limit(1)).first() is None:
+                self._set_meta(conn, "bootstrap_cursor", str(page.cursor))
+                if page.has_more and conn.execute(select(T.c.id).limit(1)).first() is None:
                     schema.drop_ticket_indexes(conn)  # built once at the end (see TICKET_INDEXES)
-            self._upsert_snapshots(conn, tickets, values)
-            if page.get("has_more"):
-                self._set_meta(conn, "bootstrap_after", str(page["next_after"]))
+            pending = self._pending_ids(conn, ids)
+            rows = page.values if not pending else [v for v in page.values if v[0][0] not in pending]
+            if rows:
+                conn.exec_driver_sql(_BULK_UPSERT, [v[0] for v in rows])
+                conn.exec_driver_sql(_BULK_JSON, [v[1] for v in rows])
+            for index, tid in enumerate(ids):
+                if tid in pending:
+                    self._rebuild(conn, tid, page.snapshot_of(index))
+            if page.has_more:
+                self._set_meta(conn, "bootstrap_after", str(page.next_after))
             else:
                 schema.create_ticket_indexes(conn)
                 self._set_meta(conn, "cursor", self._get_meta(conn, "bootstrap_cursor"))
@@ -523,7 +536,6 @@ class LocalCache:
                 self._set_meta(conn, "bootstrap_cursor", None)
                 self._set_meta(conn, "last_sync_at", repr(self.clock()))
         # Built directly: one shared frozenset, not 5,000 made one by one.
-        ids = [t["id"] for t in tickets]
         return ChangeSet(ticket_ids=frozenset(ids), fields=dict.fromkeys(ids, _ALL))
 
     def apply_changes(self, changes: Sequence[dict[str, Any]], cursor: int,

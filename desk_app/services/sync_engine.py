@@ -37,9 +37,10 @@ import orjson
 import requests
 
 from desk_app.services.api_client import ApiClient, gc_paused
-from desk_app.services.errors import ApiError, AuthExpired, NotFound, Offline
+from desk_app.services.bootstrap_page import BootstrapPage, parse_rows_page
+from desk_app.services.errors import ApiError, AuthExpired, NotFound, Offline, ValidationFailed
 from desk_app.services.events import ChangeSet, Connection, ServiceEvents, SyncStatus
-from desk_app.services.local_cache import LocalCache, prepare_changes, ticket_values
+from desk_app.services.local_cache import LocalCache, prepare_changes
 from desk_app.services.sse import EventStream, StreamEnded
 
 log = logging.getLogger("desk.services.sync")
@@ -110,6 +111,7 @@ class SyncEngine:
         self.events = events or ServiceEvents()
         self.board = board or StatusBoard(self.events)
         self.bootstrap_page_size = bootstrap_page_size
+        self._bootstrap_rows = True  # until the store says it has no `rows` format
         self.changes_page_size = changes_page_size
         self.stream_timeout = stream_timeout
         self.backoff = backoff or Backoff()
@@ -249,10 +251,10 @@ class SyncEngine:
         if state.done:
             return 0
         loaded = 0
-        for page, values in self._bootstrap_pages(state.after):
+        for page in self._bootstrap_pages(state.after):
             self.board.update(connection=Connection.SYNCING, detail=None)
-            changes = self.cache.apply_bootstrap_page(page, values)
-            loaded += len(page["tickets"])
+            changes = self.cache.apply_bootstrap_page(page)
+            loaded += len(page)
             self.board.update(bootstrap_loaded=loaded)
             self._emit(changes)
             if self._stop.is_set():
@@ -262,16 +264,25 @@ class SyncEngine:
             self._synced()
         return loaded
 
-    def _bootstrap_pages(self, after: int) -> Iterator[tuple[dict[str, Any], list[tuple]]]:
+    def _bootstrap_pages(self, after: int) -> Iterator[BootstrapPage]:
         def fetch(position):
-            page = self.api.bootstrap_page(position, self.bootstrap_page_size)
-            # Rows are made here, while the consumer writes the previous page
-            # (SQLite releases the GIL while it works).
+            # The page is parsed and its rows made here, while the consumer writes
+            # the previous page (SQLite releases the GIL while it works).
             with gc_paused():  # 5,000 rows of tuples that all stay alive
-                values = [ticket_values(t) for t in page["tickets"]]
-            return (page, values), (page["next_after"] if page.get("has_more") else None)
+                page = self._fetch_bootstrap_page(position)
+            return page, (page.next_after if page.has_more else None)
 
         return self._prefetched(fetch, after)
+
+    def _fetch_bootstrap_page(self, after: int) -> BootstrapPage:
+        """The `rows` format (cheap to read), or `json` from a store that does not offer it."""
+        if self._bootstrap_rows:
+            try:
+                return parse_rows_page(self.api.bootstrap_rows(after, self.bootstrap_page_size))
+            except ValidationFailed:
+                log.info("the store offers no bootstrap rows; reading its JSON pages")
+                self._bootstrap_rows = False
+        return BootstrapPage.from_json(self.api.bootstrap_page(after, self.bootstrap_page_size))
 
     def _prefetched(self, fetch: Callable[[Any], tuple[Any, Any]], start: Any) -> Iterator[Any]:
         """Items of `fetch(position) -> (item, next position or None)`, one fetched ahead.

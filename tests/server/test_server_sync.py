@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import orjson
+
 from desk_app.server.sync.schemas import BootstrapOut, ChangesOut
 
 
@@ -69,3 +71,57 @@ def test_feed_hides_what_the_viewer_may_not_see(store):
     assert [c["ticket_id"] for c in manager_feed["changes"]] == [t["id"], secret["id"], t["id"]]
     agent_boot = store.agent.get("/sync/bootstrap").json()
     assert agent_boot["tickets"] == [] and agent_boot["cursor"] == 3
+
+
+def _rows_pages(user, limit):
+    """GET /sync/bootstrap?format=rows, page by page: (head line, snapshot lines) per page."""
+    pages, after = [], 0
+    while True:
+        r = user.get(f"/sync/bootstrap?after={after}&limit={limit}&format=rows")
+        assert r.status_code == 200, r.text
+        assert r.headers["content-type"].startswith("application/x-ndjson")
+        first, _, rest = r.content.partition(b"\n")
+        head = orjson.loads(first)
+        lines = rest.split(b"\n") if rest else []
+        pages.append((head, [orjson.loads(line) for line in lines]))
+        if not head["has_more"]:
+            assert head["next_after"] is None
+            return pages
+        after = head["next_after"]
+
+
+def test_bootstrap_rows_format_carries_the_same_tickets_and_their_queue_columns(store):
+    ids = [store.agent.create_ticket(subject=f"Row {i}")["id"] for i in range(5)]
+    store.agent.post(f"/tickets/{ids[1]}/take")
+    json_tickets, cursor = _bootstrap(store.agent, limit=2)
+    pages = _rows_pages(store.agent, limit=2)
+    assert [len(snaps) for _, snaps in pages] == [2, 2, 1]
+    assert {head["cursor"] for head, _ in pages} == {cursor}
+    snapshots = [s for _, snaps in pages for s in snaps]
+    # Each line is exactly the snapshot the JSON format serves.
+    assert [t.id for t in json_tickets] == [s["id"] for s in snapshots] == ids
+    assert snapshots == store.agent.get("/sync/bootstrap?limit=100").json()["tickets"]
+    for head, snaps in pages:
+        assert len(head["rows"]) == len(head["extra"]) == len(snaps)
+        for values, extra, snap in zip(head["rows"], head["extra"], snaps, strict=True):
+            row = dict(zip(head["columns"], values, strict=True))
+            assert row == {name: snap[name] for name in head["columns"]}
+            more = dict(zip(head["extra_columns"], extra, strict=True))
+            assert more["customer_name"] == snap["customer_name"]
+            assert more["customer_tier"] == snap["customer_tier"]
+            assert more["created_at"] == snap["created_at"] and more["updated_at"] == snap["updated_at"]
+            assert more["sla.state"] == snap["sla"]["state"]
+            assert more["sla.due_at"] == snap["sla"]["due_at"]
+            assert more["sla.next_due"] == snap["sla"]["next_due"]
+            assert more["sla.escalation_due.due_at"] == (snap["sla"].get("escalation_due") or {}).get("due_at")
+
+
+def test_bootstrap_rows_format_of_nothing_is_a_head_line_alone(store):
+    r = store.agent.get("/sync/bootstrap?format=rows")
+    head = orjson.loads(r.content.partition(b"\n")[0])
+    assert head["rows"] == [] and head["extra"] == [] and r.content.endswith(b"}\n")
+
+
+def test_bootstrap_rejects_an_unknown_format(store):
+    r = store.agent.get("/sync/bootstrap?format=xml")
+    assert r.status_code == 422 and "format" in r.text

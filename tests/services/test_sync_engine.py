@@ -119,8 +119,8 @@ def test_bootstrap_killed_mid_way_resumes_without_duplicates(live, tmp_path):
 
     engine, cache, _ = live.engine("agent", path, bootstrap_page_size=2)
     fetched = []
-    fetch = engine.api.bootstrap_page
-    engine.api.bootstrap_page = lambda after, limit=None: fetched.append(after) or fetch(after, limit)
+    fetch = engine.api.bootstrap_rows
+    engine.api.bootstrap_rows = lambda after, limit=None: fetched.append(after) or fetch(after, limit)
     loaded, applied = engine.sync_by_cursor()
     assert fetched[0] == ids[3], "the bootstrap must resume after the last page written"
     assert loaded == 5, "only the tickets not yet written are fetched again"
@@ -233,3 +233,31 @@ def test_catch_up_pages_by_cursor_and_refresh_fills_the_thread(live, tmp_path):
     assert {q["key"] for q in cache.reference("queues")} == {"general"}  # the agent's view
     assert engine.refresh_reference() == frozenset()  # unchanged: nothing reported
     cache.close()
+
+
+def test_bootstrap_rows_make_the_same_cache_rows_as_the_json_pages(live):
+    """The `rows` format's queue rows are exactly what `ticket_values` makes of each snapshot."""
+    from desk_app.services.bootstrap_page import parse_rows_page
+    from desk_app.services.local_cache import ticket_values
+
+    ids = [live.create_ticket("agent", subject=f"Row {i}")["id"] for i in range(4)]
+    live.call("agent", "POST", f"/tickets/{ids[2]}/take")
+    api = live.api("agent")
+    page = parse_rows_page(api.bootstrap_rows(0, 3))
+    snapshots = api.bootstrap_page(0, 3)["tickets"]
+    assert page.ids == ids[:3] and page.has_more and page.next_after == ids[2]
+    assert page.values == [ticket_values(t) for t in snapshots]
+    assert [page.snapshot_of(i) for i in range(3)] == snapshots
+
+
+def test_bootstrap_falls_back_to_json_pages_on_a_store_without_rows(live, tmp_path):
+    ids = [live.create_ticket("agent", subject=f"Old {i}")["id"] for i in range(3)]
+    engine, cache, _ = live.engine("agent", tmp_path / "cache.sqlite3", bootstrap_page_size=2)
+
+    def no_rows(after, limit=None):
+        # What a store from before the `rows` format answers to an unknown query value.
+        engine.api.call("GET", "/sync/bootstrap", params={"after": after, "format": "no-such-format"})
+
+    engine.api.bootstrap_rows = no_rows
+    assert engine.bootstrap() == 3
+    assert cache.ticket_ids() == ids and cache.bootstrap_state().done
