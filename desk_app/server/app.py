@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlalchemy import text
 
+from desk_app.server.attachments.router import router as attachments_router
 from desk_app.server.attachments.storage import BlobStore
 from desk_app.server.auth.router import router as auth_router
 from desk_app.server.auth.service import TokenCache
@@ -19,11 +20,17 @@ from desk_app.server.core.db import Database
 from desk_app.server.core.errors import ErrorOut, install_error_handlers, json_response
 from desk_app.server.core.settings import Settings, get_settings
 from desk_app.server.directory.router import router as directory_router
+from desk_app.server.intake.router import router as intake_router
+from desk_app.server.intake.routing import RoutingRules
+from desk_app.server.notifications import outbox
+from desk_app.server.notifications.sender import OutboxSender, OutboxWorker
+from desk_app.server.feedback.router import router as feedback_router
 from desk_app.server.policies.registry import PolicyRegistry
 from desk_app.server.policies.router import router as policies_router
 from desk_app.server.presence.router import router as presence_router
 from desk_app.server.reports.router import router as reports_router
 from desk_app.server.scheduler import SchedulerHooks
+from desk_app.server.scheduler.runner import Scheduler
 from desk_app.server.sync.notifier import ChangeNotifier, PgChangeListener
 from desk_app.server.sync.router import router as sync_router
 from desk_app.server.sync.router import stream_events
@@ -47,10 +54,13 @@ def create_app(
     clock: Clock | None = None,
     policies: PolicyRegistry | None = None,
     listen: bool | None = None,
+    scheduler: bool | None = None,
 ) -> FastAPI:
     """Build the app. Tests pass their own database, clock and policies.
 
     `listen`: run the PostgreSQL LISTEN thread (default: on for PostgreSQL).
+    `scheduler`: run the scheduler thread (default: on with the real clock;
+    tests with a manual clock drive `app.state.scheduler.run_due(now)` instead).
     """
     settings = settings or get_settings()
     db = database or Database(settings.database)
@@ -58,6 +68,7 @@ def create_app(
     notifier = ChangeNotifier()
     hooks = SchedulerHooks()
     use_listener = db.is_postgres if listen is None else listen
+    run_scheduler = clock is None if scheduler is None else scheduler
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -69,9 +80,23 @@ def create_app(
             listener = PgChangeListener(db.url, notifier)
             listener.start()
         app.state.pg_listener = listener
+        if run_scheduler:
+            hooks.subscribe(app.state.scheduler.ticket_changed)
+            app.state.scheduler.start(listen=use_listener)
+        worker = app.state.outbox_worker
+        if settings.notifications.smtp.host:
+            db.add_ticket_listener(worker.wake)
+            worker.start()
+        else:
+            log.warning("no SMTP host configured (DESK_SMTP_HOST): customer mails stay queued in the outbox")
         try:
             yield
         finally:
+            if run_scheduler:
+                app.state.scheduler.stop()
+                hooks.unsubscribe(app.state.scheduler.ticket_changed)
+            worker.stop()
+            db.remove_ticket_listener(worker.wake)
             if listener is not None:
                 listener.stop()
             db.remove_commit_listener(notifier.publish)
@@ -94,11 +119,19 @@ def create_app(
     app.state.pg_listener = None
     app.state.blobs = BlobStore(settings.storage.blob_store, settings.storage.data_dir)
     app.state.token_cache = TokenCache()
+    app.state.scheduler = Scheduler(db, registry, settings, app.state.clock)
+    outbox.configure(registry, settings)
+    app.state.intake_routing = RoutingRules.load(registry, settings.intake.routing_file)
+    app.state.outbox_sender = OutboxSender(db, settings, app.state.clock, registry)
+    app.state.outbox_worker = OutboxWorker(app.state.outbox_sender, settings.notifications.poll_seconds)
     install_error_handlers(app)
 
     for router in (auth_router, tickets_router, sync_router, directory_router, policies_router, reports_router):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(presence_router, prefix=API_PREFIX)
+    app.include_router(intake_router, prefix=API_PREFIX)
+    app.include_router(attachments_router, prefix=API_PREFIX)
+    app.include_router(feedback_router, prefix=API_PREFIX)
     # The SSE stream is also served at the top level, as the issue names it.
     app.add_api_route(
         "/events",

@@ -4,6 +4,7 @@
     desk-server create-user --username U --password P --role agent|specialist|manager|admin
     desk-server seed-demo                 demo users (password "demo") and realistic tickets
     desk-server serve [--host H] [--port P]
+    desk-server mode list [--policy KEY] | mode on POLICY MODE [--note TEXT] | mode off POLICY MODE
 
 The database comes from --db URL, else DESK_DATABASE_URL, else a SQLite file
 in the data directory (DESK_DATA_DIR, default ~/.local/share/desk).
@@ -143,6 +144,45 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_mode(args: argparse.Namespace) -> int:
+    """Emergency / high-volume modes: list, switch on, switch off (as the audit actor "cli")."""
+    from desk_app.server.core.clock import SystemClock
+    from desk_app.server.core.errors import ApiError
+    from desk_app.server.policies import modes
+    from desk_app.server.policies.registry import PolicyRegistry
+
+    settings = _settings(args)
+    db = _database(settings)
+    try:
+        if not _require_schema(db):
+            return 2
+        registry = PolicyRegistry.load(settings.policy_dir)
+        now = SystemClock().now()
+        with db.write() as session:
+            if args.action == "list":
+                keys = [registry.require(args.policy).key] if args.policy else sorted(registry)
+                for key in keys:
+                    listing = modes.modes_json(session, registry[key])
+                    for m in listing["modes"]:
+                        state = f"ON since {m['since']}" if m["active"] else "off"
+                        print(f"{key:14} {m['key']:20} {m['effect']:8} {state:34} {m['label']}")
+                return 0
+            policy = registry.require(args.policy)
+            switch = modes.switch_on if args.action == "on" else modes.switch_off
+            extra = {"note": args.note or ""} if args.action == "on" else {}
+            span, affected = switch(session, policy, args.mode, now, actor_id=None, actor_name="cli", **extra)
+        label = policy.modes[args.mode].label
+        verb = "is now on" if args.action == "on" else "is now off"
+        print(f"{label} ({policy.key}/{args.mode}) {verb}; {affected} open tickets will be updated by the "
+              "running server's scheduler.")
+    except ApiError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 1
+    finally:
+        db.dispose()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     db_help = "database URL (default: DESK_DATABASE_URL or a SQLite file in the data directory)"
     parser = argparse.ArgumentParser(prog="desk-server", description="Desk's central ticket store.")
@@ -173,6 +213,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("mode", parents=[common], help="list, switch on or off a policy's emergency modes")
+    mode_sub = p.add_subparsers(dest="action", required=True)
+    q = mode_sub.add_parser("list", parents=[common], help="the modes of every policy (or one) and which are on")
+    q.add_argument("--policy", metavar="KEY")
+    q = mode_sub.add_parser("on", parents=[common], help="switch a mode on now")
+    q.add_argument("policy", metavar="POLICY")
+    q.add_argument("mode", metavar="MODE")
+    q.add_argument("--note", default="", help="why (kept in the audit log)")
+    q = mode_sub.add_parser("off", parents=[common], help="switch a mode off now")
+    q.add_argument("policy", metavar="POLICY")
+    q.add_argument("mode", metavar="MODE")
+    p.set_defaults(func=cmd_mode)
     return parser
 
 

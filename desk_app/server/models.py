@@ -6,9 +6,13 @@ from desk_app.server.auth.models import AuthToken, LoginAttempt, User
 from desk_app.server.core.db import Base
 from desk_app.server.core.models import IdempotencyRecord
 from desk_app.server.directory.models import Customer, Queue
+from desk_app.server.intake.models import IntakeSubmission
+from desk_app.server.feedback.models import SurveyResponse
 from desk_app.server.notifications.models import OutboxMessage
 from desk_app.server.policies.models import PolicyModeSpan
 from desk_app.server.presence.models import Presence
+from desk_app.server.scheduler.models import EscalationDueRecord, TicketAction
+from desk_app.server.reports.models import ClockRun
 from desk_app.server.sync.models import Change, Counter
 from desk_app.server.tickets.models import Escalation, ThreadEntry, Ticket, TicketClock, TicketHistoryEvent
 
@@ -21,17 +25,22 @@ __all__ = [
     "Base",
     "Blob",
     "Change",
+    "ClockRun",
     "Counter",
     "Customer",
     "Escalation",
+    "EscalationDueRecord",
     "IdempotencyRecord",
+    "IntakeSubmission",
     "LoginAttempt",
     "OutboxMessage",
     "PolicyModeSpan",
     "Presence",
     "Queue",
+    "SurveyResponse",
     "ThreadEntry",
     "Ticket",
+    "TicketAction",
     "TicketClock",
     "TicketHistoryEvent",
     "User",

@@ -94,11 +94,57 @@ class StorageSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class SmtpSettings:
+    """Where customer mails go out (desk_app.server.notifications.sender)."""
+
+    #: None: no sender runs; mails stay queued in the outbox until one is configured.
+    host: str | None = None
+    port: int = 587
+    #: "none" (plain), "starttls" (upgrade after EHLO) or "tls" (implicit TLS, port 465).
+    security: str = "starttls"
+    username: str | None = None
+    #: Read from DESK_SMTP_PASSWORD or the file DESK_SMTP_PASSWORD_FILE names; never logged.
+    password: str | None = field(default=None, repr=False)
+    from_address: str = "support@localhost"
+    #: A CA bundle to verify the server's certificate with (default: the system's).
+    ca_file: Path | None = None
+    timeout_seconds: float = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationSettings:
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    #: Attempts before a temporarily failing mail is given up as failed.
+    max_attempts: int = 8
+    #: Backoff after the n-th failed attempt: base * 2**(n-1), at most max_backoff.
+    backoff_base_seconds: int = 60
+    max_backoff_seconds: int = 3600
+    #: How long a mail may stay "sending" before the instance holding it counts as dead.
+    sending_timeout_seconds: int = 600
+    #: Real seconds the sender sleeps between looks when nothing wakes it.
+    poll_seconds: float = 15.0
+    batch_size: int = 20
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeSettings:
+    #: Tickets one email address may submit through intake within the window.
+    max_per_email: int = 5
+    window_minutes: int = 60
+    #: The routing rules (topic, channel, customer tier -> policy); None: resources/intake/routing.toml.
+    routing_file: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     database: DatabaseSettings
     storage: StorageSettings
     auth: AuthSettings = field(default_factory=AuthSettings)
     sync: SyncSettings = field(default_factory=SyncSettings)
+    notifications: NotificationSettings = field(default_factory=NotificationSettings)
+    intake: IntakeSettings = field(default_factory=IntakeSettings)
+    #: Where customers reach this server (links in mails: the CSAT survey).
+    public_url: str = "http://localhost:8000"
     #: Prefix of human-readable ticket numbers ("DSK-100042").
     ticket_prefix: str = "DSK"
     #: Where the policy TOML files are read from; None: the shipped ones.
@@ -106,6 +152,38 @@ class Settings:
 
     def with_database_url(self, url: str) -> Settings:
         return replace(self, database=replace(self.database, url=url))
+
+
+def _smtp_password() -> str | None:
+    path = _env("SMTP_PASSWORD_FILE")
+    if path:
+        try:
+            return Path(path).expanduser().read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise SystemExit(f"{ENV_PREFIX}SMTP_PASSWORD_FILE cannot be read: {exc}") from None
+    return _env("SMTP_PASSWORD")
+
+
+def _load_notifications() -> NotificationSettings:
+    security = _env("SMTP_SECURITY", "starttls")
+    if security not in ("none", "starttls", "tls"):
+        raise SystemExit(f"{ENV_PREFIX}SMTP_SECURITY must be none, starttls or tls, got {security!r}")
+    ca_file = _env("SMTP_CA_FILE")
+    return NotificationSettings(
+        smtp=SmtpSettings(
+            host=_env("SMTP_HOST"),
+            port=_env_int("SMTP_PORT", 465 if security == "tls" else 587),
+            security=security,
+            username=_env("SMTP_USERNAME"),
+            password=_smtp_password(),
+            from_address=_env("SMTP_FROM", "support@localhost") or "support@localhost",
+            ca_file=Path(ca_file) if ca_file else None,
+            timeout_seconds=_env_float("SMTP_TIMEOUT_SECONDS", 30.0),
+        ),
+        max_attempts=_env_int("NOTIFY_MAX_ATTEMPTS", 8),
+        backoff_base_seconds=_env_int("NOTIFY_BACKOFF_BASE_SECONDS", 60),
+        max_backoff_seconds=_env_int("NOTIFY_MAX_BACKOFF_SECONDS", 3600),
+    )
 
 
 def load_settings() -> Settings:
@@ -129,6 +207,13 @@ def load_settings() -> Settings:
         sync=SyncSettings(heartbeat_seconds=_env_float("SYNC_HEARTBEAT_SECONDS", 15.0)),
         ticket_prefix=_env("TICKET_PREFIX", "DSK") or "DSK",
         policy_dir=Path(policy_dir) if policy_dir else None,
+        notifications=_load_notifications(),
+        intake=IntakeSettings(
+            max_per_email=_env_int("INTAKE_MAX_PER_EMAIL", 5),
+            window_minutes=_env_int("INTAKE_WINDOW_MINUTES", 60),
+            routing_file=Path(_env("INTAKE_ROUTING_FILE")) if _env("INTAKE_ROUTING_FILE") else None,
+        ),
+        public_url=(_env("PUBLIC_URL", "http://localhost:8000") or "").rstrip("/"),
     )
 
 

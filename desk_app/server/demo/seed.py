@@ -23,7 +23,7 @@ from desk_app.server.core.settings import Settings
 from desk_app.server.directory.models import Customer, Queue
 from desk_app.server.policies.registry import PolicyRegistry
 from desk_app.server.scheduler import refresh_due_clocks
-from desk_app.server.tickets import service
+from desk_app.server.tickets import escalations, service
 from desk_app.server.tickets.models import Ticket
 from desk_app.server.tickets.schemas import EntryIn, TicketCreateIn
 
@@ -243,6 +243,51 @@ def _plan(policies: PolicyRegistry, per_policy: int, rng: random.Random, now: da
     return ops
 
 
+#: Minutes from now at which the live tickets' next deadline falls (warning, breach, budget).
+LIVE_MINUTES = (1, 2, 3, 5, 8)
+
+
+def _offset_to(policy, clock_key: str, attr: str, now: datetime) -> timedelta:
+    """How long after creation a fresh ticket's clock reaches its warning/due time (24/7 calendars)."""
+    from desk_app.core.sla import compute_clocks
+    from desk_app.core.ticket import EventKind, TicketEvent, TicketFacts
+
+    facts = TicketFacts(created_at=now, category="order_issues", priority="normal", channel="email")
+    snap = compute_clocks(policy, facts, [TicketEvent(at=now, kind=EventKind.CREATED, status="new", tier=1)], now)
+    clock = next(c for c in snap.clocks if c.key == clock_key)
+    return getattr(clock, attr) - now
+
+
+def _seed_live(db, policies, settings, principals, customers, now) -> int:
+    """Shopom tickets (a 24/7 calendar) created so that deadlines fall a few minutes after now.
+
+    Two warnings, a first-response breach and two Tier 1 budgets running out
+    (escalation prompts for the agent who owns them), relative to the real now.
+    """
+    policy = policies["shopom"]
+    plan = [
+        ("first_response", "warn_at", "Tracking stuck for a week", False),
+        ("first_response", "due_at", "Wrong item delivered", False),
+        ("tier_budget:1", "due_at", "Refund promised but not received", True),
+        ("first_response", "warn_at", "Coupon not applied at checkout", False),
+        ("tier_budget:1", "due_at", "Seller not responding about warranty", True),
+    ]
+    for i, ((key, attr, subject, owned), minutes) in enumerate(zip(plan, LIVE_MINUTES)):
+        created = now + timedelta(minutes=minutes) - _offset_to(policy, key, attr, now)
+        with db.write() as session:
+            ctx = service.Ctx(session, created, principals["agent"], policies, settings, "seed-demo")
+            ticket = service.create_ticket(ctx, TicketCreateIn(
+                policy="shopom", subject=subject, category="order_issues", priority="normal", channel="email",
+                customer_id=customers[i % len(customers)], order_id=f"LIVE-{1000 + i}",
+                message=EntryIn(kind="customer_message", body=subject + ". Please help."),
+            ))
+            if owned:
+                # Answered, and owned by the agent: the budget prompt goes to them.
+                service.take(ctx, ticket.id, None)
+                service.add_entry(ctx, ticket.id, None, EntryIn(kind="public_reply", body=REPLIES["en"][0]))
+    return len(plan)
+
+
 def seed_demo(
     db: Database, policies: PolicyRegistry, settings: Settings, *, tickets_per_policy: int = 12, seed: int = 7,
     now: datetime | None = None,
@@ -285,12 +330,13 @@ def seed_demo(
             elif op.kind == "status":
                 service.change_status(ctx, tid, None, d["status"], None)
             elif op.kind == "escalate":
-                service.escalate(ctx, tid, None, d["reason"], None)
+                escalations.escalate(ctx, tid, None, d["reason"], None)
             elif op.kind == "ack":
                 esc = service._latest_escalation(session, tid)
                 if esc is not None and not esc.acknowledged:
-                    service.acknowledge_escalation(ctx, tid, esc.id, None)
-    # Deadlines that passed since each ticket's last event: recompute as of now.
+                    escalations.acknowledge_escalation(ctx, tid, esc.id, None)
+    live = _seed_live(db, policies, settings, principals, customers, now) if "shopom" in policies else 0
+    # Deadlines that passed since each ticket's last event: the scheduler's pass as of now.
     while refresh_due_clocks(db, policies, settings, now, limit=500):
         pass
     with db.read() as session:
@@ -301,6 +347,9 @@ def seed_demo(
         f"Seeded {len(ticket_ids)} demo tickets across {len(policies)} policies "
         f"({breached} breached, {warning} warning, the rest running, paused or done).",
     ]
+    if live:
+        lines.append(f"Plus {live} Shopom tickets that fall due live: warnings, breaches and escalation prompts within "
+                     f"{LIVE_MINUTES[-1]} minutes of now (keep the server running).")
     if created_users:
         lines.append(
             "Demo users " + ", ".join(created_users) + f" were created, each with the password {DEMO_PASSWORD!r}."

@@ -24,8 +24,12 @@ class OutboxMessage(Base):
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending / sent / failed
+    #: pending -> sending (claimed, committed before the SMTP dialogue) -> sent / failed;
+    #: "sending" left behind by a dead instance becomes "failed" (delivery unknown), never resent.
+    status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+    #: When an instance claimed it for sending (see status).
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,12 +1,18 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from pydantic import BaseModel
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from desk_app.core.ticket import Status
-from desk_app.server.auth.deps import Staff
-from desk_app.server.core.errors import ErrorOut
+from desk_app.server.auth.deps import Admin, Staff
+from desk_app.server.core.errors import ErrorOut, json_response
+from desk_app.server.core.idempotency import MutationDep
+from desk_app.server.core.validation import Body, Key
+from desk_app.server.policies import modes as mode_service
 from desk_app.server.core.types import iso
 from desk_app.server.policies.models import PolicyModeSpan
 
@@ -82,3 +88,84 @@ def list_policies(principal: Staff, request: Request) -> PolicyListOut:
             )
         )
     return PolicyListOut(policies=out)
+
+
+# -- emergency / high-volume modes (admins) --------------------------------------------
+
+
+class ModeOut(BaseModel):
+    key: str
+    label: str
+    effect: str
+    notify_customers: bool
+    notice: str
+    active: bool
+    since: str | None
+    span_id: int | None
+
+
+class ModeSpanOut(BaseModel):
+    id: int
+    mode: str
+    start_at: str
+    end_at: str | None
+    started_by_id: int | None
+    note: str
+
+
+class PolicyModesOut(BaseModel):
+    policy: str
+    modes: list[ModeOut]
+    history: list[ModeSpanOut] = Field(description="The latest spans, newest first.")
+
+
+class ModeSwitchOut(PolicyModesOut):
+    tickets_affected: int = Field(description="Open tickets whose clocks and notices are being updated.")
+
+
+class ModeOnIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    note: Body = Field("", description="Why (kept with the span and in the audit log).")
+
+
+PolicyKey = Annotated[Key, Path(description="The policy's key, e.g. pandorana.")]
+ModeKey = Annotated[Key, Path(description="The mode's key, e.g. high_volume.")]
+_MODE_ERRORS = {401: {"model": ErrorOut}, 403: {"model": ErrorOut}, 409: {"model": ErrorOut}, 422: {"model": ErrorOut}}
+
+
+@router.get("/policies/{policy_key}/modes", response_model=PolicyModesOut, responses=_MODE_ERRORS)
+def list_policy_modes(policy_key: PolicyKey, principal: Admin, request: Request) -> Response:
+    """The policy's emergency / high-volume modes, which are on, and the latest spans."""
+    policy = request.app.state.policies.require(policy_key)
+    with request.app.state.db.read() as session:
+        return json_response(mode_service.modes_json(session, policy))
+
+
+def _switch(policy_key: str, mode: str, m, on: bool, note: str = "") -> Response:
+    policy = m.request.app.state.policies.require(policy_key)
+    body = ModeOnIn(note=note) if on else None
+
+    def run(session):
+        who = {"actor_id": m.principal.user_id, "actor_name": m.principal.username, "address": m.address}
+        if on:
+            _span, affected = mode_service.switch_on(session, policy, mode, m.now, note=note, **who)
+        else:
+            _span, affected = mode_service.switch_off(session, policy, mode, m.now, **who)
+        return 200, {**mode_service.modes_json(session, policy), "tickets_affected": affected}
+
+    return m.run(body, run)
+
+
+@router.post("/policies/{policy_key}/modes/{mode}/on", response_model=ModeSwitchOut, responses=_MODE_ERRORS)
+def switch_policy_mode_on(policy_key: PolicyKey, mode: ModeKey, principal: Admin, m: MutationDep,
+                          body: ModeOnIn | None = None) -> Response:
+    """Switch a mode on now: clocks are suspended or extended as the policy says, open tickets get its
+    notice, and customers are told of the delay where the mode promises it."""
+    return _switch(policy_key, mode, m, True, body.note if body else "")
+
+
+@router.post("/policies/{policy_key}/modes/{mode}/off", response_model=ModeSwitchOut, responses=_MODE_ERRORS)
+def switch_policy_mode_off(policy_key: PolicyKey, mode: ModeKey, principal: Admin, m: MutationDep) -> Response:
+    """Switch a mode off now: normal targets apply again from here on."""
+    return _switch(policy_key, mode, m, False)

@@ -1,26 +1,37 @@
-"""The place for time-driven work (issue 4): warnings, breaches, escalation prompts.
+"""Time-driven work of the store (issue 4): warnings, breaches, escalation prompts.
 
-What the store already gives the scheduler
-------------------------------------------
-* `tickets.sla_next_change_at` (indexed): when any clock of the ticket next
-  changes state by itself, as computed by the core at the last event.
-  `tickets.sla_escalation_due_at`: when the current tier's budget ran out.
-* `refresh_due_clocks(...)` below: re-evaluates every ticket whose next change
-  is due, writes the new clocks and an `sla.changed` change-log entry (so every
-  client sees the warning/breach live), in one transaction per ticket. On
-  PostgreSQL the due rows are claimed with `FOR UPDATE SKIP LOCKED`, so several
-  instances never process the same ticket at once.
-* `SchedulerHooks.ticket_changed`: called after every committed ticket change
-  with the ticket's new `sla_next_change_at`, so a sleeping scheduler can wake
-  early when a change moves a due time (register with `app.state.scheduler_hooks`).
+* `runner.Scheduler`: claims tickets whose `sla_next_change_at` has come
+  (`SELECT ... FOR UPDATE SKIP LOCKED` on PostgreSQL, so several instances
+  share the work and never take the same ticket), and acts on what is due:
+  system events for warnings and breaches, escalation-due records and the
+  automatic escalation after the grace period, evidence-window lapses, and
+  emergency-mode notices. `run_due(now)` does one pass (tests call it with
+  their own clock); `start()` runs a thread that sleeps until the earliest due
+  moment and wakes early when a commit (here, or in another instance through
+  PostgreSQL NOTIFY) moves a due time.
+* `dues`: escalation-due records, reconciled with the SLA snapshot on every
+  ticket change (`tickets.service.finish`).
+* `actions`: the actions taken, keyed so that a replay after a crash is a no-op.
+* `hooks.SchedulerHooks`: called after each committed ticket change.
 
-What issue 4 adds here: the loop that sleeps until the earliest
-`sla_next_change_at` (or a hook wakes it), the actions (system events for
-warnings/breaches, escalation-due records and automatic escalation after the
-grace period, evidence-window lapses, notifications into the outbox), and the
-restart-safety around them.
+The submodules are imported lazily: `tickets.service` uses `dues`, and the
+runner uses `tickets.service`.
 """
 
-from desk_app.server.scheduler.hooks import SchedulerHooks, refresh_due_clocks
+from __future__ import annotations
 
-__all__ = ["SchedulerHooks", "refresh_due_clocks"]
+from typing import Any
+
+__all__ = ["Scheduler", "SchedulerHooks", "refresh_due_clocks"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "SchedulerHooks":
+        from desk_app.server.scheduler.hooks import SchedulerHooks
+
+        return SchedulerHooks
+    if name in ("Scheduler", "refresh_due_clocks"):
+        from desk_app.server.scheduler import runner
+
+        return getattr(runner, name)
+    raise AttributeError(name)

@@ -15,7 +15,7 @@ from desk_app.server.core.idempotency import Mutation, MutationDep
 from desk_app.server.directory.models import Customer
 from desk_app.server.core.validation import MAX_ID, Key, OrderId, SearchText, ShortText
 from desk_app.server.sync.visibility import viewer_for
-from desk_app.server.tickets import service
+from desk_app.server.tickets import escalations, evidence, listing, service
 from desk_app.server.tickets.models import Ticket
 from desk_app.server.tickets.schemas import (
     AssignIn,
@@ -23,7 +23,11 @@ from desk_app.server.tickets.schemas import (
     DeescalateIn,
     EntryAddedOut,
     EntryIn,
+    EscalateDueIn,
     EscalateIn,
+    EscalationRequestIn,
+    EvidenceIn,
+    KeepIn,
     StatusIn,
     TicketCreateIn,
     TicketDetailOut,
@@ -82,7 +86,7 @@ def list_tickets(
     cursor: Annotated[str | None, Query(max_length=500)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> Response:
-    filters = service.ListFilters(
+    filters = listing.ListFilters(
         queue_id=queue,
         statuses=[s.value for s in status] if status else None,
         assignee=assignee,
@@ -96,7 +100,7 @@ def list_tickets(
     )
     with db.read() as session:
         viewer = viewer_for(session, principal)
-        snapshots, next_cursor = service.list_tickets(
+        snapshots, next_cursor = listing.list_tickets(
             session, viewer, now_of(request), filters, sort=sort, cursor=cursor, limit=limit
         )
     body = b'{"tickets":[' + ",".join(snapshots).encode() + b'],"next_cursor":' + orjson.dumps(next_cursor) + b"}"
@@ -174,7 +178,7 @@ def change_ticket_status(ticket_id: TicketId, body: StatusIn, m: MutationDep) ->
 def escalate_ticket(ticket_id: TicketId, body: EscalateIn, m: MutationDep) -> Response:
     return m.run(
         body,
-        lambda s: _ticket_result(service.escalate(_ctx(m, s), ticket_id, m.if_match, body.reason, body.to_tier)),
+        lambda s: _ticket_result(escalations.escalate(_ctx(m, s), ticket_id, m.if_match, body.reason, body.to_tier)),
     )
 
 
@@ -182,7 +186,7 @@ def escalate_ticket(ticket_id: TicketId, body: EscalateIn, m: MutationDep) -> Re
 def deescalate_ticket(ticket_id: TicketId, body: DeescalateIn, m: MutationDep) -> Response:
     return m.run(
         body,
-        lambda s: _ticket_result(service.deescalate(_ctx(m, s), ticket_id, m.if_match, body.reason, body.to_tier)),
+        lambda s: _ticket_result(escalations.deescalate(_ctx(m, s), ticket_id, m.if_match, body.reason, body.to_tier)),
     )
 
 
@@ -194,5 +198,65 @@ def acknowledge_escalation(
 ) -> Response:
     return m.run(
         None,
-        lambda s: _ticket_result(service.acknowledge_escalation(_ctx(m, s), ticket_id, escalation_id, m.if_match)),
+        lambda s: _ticket_result(escalations.acknowledge_escalation(_ctx(m, s), ticket_id, escalation_id, m.if_match)),
+    )
+
+
+# -- escalation prompts, customer requests, evidence windows ---------------------------
+
+DueId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+@router.post("/{ticket_id}/escalation-due/{due_id}/escalate", response_model=TicketOut, responses=_MUTATION_ERRORS)
+def escalate_due(ticket_id: TicketId, due_id: DueId, body: EscalateDueIn, m: MutationDep) -> Response:
+    """Answer an escalation prompt by sending the ticket to the next tier (the owner, or a manager)."""
+    return m.run(
+        body,
+        lambda s: _ticket_result(escalations.escalate_due(_ctx(m, s), ticket_id, due_id, m.if_match, body.reason)),
+    )
+
+
+@router.post("/{ticket_id}/escalation-due/{due_id}/keep", response_model=TicketOut, responses=_MUTATION_ERRORS)
+def keep_due(ticket_id: TicketId, due_id: DueId, body: KeepIn, m: MutationDep) -> Response:
+    """Add a note and keep the ticket at its tier, where the policy allows; the tier's budget restarts."""
+    return m.run(
+        body, lambda s: _ticket_result(escalations.keep_due(_ctx(m, s), ticket_id, due_id, m.if_match, body.note))
+    )
+
+
+@router.post("/{ticket_id}/escalation-due/{due_id}/acknowledge", response_model=TicketOut, responses=_MUTATION_ERRORS)
+def acknowledge_due(ticket_id: TicketId, due_id: DueId, m: MutationDep) -> Response:
+    """Someone of the next tier takes the ticket: it moves up and is assigned to them."""
+    return m.run(
+        None, lambda s: _ticket_result(escalations.acknowledge_due(_ctx(m, s), ticket_id, due_id, m.if_match))
+    )
+
+
+@router.post("/{ticket_id}/escalation-request", response_model=TicketOut, responses=_MUTATION_ERRORS)
+def request_escalation(ticket_id: TicketId, body: EscalationRequestIn, m: MutationDep) -> Response:
+    """Record the customer's "not satisfied" request: the escalation prompt appears at once."""
+    return m.run(
+        body, lambda s: _ticket_result(escalations.request_escalation(_ctx(m, s), ticket_id, m.if_match, body.note))
+    )
+
+
+@router.post("/{ticket_id}/evidence/request", response_model=TicketOut, responses=_MUTATION_ERRORS)
+def request_evidence(ticket_id: TicketId, body: EvidenceIn, m: MutationDep) -> Response:
+    """Ask a dispute party for documents: opens their evidence window."""
+    return m.run(
+        body,
+        lambda s: _ticket_result(
+            evidence.request_evidence(_ctx(m, s), ticket_id, m.if_match, body.party, body.note)
+        ),
+    )
+
+
+@router.post("/{ticket_id}/evidence/received", response_model=TicketOut, responses=_MUTATION_ERRORS)
+def receive_evidence(ticket_id: TicketId, body: EvidenceIn, m: MutationDep) -> Response:
+    """Record that a party's documents arrived: closes their evidence window."""
+    return m.run(
+        body,
+        lambda s: _ticket_result(
+            evidence.receive_evidence(_ctx(m, s), ticket_id, m.if_match, body.party, body.note)
+        ),
     )

@@ -33,6 +33,11 @@ class EntryIn(_In):
     kind: Literal["customer_message", "public_reply", "internal_note", "phone_call"]
     body: Body = ""
     call: CallIn | None = None
+    attachment_ids: list[Id] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Files uploaded first with POST /tickets/{id}/attachments, shown with this entry.",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> EntryIn:
@@ -117,6 +122,23 @@ class DeescalateIn(_In):
     to_tier: TierLevel | None = Field(None, description="Default: the next tier down.")
 
 
+class EscalateDueIn(_In):
+    reason: Reason = Field(description="Why it goes up (shown to the next tier).")
+
+
+class KeepIn(_In):
+    note: Reason = Field(description="Why the ticket stays at its tier (an internal note); the budget restarts.")
+
+
+class EscalationRequestIn(_In):
+    note: Reason = Field(description="What the customer said (how they asked to escalate).")
+
+
+class EvidenceIn(_In):
+    party: Key = Field(description="Whose documents: one of the dispute's parties, e.g. buyer or seller.")
+    note: Body | None = Field(None, description="An internal note recorded with it.")
+
+
 # -- responses ----------------------------------------------------------------------
 
 
@@ -142,6 +164,29 @@ class EscalationDueOut(BaseModel):
     due_at: datetime
     reason: str
     auto_escalate_at: datetime
+
+
+class EscalationPromptOut(BaseModel):
+    """An open escalation-due record: the owner's prompt and the next tier's queue item."""
+
+    id: int
+    from_tier: int
+    to_tier: int
+    to_tier_name: str
+    owner_id: int | None = Field(description="Who is prompted (the assignee when it fell due).")
+    source: Literal["budget", "customer_request"]
+    due_at: datetime
+    created_at: datetime
+    auto_at: datetime | None = Field(description="When it moves up by itself if nobody acts.")
+    can_keep: bool = Field(description="Whether 'add a note and keep' is allowed.")
+    state: Literal["open"]
+
+
+class ModeNoticeOut(BaseModel):
+    mode: str
+    label: str
+    notice: str
+    since: datetime
 
 
 class SlaOut(BaseModel):
@@ -190,6 +235,8 @@ class TicketOut(BaseModel):
     updated_at: datetime
     sla: SlaOut
     escalation: EscalationOut | None = Field(description="The latest escalation or de-escalation.")
+    escalation_due: EscalationPromptOut | None = Field(None, description="The open escalation prompt, if any.")
+    mode_notice: ModeNoticeOut | None = Field(None, description="The policy's emergency mode in force.")
 
 
 class CallOut(BaseModel):

@@ -34,9 +34,20 @@ def escalation_json(esc: Escalation | None) -> dict[str, Any] | None:
 
 
 def ticket_snapshot(
-    ticket: Ticket, customer_name: str, customer_tier: str, sla: dict[str, Any], escalation: dict[str, Any] | None
+    ticket: Ticket,
+    customer_name: str,
+    customer_tier: str,
+    sla: dict[str, Any],
+    escalation: dict[str, Any] | None,
+    escalation_due: dict[str, Any] | None = None,
+    mode_notice: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The ticket as every client sees it; holds no personal contact data."""
+    """The ticket as every client sees it; holds no personal contact data.
+
+    `escalation_due`: the open escalation-due record (the owner's prompt and
+    the next tier's queue item), see `scheduler.dues.record_json`.
+    `mode_notice`: the policy's emergency mode in force, for open tickets.
+    """
     return {
         "id": ticket.id,
         "number": ticket.number,
@@ -58,6 +69,8 @@ def ticket_snapshot(
         "updated_at": iso(ticket.updated_at),
         "sla": sla,
         "escalation": escalation,
+        "escalation_due": escalation_due,
+        "mode_notice": mode_notice,
     }
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from desk_app.core.policy import Policy
 from desk_app.core.ticket import DONE_STATUSES, EntryKind, EventKind, Status
+from desk_app.server.attachments import service as attachments
 from desk_app.server.audit.service import record_audit
 from desk_app.server.auth.models import ROLE_TIER, Role, User
 from desk_app.server.auth.service import Principal
@@ -30,7 +31,9 @@ from desk_app.server.core.settings import Settings
 from desk_app.server.core.types import iso
 from desk_app.server.core.validation import MAX_ID, normalize_email, normalize_phone
 from desk_app.server.directory.models import Customer, Queue
+from desk_app.server.notifications.outbox import notify_ticket_change
 from desk_app.server.policies.registry import PolicyRegistry
+from desk_app.server.scheduler import dues
 from desk_app.server.sync.service import append_change, next_counter_value
 from desk_app.server.sync.visibility import Viewer, viewer_for
 from desk_app.server.tickets import sla_authority
@@ -224,11 +227,15 @@ def finish(
     entry: ThreadEntry | None = None,
     new: bool = False,
     escalation_changed: bool = False,
+    bump_version: bool = True,
 ) -> dict[str, Any]:
     """Recompute SLA, bump the version, rebuild the snapshot, audit, append the change.
 
     `escalation_changed`: the operation added or changed an escalation (else
     the latest one is taken from the previous snapshot, saving a query).
+    `bump_version=False`: a change made by the scheduler alone (SLA state,
+    system events, notices): agents' edits based on this version still apply;
+    the change-log entry carries the new snapshot all the same.
     """
     session = ctx.session
     policy = ctx.policies.require(ticket.policy_key)
@@ -241,20 +248,30 @@ def finish(
         customer = session.get(Customer, ticket.customer_id)
         customer_name, customer_tier = customer.name, customer.tier
     try:
-        _snap, sla = sla_authority.recompute(
+        snap, sla = sla_authority.recompute(
             session, ticket, policy, customer_tier, ctx.now, previous.get("sla") if previous else None
         )
     except (ValueError, LookupError) as exc:
         raise ApiError(422, "sla_rejected", f"The SLA clocks cannot be computed for this change: {exc}") from None
-    if not new:
+    if not new and bump_version:
         ticket.version += 1
-    ticket.updated_at = ctx.now
+    if new or bump_version:
+        ticket.updated_at = ctx.now
     if escalation_changed or previous is None:
         with session.no_autoflush:
             escalation = escalation_json(_latest_escalation(session, ticket.id))
     else:
         escalation = previous.get("escalation")
-    snapshot = ticket_snapshot(ticket, customer_name, customer_tier, sla, escalation)
+    previous_due = previous.get("escalation_due") if previous else None
+    due = dues.reconcile(session, ticket, policy, snap, ctx.now, previous_due)
+    if ctx.principal is not None and previous and dues.time_driven_change(previous.get("sla"), sla, previous_due, due):
+        # Time turned a clock or made an escalation due before the scheduler
+        # came round: have it act (system event, prompt) at once.
+        ticket.sla_next_change_at = ctx.now
+    notice = dues.mode_notice(session, policy, ticket, ctx.now)
+    if ctx.principal is not None and notice is not None and (previous or {}).get("mode_notice") is None:
+        ticket.sla_next_change_at = ctx.now  # the scheduler tells the customer of the delay
+    snapshot = ticket_snapshot(ticket, customer_name, customer_tier, sla, escalation, due, notice)
     ticket_bytes = orjson.dumps(snapshot)
     ticket.snapshot = ticket_bytes.decode()
     record_audit(
@@ -269,6 +286,7 @@ def finish(
         after=after,
         address=ctx.address,
     )
+    notify_ticket_change(ctx, ticket, kind=kind, previous=previous, entry=entry)
     payload = b'{"ticket":' + ticket_bytes
     if entry is not None:
         # Call numbers are personal data; the feed never carries them.
@@ -327,6 +345,7 @@ def _add_entry_row(ctx: Ctx, ticket: Ticket, data: EntryIn) -> ThreadEntry:
             "call_direction": data.call.direction,
             "call_duration_seconds": data.call.duration_seconds,
         }
+    files = attachments.unlinked_for_entry(ctx.session, ticket.id, data.attachment_ids) if data.attachment_ids else ()
     entry = _insert_entry(
         ctx.session,
         ticket_id=ticket.id,
@@ -336,7 +355,10 @@ def _add_entry_row(ctx: Ctx, ticket: Ticket, data: EntryIn) -> ThreadEntry:
         body=data.body,
         created_at=ctx.now,
         **call,
+        **({"data": orjson.dumps(attachments.entry_data(files)).decode()} if files else {}),
     )
+    if files:
+        attachments.link_to_entry(files, entry.id)
     kind = EventKind(data.kind)
     _event(ctx.session, ticket, ctx.now, kind, direction=data.call.direction if data.call else None)
     return entry
@@ -616,251 +638,3 @@ def take(ctx: Ctx, ticket_id: int, if_match: int | None) -> Ticket:
         )
     _assign(ctx, ticket, ctx.session.get(User, p.user_id))
     return ticket
-
-
-# -- escalation -----------------------------------------------------------------------
-
-
-def _move_tier(ctx: Ctx, ticket: Ticket, policy: Policy, target: int, *, direction: str, kind: str, reason: str):
-    prev = placement(ticket)
-    before = {"tier": ticket.tier, "queue_id": ticket.queue_id, "assignee_id": ticket.assignee_id}
-    old = ticket.tier
-    ticket.tier = target
-    _event(ctx.session, ticket, ctx.now, EventKind.TIER_CHANGED, tier=target)
-    queue = queue_for_tier(ctx.session, policy.key, target)
-    if queue is not None:
-        ticket.queue_id = queue.id
-    # The next tier picks the ticket up from its queue.
-    ticket.assignee_id = None
-    esc = Escalation(
-        ticket_id=ticket.id,
-        from_tier=old,
-        to_tier=target,
-        direction=direction,
-        kind=kind,
-        reason=reason,
-        created_at=ctx.now,
-        created_by_id=ctx.actor_id,
-        acknowledged=False,
-    )
-    ctx.session.add(esc)
-    verb = "Escalated" if direction == "up" else "De-escalated"
-    _system_entry(
-        ctx,
-        ticket,
-        "escalated" if direction == "up" else "deescalated",
-        f"{verb} from {_tier_name(policy, old)} to {_tier_name(policy, target)} ({kind}): {reason}",
-        {"from_tier": old, "to_tier": target, "kind": kind},
-    )
-    ctx.session.flush()
-    finish(
-        ctx,
-        ticket,
-        kind="ticket.escalated" if direction == "up" else "ticket.deescalated",
-        fields=["tier", "queue_id", "assignee_id", "escalation", "thread"],
-        prev=prev,
-        audit_action="ticket.escalated" if direction == "up" else "ticket.deescalated",
-        before=before,
-        after={"tier": target, "queue_id": ticket.queue_id, "assignee_id": None, "reason": reason},
-        escalation_changed=True,
-    )
-    return esc
-
-
-def _may_act_on_tier(p: Principal, ticket: Ticket) -> bool:
-    return p.tier >= ticket.tier or ticket.assignee_id == p.user_id
-
-
-def escalate(ctx: Ctx, ticket_id: int, if_match: int | None, reason: str, to_tier: int | None) -> Ticket:
-    ticket = _load(ctx, ticket_id, if_match)
-    if not _may_act_on_tier(ctx.principal, ticket):
-        raise ApiError(403, "forbidden", f"This ticket is at tier {ticket.tier}; your role works tier {ctx.principal.tier}.")
-    policy = ctx.policies.require(ticket.policy_key)
-    target = to_tier if to_tier is not None else ticket.tier + 1
-    if target <= ticket.tier:
-        raise ApiError(422, "invalid_tier", f"Escalation goes up: pick a tier above {ticket.tier}.")
-    try:
-        policy.tier(target)
-    except LookupError:
-        top = max(t.level for t in policy.ladder)
-        raise ApiError(
-            409 if ticket.tier >= top else 422,
-            "no_higher_tier" if ticket.tier >= top else "invalid_tier",
-            f"Policy {policy.key!r} has no tier {target} (its ladder ends at tier {top}).",
-        ) from None
-    _move_tier(ctx, ticket, policy, target, direction="up", kind="manual", reason=reason)
-    return ticket
-
-
-def deescalate(ctx: Ctx, ticket_id: int, if_match: int | None, reason: str, to_tier: int | None) -> Ticket:
-    ticket = _load(ctx, ticket_id, if_match)
-    if not _may_act_on_tier(ctx.principal, ticket):
-        raise ApiError(403, "forbidden", f"This ticket is at tier {ticket.tier}; your role works tier {ctx.principal.tier}.")
-    policy = ctx.policies.require(ticket.policy_key)
-    target = to_tier if to_tier is not None else ticket.tier - 1
-    if ticket.tier <= 1 and to_tier is None:
-        raise ApiError(409, "no_lower_tier", "The ticket is already at the first tier.")
-    if target >= ticket.tier or target < 1:
-        raise ApiError(422, "invalid_tier", f"De-escalation goes down: pick a tier from 1 to {ticket.tier - 1}.")
-    _move_tier(ctx, ticket, policy, target, direction="down", kind="manual", reason=reason)
-    return ticket
-
-
-def acknowledge_escalation(ctx: Ctx, ticket_id: int, escalation_id: int, if_match: int | None) -> Ticket:
-    ticket = _load(ctx, ticket_id, if_match)
-    esc = ctx.session.get(Escalation, escalation_id)
-    if esc is None or esc.ticket_id != ticket.id:
-        raise ApiError(404, "escalation_not_found", f"Ticket {ticket_id} has no escalation {escalation_id}.")
-    if esc.direction != "up":
-        raise ApiError(422, "not_an_escalation", "Only escalations (up the ladder) are acknowledged.")
-    if esc.acknowledged:
-        raise ApiError(
-            409,
-            "already_acknowledged",
-            "This escalation was already acknowledged.",
-            acknowledged_by_id=esc.acknowledged_by_id,
-        )
-    if ctx.principal.tier < esc.to_tier:
-        raise ApiError(403, "forbidden", f"Escalations to tier {esc.to_tier} are acknowledged by that tier.")
-    prev = placement(ticket)
-    esc.acknowledged = True
-    esc.acknowledged_at = ctx.now
-    esc.acknowledged_by_id = ctx.actor_id
-    _system_entry(
-        ctx, ticket, "escalation_acknowledged", f"Escalation to tier {esc.to_tier} acknowledged", {"escalation_id": esc.id}
-    )
-    ctx.session.flush()
-    finish(
-        ctx,
-        ticket,
-        kind="escalation.acknowledged",
-        fields=["escalation", "thread"],
-        prev=prev,
-        audit_action="escalation.acknowledged",
-        before={"escalation_id": esc.id, "acknowledged": False},
-        after={"escalation_id": esc.id, "acknowledged": True},
-        escalation_changed=True,
-    )
-    return ticket
-
-
-# -- listing --------------------------------------------------------------------------
-
-
-@dataclass
-class ListFilters:
-    queue_id: int | None = None
-    statuses: list[str] | None = None
-    assignee: str | None = None  # "me", "none" or a user id
-    tier: int | None = None
-    breaching_within: int | None = None  # minutes
-    q: str | None = None
-    order_id: str | None = None
-    phone: str | None = None
-    email: str | None = None
-    policy: str | None = None
-
-
-def _encode_cursor(values: list[Any]) -> str:
-    return base64.urlsafe_b64encode(orjson.dumps(values)).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str, sort: str) -> list[Any]:
-    try:
-        values = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (binascii.Error, ValueError, orjson.JSONDecodeError):
-        values = None
-    ok = isinstance(values, list) and values and values[0] == sort
-    if ok:
-        last_id = values[-1]
-        ok = isinstance(last_id, int) and not isinstance(last_id, bool) and 0 <= last_id <= MAX_ID
-    if ok and sort == "number":
-        ok = len(values) == 2
-    elif ok and sort == "due":
-        ok = len(values) == 3 and (values[1] is None or isinstance(values[1], str))
-        if ok and values[1] is not None:
-            try:
-                datetime.fromisoformat(values[1].replace("Z", "+00:00"))
-            except ValueError:
-                ok = False
-    if not ok:
-        raise ApiError(400, "invalid_cursor", "The cursor is not one this endpoint gave out for this sort order.")
-    return values
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def list_tickets(
-    session: Session,
-    viewer: Viewer,
-    now: datetime,
-    filters: ListFilters,
-    *,
-    sort: str,
-    cursor: str | None,
-    limit: int,
-) -> tuple[list[str], str | None]:
-    query = select(Ticket.id, Ticket.sla_due_at, Ticket.snapshot).where(viewer.ticket_filter())
-    f = filters
-    if f.queue_id is not None:
-        query = query.where(Ticket.queue_id == f.queue_id)
-    if f.statuses:
-        query = query.where(Ticket.status.in_(f.statuses))
-    if f.assignee == "me":
-        query = query.where(Ticket.assignee_id == viewer.user_id)
-    elif f.assignee == "none":
-        query = query.where(Ticket.assignee_id.is_(None))
-    elif f.assignee is not None:
-        query = query.where(Ticket.assignee_id == int(f.assignee))
-    if f.tier is not None:
-        query = query.where(Ticket.tier == f.tier)
-    if f.policy is not None:
-        query = query.where(Ticket.policy_key == f.policy)
-    if f.breaching_within is not None:
-        query = query.where(Ticket.sla_due_at <= now + timedelta(minutes=f.breaching_within))
-    if f.order_id is not None:
-        query = query.where(Ticket.order_id == f.order_id.strip())
-    if f.phone is not None:
-        query = query.where(Ticket.customer_id.in_(select(Customer.id).where(Customer.phone == normalize_phone(f.phone))))
-    if f.email is not None:
-        query = query.where(Ticket.customer_id.in_(select(Customer.id).where(Customer.email == normalize_email(f.email))))
-    if f.q is not None:
-        pattern = f"%{_escape_like(f.q.strip())}%"
-        query = query.where(
-            or_(
-                Ticket.subject.ilike(pattern, escape="\\"),
-                Ticket.number.ilike(pattern, escape="\\"),
-                Ticket.order_id.ilike(pattern, escape="\\"),
-                Ticket.customer_id.in_(select(Customer.id).where(Customer.name.ilike(pattern, escape="\\"))),
-            )
-        )
-    if sort == "due":
-        if cursor:
-            _, last_due, last_id = _decode_cursor(cursor, sort)
-            if last_due is None:
-                query = query.where(Ticket.sla_due_at.is_(None), Ticket.id > last_id)
-            else:
-                due = datetime.fromisoformat(last_due.replace("Z", "+00:00"))
-                query = query.where(
-                    or_(
-                        Ticket.sla_due_at > due,
-                        and_(Ticket.sla_due_at == due, Ticket.id > last_id),
-                        Ticket.sla_due_at.is_(None),
-                    )
-                )
-        query = query.order_by(Ticket.sla_due_at.is_(None), Ticket.sla_due_at, Ticket.id)
-    else:
-        if cursor:
-            _, last_id = _decode_cursor(cursor, sort)
-            query = query.where(Ticket.id > last_id)
-        query = query.order_by(Ticket.id)
-    rows = session.execute(query.limit(limit + 1)).all()
-    more = len(rows) > limit
-    rows = rows[:limit]
-    next_cursor = None
-    if more and rows:
-        last = rows[-1]
-        next_cursor = _encode_cursor(["due", iso(last[1]), last[0]] if sort == "due" else ["number", last[0]])
-    return [r[2] for r in rows], next_cursor

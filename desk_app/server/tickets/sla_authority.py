@@ -22,6 +22,7 @@ from desk_app.core.sla import Clock, ClockState, SlaSnapshot, compute_clocks, mo
 from desk_app.core.ticket import ModeSpan, TicketEvent, TicketFacts
 from desk_app.server.core.types import iso
 from desk_app.server.policies.models import PolicyModeSpan
+from desk_app.server.reports.clock_runs import record_runs
 from desk_app.server.tickets.models import Ticket, TicketClock, TicketHistoryEvent
 
 #: Worst first: the ticket's `sla_state` is the first of these any clock has.
@@ -201,6 +202,9 @@ def recompute(
                 connection.execute(_DELETE_CLOCKS, {"ticket_id": ticket.id})
                 if rows:
                     connection.execute(_INSERT_CLOCKS, rows)
+            # --- reports (helper R): finished runs with their business time ---
+            record_runs(connection, ticket.id, snap)
+            # --- end reports ---
     return snap, sla
 
 

@@ -1,0 +1,1 @@
+"""Ticket intake from web forms and email gateways: POST /api/v1/intake."""

@@ -1,0 +1,196 @@
+"""Turn an accepted intake form into a ticket: rate limit, routing, rules, one transaction.
+
+Everything a request stores (customer, ticket, its first message, the
+attachments, the receipt mail in the outbox, the rate-limit record) is written
+in one write transaction after every check has passed, so a refused request
+leaves nothing behind. The ticket is made by `tickets.service.create_ticket`,
+so it reaches the change feed (and the agents' queues) like any other.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from sqlalchemy import func, select
+
+from desk_app.core.ticket import EntryKind
+from desk_app.server.attachments import service as attachments
+from desk_app.server.attachments.upload import ParsedUpload, UploadRules, recheck
+from desk_app.server.core.errors import ApiError
+from desk_app.server.core.validation import Key, Name, OrderId, Reason, Subject, normalize_email
+from desk_app.server.directory.models import Customer
+from desk_app.server.intake.models import IntakeSubmission
+from desk_app.server.intake.routing import Decision, RoutingRules
+from desk_app.server.tickets import service as tickets
+from desk_app.server.tickets.models import ThreadEntry
+from desk_app.server.tickets.schemas import CustomerIn, EntryIn, TicketCreateIn
+
+
+#: An address mail can be sent to; deliverability is the SMTP server's to judge.
+Email = Annotated[str, StringConstraints(max_length=320, pattern=r"^[^@\s<>\"',;]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")]
+
+
+class IntakeFields(BaseModel):
+    """The form's text fields."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    topic: Key = Field(description="A policy category, or POLICY:CATEGORY (see GET /intake/routing).")
+    email: Email
+    description: Reason
+    requester_role: Key | None = Field(None, description="buyer or seller, where the policy asks.")
+    order_number: OrderId | None = None
+    name: Name | None = None
+    subject: Subject | None = None
+    channel: Key = Field("web_form", description="web_form, email (a mail gateway), ...")
+
+
+def parse_fields(fields: dict[str, str]) -> IntakeFields:
+    given = {k: v for k, v in fields.items() if v.strip() != "" or k in ("topic", "email", "description")}
+    try:
+        return IntakeFields.model_validate(given)
+    except ValidationError as exc:
+        details = []
+        for e in exc.errors():
+            where = ".".join(str(p) for p in e.get("loc", ())) or "form"
+            message = "is required" if e.get("type") == "missing" else str(e.get("msg", "invalid"))
+            if e.get("type") == "extra_forbidden":
+                message = "is not a field of this form"
+            details.append({"field": where, "message": message})
+        summary = "; ".join(f"{d['field']}: {d['message']}" for d in details)
+        raise ApiError(422, "validation_error", f"The form is not valid: {summary}.", errors=details) from None
+
+
+def provisional_rules(routing: RoutingRules, fields: dict[str, str]) -> UploadRules:
+    """Rules to judge files by while they stream in (the customer's tier is not known yet)."""
+    topic = fields.get("topic", "").strip()
+    if not topic:
+        return UploadRules.for_policy(None)
+    decision = routing.decide(topic=topic, channel=fields.get("channel", "web_form").strip() or "web_form",
+                              customer_tier="standard")
+    return UploadRules.for_policy(routing.policies[decision.policy])
+
+
+def _check_rate(session, email: str, now: datetime, max_per_email: int, window: timedelta) -> None:
+    count, oldest = session.execute(
+        select(func.count(), func.min(IntakeSubmission.at)).where(
+            IntakeSubmission.email == email, IntakeSubmission.at > now - window
+        )
+    ).one()
+    if count >= max_per_email:
+        wait = max(1, math.ceil((oldest + window - now).total_seconds())) if oldest else int(window.total_seconds())
+        raise ApiError(
+            429,
+            "too_many_submissions",
+            f"This address has sent {count} requests recently; try again in {wait} seconds, "
+            "or reply to an earlier ticket instead.",
+            headers={"Retry-After": str(wait)},
+            retry_after=wait,
+        )
+
+
+def _check_policy_rules(decision: Decision, policy, form: IntakeFields) -> None:
+    intake = policy.intake
+    if intake is None:
+        return
+    if intake.requester_roles:
+        if form.requester_role is None:
+            raise ApiError(
+                422,
+                "requester_role_required",
+                f"{policy.name} asks whether you are a {' or a '.join(intake.requester_roles)} (requester_role).",
+            )
+        if form.requester_role not in intake.requester_roles:
+            raise ApiError(
+                422,
+                "unknown_requester_role",
+                f"requester_role must be one of: {', '.join(intake.requester_roles)}.",
+            )
+    if decision.category in intake.order_id_categories and not form.order_number:
+        raise ApiError(
+            422,
+            "order_number_required",
+            f"Requests about {policy.categories[decision.category].label!r} need the order number (order_number).",
+        )
+
+
+def _subject(form: IntakeFields, label: str) -> str:
+    if form.subject:
+        return form.subject
+    first = form.description.strip().splitlines()[0].strip()
+    if len(first) > 120:
+        first = first[:117].rstrip() + "..."
+    return f"{label}: {first}" if first else label
+
+
+def submit(
+    *,
+    db,
+    policies,
+    settings,
+    blobs,
+    routing: RoutingRules,
+    upload: ParsedUpload,
+    now: datetime,
+    address: str | None,
+) -> dict[str, Any]:
+    form = parse_fields(upload.fields)
+    email = normalize_email(str(form.email))
+    limits = settings.intake
+    with db.write() as session:
+        _check_rate(session, email, now, limits.max_per_email, timedelta(minutes=limits.window_minutes))
+        tier = session.scalar(select(Customer.tier).where(Customer.email == email).order_by(Customer.id).limit(1))
+        decision = routing.decide(topic=form.topic, channel=form.channel, customer_tier=tier or "standard")
+        policy = policies[decision.policy]
+        recheck(upload.files, UploadRules.for_policy(policy))
+        _check_policy_rules(decision, policy, form)
+        body = form.description
+        if form.requester_role:
+            body = f"Requester: {form.requester_role}\n\n{body}"
+        ctx = tickets.Ctx(session, now, None, policies, settings, address)
+        ticket = tickets.create_ticket(
+            ctx,
+            TicketCreateIn(
+                policy=policy.key,
+                subject=_subject(form, policy.categories[decision.category].label)[:300],
+                category=decision.category,
+                priority=policy.initial_priority(decision.category),
+                channel=decision.channel,
+                customer=CustomerIn(name=form.name or email.split("@")[0], email=email),
+                order_id=form.order_number,
+                message=EntryIn(kind=EntryKind.CUSTOMER_MESSAGE.value, body=body),
+            ),
+        )
+        entry_id = session.scalar(
+            select(ThreadEntry.id).where(ThreadEntry.ticket_id == ticket.id).order_by(ThreadEntry.id).limit(1)
+        )
+        stored = attachments.store_files(
+            session, blobs, ticket_id=ticket.id, files=upload.files, now=now, entry_id=entry_id
+        )
+        session.add(
+            IntakeSubmission(
+                email=email,
+                at=now,
+                ticket_id=ticket.id,
+                requester_role=form.requester_role,
+                topic=form.topic,
+                channel=form.channel,
+                route=decision.route,
+                address=(address or "")[:64] or None,
+            )
+        )
+        return {
+            "ticket_id": ticket.id,
+            "ticket_number": ticket.number,
+            "policy": policy.key,
+            "category": decision.category,
+            "channel": decision.channel,
+            "route": decision.route,
+            "attachments": [
+                {"filename": a.filename, "media_type": a.media_type, "size": a.size, "sha256": a.blob_sha256}
+                for a in stored
+            ],
+        }

@@ -1,0 +1,45 @@
+"""First-response and resolution times in business time: count, mean, median, p90.
+
+From `clock_runs` (the business time each clock run took, as the core
+computed it when the clock stopped), for runs that stopped in the period.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desk_app.server.reports.common import Filters, dimension, distribution, group_key, group_labels
+from desk_app.server.reports.models import ClockRun
+from desk_app.server.reports.schemas import TimeRow
+
+TIME_MEASURES = ("first_response", "resolution")
+
+
+def time_rows(session: Session, f: Filters, group_by: str | None) -> list[TimeRow]:
+    by = dimension(group_by)
+    groups = ["measure"] if by is None else ["measure", "k"]
+    cols = [ClockRun.metric.label("measure"), ClockRun.elapsed_seconds.label("value")]
+    if by is not None:
+        cols.append(by.label("k"))
+    runs = f.join_tickets(
+        select(*cols).where(ClockRun.metric.in_(TIME_MEASURES), f.period(ClockRun.stopped_at)),
+        ClockRun.ticket_id,
+        group_by,
+    )
+    stats = distribution(session, runs, groups)
+    keys = {k[1] for k in stats} if by is not None else set()
+    labels = group_labels(session, group_by, keys) if group_by else {}
+    rows = [
+        TimeRow(
+            measure=key[0],
+            group=group_key(key[1]) if by is not None else None,
+            label=labels.get(key[1]) if by is not None else None,
+            count=s.count,
+            mean_seconds=s.mean,
+            median_seconds=s.median,
+            p90_seconds=s.p90,
+        )
+        for key, s in stats.items()
+    ]
+    return sorted(rows, key=lambda r: (r.measure, r.group or ""))
