@@ -116,7 +116,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from desk_app.core.calendar import BusinessCalendar
@@ -262,16 +262,16 @@ class _Timeline:
         starts = self.starts
         i0 = bisect_right(self.ends, a)  # the first gap that ends after a
         if i0 == len(starts):
-            return self.cal.add(a, delta)
+            return self.cal.add(a, delta).astimezone(UTC)
         # Open time from a to the start of gap i (i >= i0) is lead + open_at[i] - open_at[i0].
         lead = self.cal.between(a, starts[i0]) if a < starts[i0] else _ZERO
         # The answer lies before the first gap reached after more than `delta` of open time.
         base = self.open_at[i0] - lead
         i = bisect_right(self.open_at, delta + base, i0)
         if i == i0:
-            return self.cal.add(a, delta)
+            return self.cal.add(a, delta).astimezone(UTC)
         # Past gap i-1: count the rest from its end.
-        return self.cal.add(self.ends[i - 1], delta - (self.open_at[i - 1] - base))
+        return self.cal.add(self.ends[i - 1], delta - (self.open_at[i - 1] - base)).astimezone(UTC)
 
 
 def _merge(spans: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
@@ -313,8 +313,9 @@ def _ordered(events: Sequence[TicketEvent], created_at: datetime, now: datetime)
                 f"event {index} ({kind.value}) at {event.at.isoformat()} is before the ticket's "
                 f"creation at {created_at.isoformat()}"
             )
-        if kind is not event.kind:
-            event = TicketEvent(event.at, kind, event.status, event.tier, event.party, event.direction)
+        at = event.at.astimezone(UTC)
+        if kind is not event.kind or at.tzinfo is not event.at.tzinfo:
+            event = TicketEvent(at, kind, event.status, event.tier, event.party, event.direction)
         checked.append(event)
     checked.sort(key=lambda e: e.at)  # stable: same-instant events keep their given order
     cut = bisect_right([e.at for e in checked], now)
@@ -364,7 +365,7 @@ def _replay(
 ) -> _Replay:
     pause = policy.pause_statuses
     known_statuses = _STATUS_VALUES | pause
-    created = facts.created_at
+    created = facts.created_at.astimezone(UTC)
 
     status = Status.NEW.value
     if events and events[0].kind is EventKind.CREATED and events[0].status:
@@ -514,7 +515,9 @@ def _mode_windows(policy: Policy, modes: Sequence[ModeSpan], now: datetime) -> l
             _require_aware(span.end, f"mode span {index} end")
             if span.end < span.start:
                 raise ValueError(f"mode span {index} ({span.mode}) ends before it starts")
-        windows.append(_ModeWindow(span.mode, spec, span.start, span.end))
+        windows.append(_ModeWindow(
+            span.mode, spec, span.start.astimezone(UTC), span.end.astimezone(UTC) if span.end is not None else None
+        ))
     return windows
 
 
@@ -638,7 +641,7 @@ class _Builder:
             # out after its stop (the ticket resolved, then paused) do not move them.
             if stop is None or amount < elapsed:
                 return timeline.add(start, amount)
-            return timeline.cal.add(stop, amount - elapsed)
+            return timeline.cal.add(stop, amount - elapsed).astimezone(UTC)
 
         due = reach(target)
         extended_by = None
@@ -687,7 +690,10 @@ def compute_clocks(
     """Every SLA clock of one ticket as of `now`; see the module docstring for the rules."""
     _require_aware(now, "now")
     _require_aware(facts.created_at, "the ticket's created_at")
-    created = facts.created_at
+    # Every instant in UTC from here on: two datetimes that share a zone compare by
+    # wall clock in Python, which gets the repeated hour of a DST fall-back wrong.
+    now = now.astimezone(UTC)
+    created = facts.created_at.astimezone(UTC)
     if now < created:
         raise ValueError(f"now ({now.isoformat()}) is before the ticket's creation ({created.isoformat()})")
 

@@ -161,12 +161,14 @@ _ALL = frozenset((ALL_FIELDS,))
 
 
 def _bulk_upsert_sql() -> str:
-    """INSERT ... ON CONFLICT(id) DO UPDATE ... WHERE newer, compiled once to plain SQL with ? markers."""
+    """INSERT ... ON CONFLICT(id) DO UPDATE ... WHERE not older, compiled once to plain SQL with ? markers."""
     stmt = sqlite_insert(T)
     stmt = stmt.on_conflict_do_update(
         index_elements=[T.c.id],
         set_={c: stmt.excluded[c] for c in _SERVER_COLUMNS},
-        where=stmt.excluded.version > T.c.version,
+        # >=: the store's own changes (SLA states, system events) keep the version,
+        # and the feed delivers them in order, so the later snapshot of a version wins.
+        where=stmt.excluded.version >= T.c.version,
     )
     from sqlalchemy.dialects import sqlite
 
@@ -181,11 +183,11 @@ def _put_ticket_sql() -> str:
     return sql[: sql.rindex(" WHERE ")]  # the same statement without the version rule
 
 
-#: The JSON beside it, under the same "newer version wins" rule.
+#: The JSON beside it, under the same "an older version never wins" rule.
 _BULK_JSON = (
     "INSERT INTO ticket_json (id, version, data, server_data) VALUES (?, ?, ?, NULL) "
     "ON CONFLICT (id) DO UPDATE SET version = excluded.version, data = excluded.data, server_data = NULL "
-    "WHERE excluded.version > ticket_json.version"
+    "WHERE excluded.version >= ticket_json.version"
 )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
@@ -495,7 +495,29 @@ class TestPauses:
         res = clock(snap(policy, start, events, datetime(2026, 3, 9, 10, tzinfo=NEW_YORK)), "resolution")
         # 7 h before the pause, 9 h after it: Monday 10-17 and Tuesday 9-11 (EDT).
         assert res.due_at == datetime(2026, 3, 10, 11, tzinfo=NEW_YORK)
-        assert res.due_at.utcoffset() == -4 * H
+        assert res.due_at.astimezone(NEW_YORK).utcoffset() == -4 * H
+
+
+    def test_the_repeated_hour_of_a_dst_fall_back_is_counted_in_real_time(self):
+        # 24/7 in New York; the clocks go back from 02:00 EDT to 01:00 EST on 1 November 2026.
+        ny = BusinessCalendar.always_open("America/New_York")
+        policy = make_policy(cals=calendars(ny=ny), calendar="ny", targets={Metric.FIRST_RESPONSE: 2 * H})
+        start = datetime(2026, 11, 1, 0, 30, tzinfo=NEW_YORK)  # 04:30 UTC
+        utc = timezone.utc
+        # Due two real hours later: 06:30 UTC, which is 01:30 EST (the second 01:30).
+        due = datetime(2026, 11, 1, 6, 30, tzinfo=utc)
+
+        def first(now):
+            return clock(snap(policy, start, [], now), "first_response")
+
+        # 01:45 EDT (05:45 UTC) reads later than 01:30 EST on the wall clock, but is earlier.
+        early = first(datetime(2026, 11, 1, 1, 45, tzinfo=NEW_YORK))
+        assert early.due_at == due and early.state is ClockState.RUNNING
+        assert early.remaining == timedelta(minutes=45)
+        assert first(datetime(2026, 11, 1, 6, 10, tzinfo=utc)).state is ClockState.WARNING
+        assert first(datetime(2026, 11, 1, 6, 30, tzinfo=utc)).state is ClockState.BREACHED
+        # The same instants given in UTC give the same answers.
+        assert first(datetime(2026, 11, 1, 5, 45, tzinfo=utc)) == early
 
 
 # -- target options: pausable, from_tier ---------------------------------------------------------

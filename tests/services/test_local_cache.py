@@ -174,6 +174,15 @@ def test_changes_at_or_below_the_cursor_are_never_applied_twice(tmp_path):
         assert cache.cursor == 20
 
 
+def test_a_later_change_of_the_same_version_replaces_the_snapshot(tmp_path):
+    """The store's own changes (SLA warnings, escalation prompts) keep the ticket's version."""
+    with bootstrapped(tmp_path / "c.sqlite3", [snapshot(1, version=3)], cursor=10) as cache:
+        warned = snapshot(1, version=3, subject="Warned")
+        changed = cache.apply_changes([change(11, warned, kind="sla.changed", fields=["sla"])], 11)
+        assert changed.ticket_ids == {1}
+        assert cache.ticket(1) == warned and cache.rows()[0].subject == "Warned"
+
+
 def test_rows_prepared_ahead_are_used_only_for_the_snapshot_the_transaction_picks(tmp_path):
     with bootstrapped(tmp_path / "c.sqlite3", [snapshot(1), snapshot(2)], cursor=10) as cache:
         # Made without the cursor: ticket 1's newest here (seq 9, at or below the cursor, so
