@@ -23,11 +23,10 @@ from desk_app.server.attachments import service
 from desk_app.server.attachments.models import Attachment
 from desk_app.server.attachments.storage import BlobIntegrityError
 from desk_app.server.attachments.upload import UploadRules, max_body_for, read_upload
-from desk_app.server.audit.service import record_audit
 from desk_app.server.auth.deps import Staff
 from desk_app.server.auth.service import Principal
-from desk_app.server.core.deps import client_address
-from desk_app.server.core.errors import ApiError, ErrorOut, json_response
+from desk_app.server.core.errors import ApiError, ErrorOut
+from desk_app.server.core.idempotency import MutationDep
 from desk_app.server.core.validation import MAX_ID
 from desk_app.server.sync.visibility import viewer_for
 from desk_app.server.tickets.schemas import AttachmentOut
@@ -40,6 +39,16 @@ _ERRORS = {code: {"model": ErrorOut} for code in (400, 401, 404, 409, 413, 415, 
 
 class AttachmentsOut(BaseModel):
     attachments: list[AttachmentOut]
+
+
+class FileDigest(BaseModel):
+    filename: str
+    sha256: str
+    size: int
+
+
+class UploadDigest(BaseModel):
+    files: list[FileDigest]
 
 
 def _rules_for_ticket(request: Request, principal: Principal, ticket_id: int) -> UploadRules:
@@ -69,38 +78,39 @@ def _rules_for_ticket(request: Request, principal: Principal, ticket_id: int) ->
         }
     },
 )
-async def upload_attachments(ticket_id: Id, request: Request, principal: Staff) -> Response:
-    """Upload files to a ticket (not yet shown in the thread): returns their ids for a reply's attachment_ids."""
+async def upload_attachments(ticket_id: Id, request: Request, m: MutationDep) -> Response:
+    """Upload files to a ticket (not yet shown in the thread): returns their ids for a reply's attachment_ids.
+
+    With an Idempotency-Key, a retried upload (same key, same files) replays
+    the first response: the files are stored once.
+    """
+    principal = m.principal
     rules = await anyio.to_thread.run_sync(_rules_for_ticket, request, principal, ticket_id)
     upload, rules = await read_upload(request, file_field="files", rules_for=lambda _f: rules, max_body=max_body_for(rules))
     if not upload.files:
         raise ApiError(422, "no_files", "Send at least one file in the form field 'files'.")
     state = request.app.state
-    address = client_address(request)
+    # What the key is bound to: the files themselves (by digest), in order.
+    digest = UploadDigest(
+        files=[FileDigest(filename=f.filename, sha256=f.sha256, size=len(f.data)) for f in upload.files]
+    )
 
-    def store():
-        now = state.clock.now()
-        with state.db.write() as session:
-            ticket = load_visible(session, viewer_for(session, principal), ticket_id, for_update=True)
-            stored = service.store_files(
-                session, state.blobs, ticket_id=ticket.id, files=upload.files, now=now, uploaded_by_id=principal.user_id
-            )
-            record_audit(
-                session,
-                at=now,
-                actor_id=principal.user_id,
-                actor_name=principal.username,
-                action="attachment.uploaded",
-                entity_type="ticket",
-                entity_id=ticket.id,
-                before=None,
-                after={"attachments": [{"id": a.id, "sha256": a.blob_sha256, "size": a.size} for a in stored]},
-                address=address,
-            )
-            return [service.attachment_json(a) for a in stored]
+    def store(session):
+        ticket = load_visible(session, viewer_for(session, principal), ticket_id, for_update=True)
+        stored = service.store_files(
+            session, state.blobs, ticket_id=ticket.id, files=upload.files, now=m.now, uploaded_by_id=principal.user_id
+        )
+        m.audit(
+            session,
+            "attachment.uploaded",
+            "ticket",
+            ticket.id,
+            None,
+            {"attachments": [{"id": a.id, "sha256": a.blob_sha256, "size": a.size} for a in stored]},
+        )
+        return 201, {"attachments": [service.attachment_json(a) for a in stored]}
 
-    stored = await anyio.to_thread.run_sync(store)
-    return json_response({"attachments": stored}, 201)
+    return await anyio.to_thread.run_sync(m.run, digest, store)
 
 
 _ASCII_UNSAFE = re.compile(r'[^A-Za-z0-9 ._()+,-]')

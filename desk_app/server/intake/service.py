@@ -25,7 +25,6 @@ from desk_app.server.directory.models import Customer
 from desk_app.server.intake.models import IntakeSubmission
 from desk_app.server.intake.routing import Decision, RoutingRules
 from desk_app.server.tickets import service as tickets
-from desk_app.server.tickets.models import ThreadEntry
 from desk_app.server.tickets.schemas import CustomerIn, EntryIn, TicketCreateIn
 
 
@@ -126,6 +125,30 @@ def _subject(form: IntakeFields, label: str) -> str:
     return f"{label}: {first}" if first else label
 
 
+def _add_message_with_files(ctx: tickets.Ctx, ticket, message: EntryIn, stored) -> None:
+    """The customer's message, naming its files in the entry's data (as agents' replies do).
+
+    The files need the ticket's id, so the message follows the creation as a
+    change of its own. It keeps version 1: it is part of the same transaction,
+    so nobody can have based an edit on the ticket without it.
+    """
+    message = message.model_copy(update={"attachment_ids": [a.id for a in stored]})
+    prev = tickets.placement(ticket)
+    entry = tickets._add_entry_row(ctx, ticket, message)
+    tickets.finish(
+        ctx,
+        ticket,
+        kind="entry.added",
+        fields=["thread"],
+        prev=prev,
+        audit_action=f"entry.{message.kind}",
+        before=None,
+        after={"entry_kind": message.kind, "attachments": len(stored)},
+        entry=entry,
+        bump_version=False,
+    )
+
+
 def submit(
     *,
     db,
@@ -151,6 +174,7 @@ def submit(
         if form.requester_role:
             body = f"Requester: {form.requester_role}\n\n{body}"
         ctx = tickets.Ctx(session, now, None, policies, settings, address)
+        message = EntryIn(kind=EntryKind.CUSTOMER_MESSAGE.value, body=body)
         ticket = tickets.create_ticket(
             ctx,
             TicketCreateIn(
@@ -161,15 +185,12 @@ def submit(
                 channel=decision.channel,
                 customer=CustomerIn(name=form.name or email.split("@")[0], email=email),
                 order_id=form.order_number,
-                message=EntryIn(kind=EntryKind.CUSTOMER_MESSAGE.value, body=body),
+                message=None if upload.files else message,
             ),
         )
-        entry_id = session.scalar(
-            select(ThreadEntry.id).where(ThreadEntry.ticket_id == ticket.id).order_by(ThreadEntry.id).limit(1)
-        )
-        stored = attachments.store_files(
-            session, blobs, ticket_id=ticket.id, files=upload.files, now=now, entry_id=entry_id
-        )
+        stored = attachments.store_files(session, blobs, ticket_id=ticket.id, files=upload.files, now=now)
+        if stored:
+            _add_message_with_files(ctx, ticket, message, stored)
         session.add(
             IntakeSubmission(
                 email=email,

@@ -80,8 +80,17 @@ def backoff(settings_base: int, settings_max: int, attempts: int) -> timedelta:
     return timedelta(seconds=min(settings_max, settings_base * 2 ** max(0, attempts - 1)))
 
 
+class InsecureLogin(smtplib.SMTPException):
+    """Credentials are configured but the connection would not be encrypted."""
+
+
 class SmtpConnection:
-    """One SMTP session (opened on first use) with the configured security and login."""
+    """One SMTP session (opened on first use) with the configured security and login.
+
+    "starttls" never falls back to plain text: a server that does not offer
+    STARTTLS fails the attempt (`SMTPNotSupportedError`) before any message or
+    credential is sent. Credentials are only ever sent over TLS.
+    """
 
     def __init__(self, smtp: SmtpSettings) -> None:
         self.settings = smtp
@@ -93,6 +102,11 @@ class SmtpConnection:
 
     def _open(self) -> smtplib.SMTP:
         s = self.settings
+        if s.username and s.security == "none":
+            raise InsecureLogin(
+                "SMTP credentials are configured but DESK_SMTP_SECURITY is 'none': the password is never "
+                "sent unencrypted; use 'starttls' or 'tls'"
+            )
         if s.security == "tls":
             client = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout_seconds, context=self._context())
         else:

@@ -12,7 +12,10 @@ The loop. `start()` runs a thread that does `run_due(clock.now())`, then
 sleeps until the earliest `sla_next_change_at` (at most `max_sleep`), waking
 early when a commit in this instance moves a due time before the planned
 wake-up (`SchedulerHooks`), or, on PostgreSQL, when another instance commits a
-change (LISTEN on the change feed's channel, at most one extra pass a second).
+change (LISTEN on the change feed's channel). A burst of remote commits costs
+at most one pass a second: a notification inside that second is not dropped but
+deferred to its end (a timer), so a change that lands while the loop sleeps
+is never slept through until `max_sleep`.
 Tests never start the thread: they call `run_due(now)` with their own clock.
 """
 
@@ -76,7 +79,10 @@ class Scheduler:
         self._listener = None
         self._planned: datetime | None = None
         self._remote_pending = False
+        self._remote_lock = threading.Lock()
+        self._remote_timer: threading.Timer | None = None
         self._last_remote_wake = 0.0
+        self.remote_wakes = 0  # wake-ups caused by other instances' commits (diagnostics)
         self.passes = 0  # loop passes so far (for tests and diagnostics)
 
     # -- one pass -----------------------------------------------------------------------
@@ -157,12 +163,32 @@ class Scheduler:
     def wake(self) -> None:
         self._wake.set()
 
-    def _heard_remote(self, _payload: str) -> None:
+    def remote_change(self, _payload: str = "") -> None:
+        """Another instance committed a change (the LISTEN thread calls this): pass again soon.
+
+        At most one wake-up a second; one that comes sooner is deferred to the
+        end of that second rather than dropped.
+        """
         self._remote_pending = True
-        now = time.monotonic()
-        if now - self._last_remote_wake >= 1.0:
-            self._last_remote_wake = now
-            self._wake.set()
+        with self._remote_lock:
+            if self._remote_timer is not None:
+                return  # a deferred wake-up is already on its way
+            wait = self._last_remote_wake + 1.0 - time.monotonic()
+            if wait > 0:
+                self._remote_timer = threading.Timer(wait, self._remote_wake)
+                self._remote_timer.daemon = True
+                self._remote_timer.start()
+                return
+            self._last_remote_wake = time.monotonic()
+        self.remote_wakes += 1
+        self._wake.set()
+
+    def _remote_wake(self) -> None:
+        with self._remote_lock:
+            self._remote_timer = None
+            self._last_remote_wake = time.monotonic()
+        self.remote_wakes += 1
+        self._wake.set()
 
     def start(self, *, listen: bool | None = None) -> None:
         if self._thread is not None:
@@ -177,7 +203,7 @@ class Scheduler:
                 NOTIFY_CHANNEL,
                 application_name=LISTENER_APPLICATION_NAME,
                 on_connect=lambda _conn: self._wake.set(),
-                on_notify=self._heard_remote,
+                on_notify=self.remote_change,
             )
             self._listener.start()
         self._stop.clear()
@@ -190,6 +216,10 @@ class Scheduler:
         if self._listener is not None:
             self._listener.stop()
             self._listener = None
+        with self._remote_lock:
+            timer, self._remote_timer = self._remote_timer, None
+        if timer is not None:
+            timer.cancel()
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None

@@ -10,6 +10,7 @@ parties are told.
 from __future__ import annotations
 
 import orjson
+from sqlalchemy import select
 
 from desk_app.core.policy import EvidenceWindowSpec, Policy
 from desk_app.core.ticket import DONE_STATUSES, EventKind
@@ -56,6 +57,33 @@ def _days(spec: EvidenceWindowSpec) -> str:
     return f"{hours / 24:g} days" if hours >= 24 else f"{hours:g} hours"
 
 
+def customer_role(ctx: Ctx, ticket: Ticket) -> str | None:
+    """The party the ticket's customer is (buyer/seller), as they said at intake; None when unknown."""
+    from desk_app.server.intake.models import IntakeSubmission
+
+    return ctx.session.scalar(
+        select(IntakeSubmission.requester_role).where(IntakeSubmission.ticket_id == ticket.id).limit(1)
+    )
+
+
+def _mail_request(ctx: Ctx, ticket: Ticket, party: str) -> bool:
+    """Ask the customer for documents by mail (`info_requested`) when they are the party asked.
+
+    The store knows one address per ticket, the customer's: the other party
+    (a Shopee seller when the buyer complained) has none here, so an agent
+    asks them through their own channel; the system entry says so.
+    """
+    if customer_role(ctx, ticket) != party:
+        return False
+    from desk_app.server.notifications.outbox import enqueue
+
+    return enqueue(
+        ctx.session, ticket=ticket, trigger="info_requested", now=ctx.now,
+        dedupe_key=f"evidence:{party}:{ctx.now.isoformat()}", data={"party": party},
+        policies=ctx.policies, settings=ctx.settings,
+    )
+
+
 def request_evidence(ctx: Ctx, ticket_id: int, if_match: int | None, party: str, note: str | None) -> Ticket:
     ticket = _load(ctx, ticket_id, if_match)
     spec = _check(ctx, ticket, party)
@@ -67,12 +95,16 @@ def request_evidence(ctx: Ctx, ticket_id: int, if_match: int | None, party: str,
     if note and note.strip():
         _add_entry_row(ctx, ticket, EntryIn(kind="internal_note", body=note))
     _event(ctx.session, ticket, ctx.now, EventKind.EVIDENCE_REQUESTED, party=party)
+    mailed = _mail_request(ctx, ticket, party)
+    text = f"Documents requested from the {party}; they have {_days(spec)} to send them."
+    if not mailed:
+        text += f" No email went to the {party} from here: ask them directly."
     entry = _system_entry(
         ctx,
         ticket,
         "documents_requested",
-        f"Documents requested from the {party}; they have {_days(spec)} to send them.",
-        {"party": party, "window": spec.key, "duration_seconds": int(spec.duration.total_seconds())},
+        text,
+        {"party": party, "window": spec.key, "duration_seconds": int(spec.duration.total_seconds()), "mailed": mailed},
     )
     finish(
         ctx,
