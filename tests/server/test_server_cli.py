@@ -11,6 +11,7 @@ from desk_app.server.auth.models import User
 from desk_app.server.auth.passwords import verify_password
 from desk_app.server.cli import main
 from desk_app.server.core.db import Database
+from desk_app.server.feedback.models import SurveyResponse
 from desk_app.server.sync.models import Change
 from desk_app.server.tickets.models import Escalation, ThreadEntry, Ticket
 
@@ -78,6 +79,9 @@ def test_seed_demo(url, capsys):
         assert {"new", "open", "pending_customer", "pending_third_party", "closed"} <= statuses
         assert {t.tier for t in tickets} == {1, 2, 3}
         assert session.scalar(select(func.count()).select_from(Escalation)) > 0
+        # Resolved tickets' surveys were answered: the dashboard's CSAT has figures.
+        scores = session.scalars(select(SurveyResponse.score).where(SurveyResponse.answered_at.is_not(None))).all()
+        assert scores and all(1 <= s <= 5 for s in scores)
         states = {t.sla_state for t in tickets}
         assert "breached" in states and ("paused" in states or "running" in states)
         # Clocks were recomputed as of now: nothing is left waiting on a past deadline.

@@ -21,6 +21,8 @@ from desk_app.server.auth.service import Principal, create_user
 from desk_app.server.core.db import Database
 from desk_app.server.core.settings import Settings
 from desk_app.server.directory.models import Customer, Queue
+from desk_app.server.feedback.service import issue_survey_token
+from desk_app.server.feedback.service import submit as submit_survey
 from desk_app.server.policies.registry import PolicyRegistry
 from desk_app.server.scheduler import refresh_due_clocks
 from desk_app.server.tickets import escalations, service
@@ -232,15 +234,24 @@ def _plan(policies: PolicyRegistry, per_policy: int, rng: random.Random, now: da
                 add("take", who="agent")
                 add("reply", who="agent", body=REPLIES[lang][0])
                 add("status", who="agent", status=Status.RESOLVED)
+                # The resolution mail's survey, answered (no random draw: the rest of the plan stays as it was).
+                add("survey", score=SURVEY_SCORES[n % len(SURVEY_SCORES)], gap=(5, 60),
+                    comment=SURVEY_COMMENTS[n % len(SURVEY_COMMENTS)])
                 add("customer", body="Thank you, it arrived today.", gap=(60, 600))
                 add("status", who="agent", status=Status.CLOSED)
             else:
                 add("take", who="agent")
                 add("reply", who="agent", body=REPLIES[lang][1])
                 add("status", who="agent", status=Status.RESOLVED)
+                add("survey", score=2, comment="The problem came back the next day.", gap=(5, 60))
                 add("customer", body="It is still not working, please help again.", gap=(120, 1440))
     ops.sort(key=lambda op: (op.at, op.order))
     return ops
+
+
+#: Survey answers of the resolved demo tickets (CSAT on the manager's dashboard).
+SURVEY_SCORES = (5, 4, 5, 3, 4, 5)
+SURVEY_COMMENTS = (None, "Quick and friendly.", None, "Took a while, but sorted.", None, "Thanks!")
 
 
 #: Minutes from now at which the live tickets' next deadline falls (warning, breach, budget).
@@ -331,6 +342,10 @@ def seed_demo(
                 service.change_status(ctx, tid, None, d["status"], None)
             elif op.kind == "escalate":
                 escalations.escalate(ctx, tid, None, d["reason"], None)
+            elif op.kind == "survey":
+                token = issue_survey_token(session, session.get(Ticket, tid), op.at)
+                customer_ctx = service.Ctx(session, op.at, None, policies, settings, "seed-demo")
+                submit_survey(customer_ctx, token, d["score"], d.get("comment"))
             elif op.kind == "ack":
                 esc = service._latest_escalation(session, tid)
                 if esc is not None and not esc.acknowledged:
