@@ -125,6 +125,28 @@ class TicketActions:
     def acknowledge_escalation(self, ticket_id: int, escalation_id: int) -> PendingOp:
         return self._record(OpKind.ACKNOWLEDGE, ticket_id, {"escalation_id": int(escalation_id)})
 
+    # -- an escalation-due prompt (the ticket's `escalation_due` record) ---------------
+
+    def _due(self, kind: OpKind, ticket_id: int, due_id: int, **fields: str) -> PendingOp:
+        if isinstance(due_id, bool) or not isinstance(due_id, int) or due_id <= 0:
+            raise ValidationFailed(f"{due_id!r} is not an escalation-due record id.", code="validation_error")
+        return self._record(kind, ticket_id, {"due_id": due_id, **fields})
+
+    def escalate_due(self, ticket_id: int, due_id: int, reason: str) -> PendingOp:
+        """Answer the prompt by escalating to the next tier, with a reason."""
+        return self._due(OpKind.DUE_ESCALATE, ticket_id, due_id, reason=_text(reason, "reason", limit=MAX_REASON))
+
+    def keep_due(self, ticket_id: int, due_id: int, note: str) -> PendingOp:
+        """Answer the prompt by keeping the ticket at its tier, with an internal note saying why.
+
+        Only where the policy allows it (the record's `can_keep`); the server has the last word.
+        """
+        return self._due(OpKind.DUE_KEEP, ticket_id, due_id, note=_text(note, "note", limit=MAX_BODY))
+
+    def acknowledge_due(self, ticket_id: int, due_id: int) -> PendingOp:
+        """A specialist takes the escalated ticket the record announced."""
+        return self._due(OpKind.DUE_ACKNOWLEDGE, ticket_id, due_id)
+
     def create_ticket(
         self,
         *,

@@ -36,9 +36,17 @@ class OpKind(StrEnum):
     ESCALATE = "escalate"
     DEESCALATE = "deescalate"
     ACKNOWLEDGE = "acknowledge"
+    # Handling an "escalation due" prompt (the ticket JSON's `escalation_due` record).
+    DUE_ESCALATE = "due_escalate"
+    DUE_KEEP = "due_keep"
+    DUE_ACKNOWLEDGE = "due_acknowledge"
 
 
-IF_MATCH_KINDS = frozenset({OpKind.UPDATE, OpKind.STATUS, OpKind.ASSIGN, OpKind.ESCALATE, OpKind.DEESCALATE})
+#: The kinds that answer an escalation-due record, and the endpoint's last path segment.
+DUE_KINDS = {OpKind.DUE_ESCALATE: "escalate", OpKind.DUE_KEEP: "keep", OpKind.DUE_ACKNOWLEDGE: "acknowledge"}
+
+IF_MATCH_KINDS = frozenset({OpKind.UPDATE, OpKind.STATUS, OpKind.ASSIGN, OpKind.ESCALATE, OpKind.DEESCALATE,
+                            *DUE_KINDS})
 
 #: Fields a ticket update may set (as the server's PATCH accepts them).
 UPDATABLE_FIELDS = frozenset({"subject", "category", "priority", "channel", "queue_id", "order_id", "policy"})
@@ -93,6 +101,11 @@ def request_for(op: PendingOp) -> tuple[str, str, dict[str, Any] | None, int | N
         return "POST", f"/tickets/{tid}/{op.kind.value}", body, if_match
     if op.kind is OpKind.ACKNOWLEDGE:
         return "POST", f"/tickets/{tid}/escalations/{p['escalation_id']}/acknowledge", None, None
+    if op.kind in DUE_KINDS:
+        path = f"/tickets/{tid}/escalation-due/{p['due_id']}/{DUE_KINDS[op.kind]}"
+        body = {"reason": p["reason"]} if op.kind is OpKind.DUE_ESCALATE else (
+            {"note": p["note"]} if op.kind is OpKind.DUE_KEEP else None)
+        return "POST", path, body, if_match
     raise ValueError(f"unknown operation kind {op.kind!r}")
 
 
@@ -144,6 +157,20 @@ def apply_local(ticket: dict[str, Any], op: PendingOp, *, user_id: int) -> tuple
             t["escalation"] = {**esc, "acknowledged": True, "acknowledged_by_id": user_id,
                                "acknowledged_at": _iso(op.created_at)}
             fields.add("escalation")
+    elif op.kind in DUE_KINDS:
+        due = t.get("escalation_due")
+        if due and due.get("id") == p["due_id"]:
+            # The prompt is handled: it leaves every list at once, whatever the server adds.
+            t["escalation_due"] = None
+            fields |= {"escalation_due", "thread"}
+            if op.kind is OpKind.DUE_ESCALATE:
+                t["tier"] = due.get("to_tier") or int(t.get("tier", 1)) + 1
+                t["assignee_id"] = None
+                fields |= {"tier", "assignee_id", "escalation"}
+            elif op.kind is OpKind.DUE_ACKNOWLEDGE:  # the next tier takes it: up, and theirs
+                t["tier"] = due.get("to_tier") or int(t.get("tier", 1)) + 1
+                t["assignee_id"] = user_id
+                fields |= {"tier", "assignee_id", "escalation"}
     return t, fields
 
 
@@ -153,6 +180,8 @@ def local_entry(op: PendingOp, *, user_id: int, user_name: str) -> dict[str, Any
         entry = op.payload["entry"]
         body, kind, call = entry.get("body", ""), entry["kind"], entry.get("call")
     elif op.kind is OpKind.STATUS and op.payload.get("note"):
+        body, kind, call = op.payload["note"], EntryKind.INTERNAL_NOTE.value, None
+    elif op.kind is OpKind.DUE_KEEP:
         body, kind, call = op.payload["note"], EntryKind.INTERNAL_NOTE.value, None
     else:
         return None
@@ -183,8 +212,10 @@ def written_text(op: PendingOp) -> tuple[str | None, str | None]:
         return (entry.get("body") or None), entry["kind"]
     if op.kind is OpKind.STATUS:
         return p.get("note") or None, None
-    if op.kind in (OpKind.ESCALATE, OpKind.DEESCALATE):
+    if op.kind in (OpKind.ESCALATE, OpKind.DEESCALATE, OpKind.DUE_ESCALATE):
         return p.get("reason"), None
+    if op.kind is OpKind.DUE_KEEP:
+        return p.get("note"), None
     if op.kind is OpKind.CREATE:
         message = (p["ticket"].get("message") or {}).get("body")
         return (message or p["ticket"].get("subject")), None

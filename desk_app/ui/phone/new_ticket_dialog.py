@@ -1,0 +1,293 @@
+"""A new ticket from a phone call: who is calling, about what, and how long the call took.
+
+The caller's number (or an e-mail address, or an order id) is looked up in the
+local cache as it is typed; picking a match files the ticket under that
+customer, otherwise a new customer is created with the name given. The call
+timer runs from the moment the dialog opens; "Create ticket" stops it and
+records the call, with its duration and notes, as the ticket's first entry.
+The ticket is created through the outbox (it appears at once, also offline).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desk_app.services.errors import ServiceError
+from desk_app.ui.ops import CACHE, Op, OpRunner
+from desk_app.ui.phone.call_timer import CallTimer
+from desk_app.ui.phone.log_call_dialog import CallTimerDisplay
+from desk_app.ui.ticket_panel.policy_info import shipped_policy
+
+__all__ = ["NewTicketFromCallDialog", "find_customers"]
+
+
+def find_customers(session: Any, text: str, *, limit: int = 8) -> list[dict[str, Any]]:
+    """Customers whose phone, e-mail or order id matches `text`, from the cache (cache lane).
+
+    One result per customer: id, name, tier, phone, email, their latest ticket's number and policy.
+    """
+    found: dict[int, dict[str, Any]] = {}
+    for row in session.cache.search(text, limit=50):
+        if row.customer_id is None or row.customer_id in found:
+            continue
+        contact = session.cache.customer(row.customer_id) or {}
+        found[row.customer_id] = {
+            "id": row.customer_id,
+            "name": contact.get("name") or row.customer_name,
+            "tier": row.customer_tier,
+            "phone": contact.get("phone"),
+            "email": contact.get("email"),
+            "last_ticket": row.number,
+            "policy": row.policy,
+            "order_id": row.order_id,
+        }
+        if len(found) >= limit:
+            break
+    return list(found.values())
+
+
+class NewTicketFromCallDialog(QDialog):
+    #: The new ticket's id (a negative placeholder until the server has it).
+    created = Signal(int)
+
+    LOOKUP_DELAY_MS = 250
+
+    def __init__(self, session: Any, runner: OpRunner, parent: QWidget | None = None, *,
+                 clock: Callable[[], float] | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.runner = runner
+        self.setWindowTitle(self.tr("New ticket from call"))
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setMinimumWidth(520)
+        self.timer = CallTimer(clock, self) if clock is not None else CallTimer(parent=self)
+        self.matches: list[dict[str, Any]] = []
+        self.policies: list[dict[str, Any]] = []
+        layout = QVBoxLayout(self)
+        layout.addWidget(CallTimerDisplay(self.timer, self))
+        form = QFormLayout()
+        self.number = QLineEdit(self)
+        self.number.setPlaceholderText(self.tr("Caller's number"))
+        self.lookup = QLineEdit(self)
+        self.lookup.setPlaceholderText(self.tr("Phone, e-mail or order id"))
+        self.results = QListWidget(self)
+        self.results.setMaximumHeight(110)
+        self.results.setWordWrap(True)
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.results.setAccessibleName(self.tr("Matching customers"))
+        self.name = QLineEdit(self)
+        self.name.setPlaceholderText(self.tr("For a new customer"))
+        self.email = QLineEdit(self)
+        self.policy = QComboBox(self)
+        self.category = QComboBox(self)
+        self.priority = QComboBox(self)
+        self.order = QLineEdit(self)
+        self.subject = QLineEdit(self)
+        self.notes = QPlainTextEdit(self)
+        self.notes.setTabChangesFocus(True)
+        self.notes.setPlaceholderText(self.tr("What the caller needs"))
+        rows = [
+            (self.tr("Caller &number:"), self.number), (self.tr("&Find customer:"), self.lookup),
+            (self.tr("&Matches:"), self.results), (self.tr("Customer n&ame:"), self.name),
+            (self.tr("&E-mail:"), self.email), (self.tr("&Policy:"), self.policy),
+            (self.tr("&Category:"), self.category), (self.tr("P&riority:"), self.priority),
+            (self.tr("&Order id:"), self.order), (self.tr("&Subject:"), self.subject),
+            (self.tr("No&tes:"), self.notes),
+        ]
+        for text, field in rows:
+            label = QLabel(text, self)
+            label.setBuddy(field)
+            form.addRow(label, field)
+        layout.addLayout(form)
+        self.error = QLabel(self)
+        self.error.setStyleSheet("color: #b3261e;")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        layout.addWidget(self.error)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        self.create_button = self.buttons.addButton(self.tr("Create &ticket"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.accepted.connect(self.create_ticket)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+        self._lookup_timer = QTimer(self)
+        self._lookup_timer.setSingleShot(True)
+        self._lookup_timer.setInterval(self.LOOKUP_DELAY_MS)
+        self._lookup_timer.timeout.connect(self.look_up)
+        self.number.textEdited.connect(self._number_edited)
+        self.lookup.textEdited.connect(lambda _: self._lookup_timer.start())
+        self.results.currentRowChanged.connect(self._picked)
+        self.policy.currentIndexChanged.connect(self._policy_changed)
+        self.category.currentIndexChanged.connect(self._category_changed)
+        self.timer.start()
+        self._load_policies()
+
+    # -- choices ------------------------------------------------------------------------
+
+    def _load_policies(self) -> None:
+        session = self.session
+
+        def read(_):
+            return [p for p in session.cache.reference("policies") or ()
+                    if any(c["key"] == "phone" for c in p.get("channels", ()))]
+
+        Op(self, read, lane=CACHE, label="policies with a phone line", runner=self.runner).success(
+            self._policies_loaded).run_in_background()
+
+    def _policies_loaded(self, policies: list[dict[str, Any]]) -> None:
+        self.policies = policies
+        self.policy.clear()
+        for p in policies:
+            self.policy.addItem(p["name"], p["key"])
+        if not policies:
+            self.error.setText(self.tr("No policy served by this desk has a phone line."))
+            self.error.show()
+            self.create_button.setEnabled(False)
+
+    def _policy(self) -> dict[str, Any] | None:
+        key = self.policy.currentData()
+        return next((p for p in self.policies if p["key"] == key), None)
+
+    def _policy_changed(self, _index: int) -> None:
+        policy = self._policy()
+        self.category.clear()
+        self.priority.clear()
+        if policy is None:
+            return
+        for c in policy.get("categories", ()):
+            self.category.addItem(c["label"], c["key"])
+        for p in sorted(policy.get("priorities", ()), key=lambda p: p.get("rank", 0)):
+            self.priority.addItem(p["label"], p["key"])
+        self._category_changed(0)
+
+    def _category_changed(self, _index: int) -> None:
+        """The category's default priority (Ooulet: payment problems are critical)."""
+        policy = self._policy()
+        local = shipped_policy(policy["key"]) if policy else None
+        if local is None or self.category.currentData() is None:
+            return
+        wanted = local.initial_priority(self.category.currentData())
+        index = self.priority.findData(wanted)
+        if index >= 0:
+            self.priority.setCurrentIndex(index)
+
+    # -- finding the customer -----------------------------------------------------------
+
+    def _number_edited(self, text: str) -> None:
+        self.lookup.setText(text)
+        self._lookup_timer.start()
+
+    def look_up(self) -> None:
+        self._lookup_timer.stop()
+        text, session = self.lookup.text().strip(), self.session
+        if len(text) < 3:
+            self._show_matches(text, [])
+            return
+        Op(self, lambda _: find_customers(session, text), lane=CACHE, label="find customer",
+           runner=self.runner).success(lambda found: self._show_matches(text, found)).run_in_background()
+
+    def _show_matches(self, text: str, found: list[dict[str, Any]]) -> None:
+        if text != self.lookup.text().strip():
+            return  # typed on meanwhile: a newer lookup follows
+        self.matches = found
+        self.results.clear()
+        for m in found:
+            contact = " \u00b7 ".join(x for x in (m.get("phone"), m.get("email")) if x)
+            item = QListWidgetItem(f"{m['name']} \u2014 {contact} \u2014 {m['last_ticket']}")
+            self.results.addItem(item)
+        if not found and len(text) >= 3:
+            self.results.addItem(self.tr("No customer found: a new one is created."))
+            self.matches = []
+        elif found:
+            self.results.setCurrentRow(0)
+
+    def _picked(self, row: int) -> None:
+        if 0 <= row < len(self.matches):
+            match = self.matches[row]
+            self.name.setText(match["name"])
+            self.email.setText(match.get("email") or "")
+            index = self.policy.findData(match.get("policy"))
+            if index >= 0:
+                self.policy.setCurrentIndex(index)
+            if match.get("order_id") and not self.order.text():
+                self.order.setText(match["order_id"])
+
+    def selected_customer(self) -> dict[str, Any] | None:
+        row = self.results.currentRow()
+        return self.matches[row] if 0 <= row < len(self.matches) else None
+
+    # -- creating -----------------------------------------------------------------------
+
+    def create_ticket(self) -> None:
+        seconds = self.timer.stop()
+        number = self.number.text().strip()
+        customer = self.selected_customer()
+        notes = self.notes.toPlainText().strip()
+        subject = self.subject.text().strip() or (notes.splitlines()[0][:120] if notes else "")
+        if not subject:
+            subject = self.tr("Phone call from {number}").format(number=number or self.tr("unknown number"))
+        fields: dict[str, Any] = {
+            "policy": self.policy.currentData(),
+            "subject": subject,
+            "category": self.category.currentData(),
+            "priority": self.priority.currentData(),
+            "channel": "phone",
+            "status": "open",
+            "assign_to_me": True,
+            "order_id": self.order.text().strip() or None,
+            "message": {"kind": "phone_call", "body": notes,
+                        "call": {"number": number, "direction": "inbound", "duration_seconds": seconds}},
+        }
+        if customer is not None:
+            fields["customer_id"] = customer["id"]
+            fields["customer_name"] = customer["name"]
+        else:
+            name = self.name.text().strip()
+            if not name:
+                return self._refuse(self.tr("Enter the caller's name, or pick a matching customer."))
+            new = {"name": name}
+            if number:
+                new["phone"] = number
+            if self.email.text().strip():
+                new["email"] = self.email.text().strip()
+            fields["customer"] = new
+        if not fields["policy"] or not fields["category"] or not fields["priority"]:
+            return self._refuse(self.tr("Choose the policy, category and priority."))
+        if len("".join(ch for ch in number if ch.isdigit())) < 3:
+            return self._refuse(self.tr("Enter the caller's number."))
+        actions = self.session.actions
+
+        def failed(error: BaseException) -> None:
+            if not isinstance(error, ServiceError):
+                raise error
+            self._refuse(str(error))
+
+        def done(ticket_id: int) -> None:
+            self.created_id = ticket_id
+            self.created.emit(ticket_id)
+            self.accept()
+
+        op = Op(self, lambda _: actions.create_ticket(**fields), lane=CACHE, label="ticket from call",
+                runner=self.runner).success(done).failure(failed)
+        QTimer.singleShot(0, self, op.run_in_background)  # from the event loop (see LogCallDialog)
+
+    def _refuse(self, reason: str) -> None:
+        self.error.setText(reason)
+        self.error.show()
+        self.timer.start()  # still on the phone: keep counting

@@ -1,0 +1,271 @@
+"""The queue table: a `QTableView` over `TicketTableModel`, fed from the local cache.
+
+Loading and updating happen on the cache lane; the UI thread only swaps the
+result in:
+
+* `open_queue(spec)`: a full load, built and sorted on the worker
+  (`queues.load_queue_rows`), shown with one model reset. A load started for
+  a queue that is no longer current is dropped when it returns.
+* `apply_changes(change_set)`: changes reported by the session are gathered
+  for `COALESCE_MS`, then only the changed tickets are re-read (`ids=`):
+  rows still in the queue are upserted in place, the others removed. A big
+  batch (a bootstrap page) or a cache reset reloads the whole queue instead.
+
+Sorting happens on the data side (the model's `sort`), the countdown column
+ticks through the application's `CountdownClock`, and the header (order,
+widths, sort) and hidden columns are saved through `DeskSettings`.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
+
+from desk_app.services.events import ChangeSet
+from desk_app.services.session import DeskSession
+from desk_app.ui.countdown import CountdownClock
+from desk_app.ui.ops import CACHE, Op, OpRunner
+from desk_app.ui.queue_rows import RESET_BATCH, QueueRows, SortField
+from desk_app.ui.queues import QueueSpec, ReferenceData, load_queue_rows
+from desk_app.ui.settings import DeskSettings, Keys
+from desk_app.ui.ticket_table_model import Column, TicketTableModel
+
+__all__ = ["QueueView"]
+
+COALESCE_MS = 200
+
+_DEFAULT_WIDTHS = {
+    Column.NUMBER: 104, Column.SUBJECT: 280, Column.CUSTOMER: 150, Column.CATEGORY: 150, Column.PRIORITY: 80,
+    Column.CHANNEL: 90, Column.STATUS: 140, Column.TIER: 60, Column.ASSIGNEE: 120, Column.DUE: 112,
+}
+
+
+class QueueView(QTableView):
+    #: The current ticket changed: its id, or None.
+    ticket_selected = Signal(object)
+    #: A full load of the current queue was shown: the number of rows.
+    loaded = Signal(int)
+    #: Changed rows were applied (tests wait on it).
+    updated = Signal()
+
+    def __init__(self, session: DeskSession, runner: OpRunner, clock: CountdownClock,
+                 settings: DeskSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("QueueTable")
+        self._session = session
+        self._runner = runner
+        self._clock = clock
+        self._settings = settings
+        self._spec: QueueSpec | None = None
+        self._generation = 0
+        self._loading = False
+        self._pending: ChangeSet | None = None
+        self._ref: ReferenceData | None = None
+        self.model_ = TicketTableModel(now=clock.now, parent=self)
+        self.setModel(self.model_)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setAlternatingRowColors(True)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setTabKeyNavigation(False)
+        self.setAccessibleName(self.tr("Tickets in the queue"))
+        self.verticalHeader().hide()
+        self.verticalHeader().setDefaultSectionSize(max(28, self.fontMetrics().height() + 12))
+        header = self.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionsMovable(True)
+        header.setStretchLastSection(False)
+        header.setSortIndicatorClearable(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
+        for column, width in _DEFAULT_WIDTHS.items():
+            self.setColumnWidth(int(column), width)
+        # The subject takes whatever room the other columns leave.
+        header.setSectionResizeMode(int(Column.SUBJECT), QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(48)
+        self.setSortingEnabled(True)
+        self.restore_layout()
+        self.selectionModel().currentRowChanged.connect(self._current_changed)
+        clock.watch(self)
+        self._coalesce = QTimer(self)
+        self._coalesce.setSingleShot(True)
+        self._coalesce.setInterval(COALESCE_MS)
+        self._coalesce.timeout.connect(self._apply_pending)
+
+    # -- layout -------------------------------------------------------------------------
+
+    def restore_layout(self) -> None:
+        state = self._settings.get(Keys.TABLE_HEADER)
+        header = self.horizontalHeader()
+        if state is not None:
+            header.restoreState(state)
+        for column in self._settings.hidden_columns():
+            if 0 <= column < len(Column):
+                self.setColumnHidden(column, True)
+        header.setSortIndicatorClearable(True)
+
+    def save_layout(self) -> None:
+        self._settings.set(Keys.TABLE_HEADER, self.horizontalHeader().saveState())
+        self._settings.set_hidden_columns({c for c in range(len(Column)) if self.isColumnHidden(c)})
+
+    def _column_menu(self, pos: QPoint) -> None:
+        menu = QMenu(self)
+        self.fill_column_menu(menu)
+        menu.popup(self.horizontalHeader().mapToGlobal(pos))
+
+    def fill_column_menu(self, menu: QMenu) -> None:
+        """Checkable actions, one per column (the subject always stays)."""
+        for column in Column:
+            title = self.model_.headerData(int(column), Qt.Orientation.Horizontal)
+            action = menu.addAction(title)
+            action.setCheckable(True)
+            action.setChecked(not self.isColumnHidden(int(column)))
+            action.setEnabled(column is not Column.SUBJECT)
+            action.toggled.connect(lambda shown, c=int(column): self.set_column_shown(c, shown))
+
+    def set_column_shown(self, column: int, shown: bool) -> None:
+        self.setColumnHidden(column, not shown)
+        self.save_layout()
+
+    # -- loading ------------------------------------------------------------------------
+
+    def spec(self) -> QueueSpec | None:
+        return self._spec
+
+    @property
+    def loading(self) -> bool:
+        return self._loading
+
+    def open_queue(self, spec: QueueSpec) -> None:
+        self._spec = spec
+        self.reload()
+
+    def reload(self) -> None:
+        """Load the current queue afresh (on the cache lane)."""
+        spec = self._spec
+        if spec is None:
+            return
+        self._generation += 1
+        generation = self._generation
+        self._pending = None
+        self._loading = True
+        cache, now = self._session.cache, self._clock.now() or time.time()
+        rows = self.model_.queue_rows()
+        sort, descending = rows.sort_field, rows.descending
+
+        def work(_resource) -> tuple[QueueRows, ReferenceData]:
+            ref = ReferenceData.from_cache(cache)
+            return load_queue_rows(cache, spec, now, ref=ref, sort=sort, descending=descending), ref
+
+        Op(self, work, lane=CACHE, label=f"load_queue:{spec.key}", runner=self._runner).success(
+            lambda result: self._loaded(generation, *result)).failure(
+            lambda error: self._failed(generation, error)).run_in_background()
+
+    def _loaded(self, generation: int, rows: QueueRows, ref: ReferenceData) -> None:
+        if generation != self._generation:
+            rows.release()
+            return
+        self._loading = False
+        self._ref = ref
+        current = self.current_ticket_id()
+        self.model_.set_rows(rows)
+        if current is not None:
+            self.select_ticket(current, emit=False)
+        self.loaded.emit(len(rows))
+        if self._pending is not None:
+            self._coalesce.start()
+
+    def _failed(self, generation: int, error: BaseException) -> None:
+        if generation == self._generation:
+            self._loading = False
+            self._runner.report(self, error, "loading the queue failed")
+
+    def apply_changes(self, changes: ChangeSet) -> None:
+        """Tickets changed in the cache: refresh their rows soon (coalesced)."""
+        if changes.empty:
+            return
+        self._pending = changes if self._pending is None else self._pending.merge(changes)
+        if not self._coalesce.isActive() and not self._loading:
+            self._coalesce.start()
+
+    def _apply_pending(self) -> None:
+        changes, self._pending = self._pending, None
+        spec = self._spec
+        if changes is None or spec is None:
+            return
+        if self._loading:
+            self._pending = changes
+            return
+        if changes.reset or self._ref is None or len(changes.ticket_ids) + len(changes.removed) > RESET_BATCH:
+            self.reload()
+            return
+        ids = sorted(changes.ticket_ids)
+        removed = set(changes.removed) | set(changes.replaced)
+        cache, now, ref, generation = self._session.cache, self._clock.now() or time.time(), self._ref, self._generation
+
+        def work(_resource):
+            return load_queue_rows(cache, spec, now, ref=ref, ids=ids) if ids else []
+
+        def done(rows) -> None:
+            if generation != self._generation:
+                return
+            present = {r.ticket_id for r in rows}
+            gone = [tid for tid in (*ids, *removed) if tid not in present]
+            if gone:
+                self.model_.remove_tickets(gone)
+            if rows:
+                self.model_.upsert_rows(rows)
+            self.updated.emit()
+
+        Op(self, work, lane=CACHE, label="update_queue", runner=self._runner).success(done).run_in_background()
+
+    # -- selection ----------------------------------------------------------------------
+
+    def current_ticket_id(self) -> int | None:
+        index = self.currentIndex()
+        if not index.isValid() or index.row() >= self.model_.rowCount():
+            return None
+        return self.model_.ticket_id(index.row())
+
+    def select_ticket(self, ticket_id: int, *, emit: bool = True) -> bool:
+        row = self.model_.row_of_ticket(ticket_id)
+        if row is None:
+            return False
+        if not emit:
+            self.selectionModel().blockSignals(True)
+        try:
+            self.selectRow(row)
+            self.setCurrentIndex(self.model_.index(row, int(Column.SUBJECT)))
+        finally:
+            if not emit:
+                self.selectionModel().blockSignals(False)
+        self.scrollTo(self.model_.index(row, 0))
+        return True
+
+    def select_row(self, row: int) -> None:
+        count = self.model_.rowCount()
+        if count == 0:
+            return
+        row = max(0, min(row, count - 1))
+        self.selectRow(row)
+        self.setCurrentIndex(self.model_.index(row, int(Column.SUBJECT)))
+        self.scrollTo(self.model_.index(row, 0))
+
+    def next_ticket(self, step: int = 1) -> None:
+        index = self.currentIndex()
+        self.select_row(index.row() + step if index.isValid() else 0)
+
+    def _current_changed(self, current, _previous) -> None:
+        if current.isValid():
+            self.ticket_selected.emit(self.model_.ticket_id(current.row()))
+        else:
+            self.ticket_selected.emit(None)
+
+    def sort_state(self) -> tuple[SortField, bool]:
+        rows = self.model_.queue_rows()
+        return rows.sort_field, rows.descending

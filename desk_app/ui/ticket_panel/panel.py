@@ -1,0 +1,414 @@
+"""`TicketPanel`: one ticket, everything about it, and everything an agent does to it.
+
+    panel = TicketPanel(session, runner)
+    panel.status_message.connect(status_bar.showMessage)
+    panel.show_ticket(17)
+
+Reading: the cached ticket, thread, customer and policy are read on the cache
+lane and shown at once; the full ticket (thread, attachments, contact) is then
+fetched on the network lane and stored, and the change notice refreshes the
+panel. Offline, the cached copy is what the agent works with.
+
+Live: `session.events` (through `SessionSignals`) refreshes the panel when the
+ticket changes, follows a ticket created offline to its real id, shows who
+else is on the ticket, and puts a refused reply back into the composer.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from typing import Any
+
+from PySide6.QtCore import QTimer, QUrl, Qt, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
+
+from desk_app.core.ticket import EntryKind
+from desk_app.services.api_client import API_PREFIX, iter_chunks
+from desk_app.services.errors import ServiceError
+from desk_app.ui.countdown import CountdownClock, application_countdown_clock
+from desk_app.ui.ops import CACHE, NETWORK, Op, OpRunner
+from desk_app.ui.sla_display import format_local_time
+from desk_app.ui.ticket_panel.banners import Banner
+from desk_app.ui.ticket_panel.composer import NOTE, REPLY, Composer
+from desk_app.ui.ticket_panel.header import TicketHeader, epoch
+from desk_app.ui.ticket_panel.policy_info import PolicyInfo, fill_placeholders
+from desk_app.ui.ticket_panel.session_signals import SessionSignals
+from desk_app.ui.ticket_panel.thread_view import ThreadView
+from desk_app.ui.ticket_panel.ticket_actions import ReasonDialog, TicketActionsBar
+
+__all__ = ["TicketPanel"]
+
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
+
+
+class TicketPanel(QWidget):
+    status_message = Signal(str)
+    #: The ticket shown (None: none), after it was loaded.
+    ticket_loaded = Signal(object)
+
+    #: Where an attachment's bytes are (under /api/v1).
+    ATTACHMENT_PATH = "/attachments/{attachment_id}"
+
+    def __init__(self, session: Any, runner: OpRunner, parent: QWidget | None = None, *,
+                 countdown: CountdownClock | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.runner = runner
+        self.signals = SessionSignals.of(session)
+        self.countdown = countdown or application_countdown_clock()
+        self.ticket_id: int | None = None
+        self.ticket: dict[str, Any] | None = None
+        self.info: PolicyInfo | None = None
+        self.attachments: dict[int, list[dict[str, Any]]] = {}
+        self.customer: dict[str, Any] | None = None
+        self._others: list[Any] = []
+        self.dialog = None
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        self.mode_banner = Banner("warning", self)
+        self.presence_banner = Banner("info", self)
+        self.due_banner = Banner("danger", self)
+        self.due_escalate = self.due_banner.add_button(self.tr("Escalate\u2026"), self.escalate_due)
+        self.due_keep = self.due_banner.add_button(self.tr("Add note and keep\u2026"), self.keep_due)
+        for banner in (self.mode_banner, self.presence_banner, self.due_banner):
+            banner.setContentsMargins(8, 0, 8, 0)
+            layout.addWidget(banner)
+        self.header = TicketHeader(self.countdown, self)
+        layout.addWidget(self.header)
+        self.actions_bar = TicketActionsBar(session, runner, self)
+        self.actions_bar.status_message.connect(self.status_message)
+        self.actions_bar.log_call_requested.connect(self.open_log_call)
+        layout.addWidget(self.actions_bar)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.thread = ThreadView(self.splitter)
+        self.thread.attachment_requested.connect(self.open_attachment)
+        self.composer = Composer(session, runner, self.splitter)
+        self.composer.send_requested.connect(self.send)
+        self.composer.composing_changed.connect(self._composing)
+        self.splitter.addWidget(self.thread)
+        self.splitter.addWidget(self.composer)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([3000, 1000])  # the conversation gets most of the height
+        self.splitter.setChildrenCollapsible(False)
+        layout.addWidget(self.splitter, 1)
+
+        self.signals.changes.connect(self.on_changes)
+        self.signals.presence.connect(self.on_presence)
+        self.signals.rejection.connect(self.on_rejection)
+        self.show_ticket(None)
+
+    # -- showing a ticket ----------------------------------------------------------------
+
+    def show_ticket(self, ticket_id: int | None) -> None:
+        """Show `ticket_id` (None: nothing); what was typed for the previous one is kept."""
+        changed = ticket_id != self.ticket_id
+        self.ticket_id = ticket_id
+        if changed:
+            self.composer.show_ticket(ticket_id)
+            self.session.presence.focus(ticket_id)
+            self.customer = None
+        if ticket_id is None:
+            self._display(None, None, [], True)
+            return
+        self._others = self.session.presence.others_on(ticket_id) if ticket_id > 0 else []
+        self.reload(loading=changed)
+        if ticket_id > 0:
+            self.fetch()
+
+    def reload(self, *, loading: bool = False) -> None:
+        """Read the ticket again from the cache (cache lane) and show it."""
+        tid, session = self.ticket_id, self.session
+        if tid is None:
+            return
+
+        def read(_):
+            ticket = session.cache.ticket(tid)
+            thread = session.cache.thread(tid)
+            info = PolicyInfo.of(session, ticket["policy"]) if ticket else None
+            customer = session.cache.customer(ticket["customer_id"]) if ticket and ticket.get("customer_id") else None
+            users = session.cache.reference("users") or []
+            return ticket, thread, info, customer, users
+
+        def shown(result) -> None:
+            ticket, thread, info, customer, users = result
+            if tid != self.ticket_id:
+                return
+            self.info = info
+            self.customer = customer or self.customer
+            self.actions_bar.users = users
+            names = {u["id"]: u.get("display_name") or u["username"] for u in users}
+            self._display(ticket, names, thread.entries, thread.complete, loading=loading and not thread.entries)
+
+        Op(self, read, lane=CACHE, label="read ticket", runner=self.runner).success(shown).run_in_background()
+
+    def fetch(self) -> None:
+        """The full ticket from the server (network lane), stored in the cache (cache lane)."""
+        tid, session = self.ticket_id, self.session
+
+        def store(detail: dict[str, Any]) -> None:
+            self.attachments[tid] = detail.get("attachments") or []
+
+            def write(_):
+                changes = session.cache.store_ticket(detail)
+                session.events.changes.emit(changes)  # the queue and this panel refresh from it
+
+            Op(self, write, lane=CACHE, label="store ticket", runner=self.runner).run_in_background()
+
+        def offline(error: BaseException) -> None:
+            if not isinstance(error, ServiceError):
+                raise error  # a bug: reported, not swallowed
+
+        Op(self, lambda _: session.api.ticket(tid), lane=NETWORK, label="fetch ticket",
+           runner=self.runner).success(store).failure(offline).run_in_background()
+
+    def _display(self, ticket: dict[str, Any] | None, names: dict[int, str] | None, entries: list[dict[str, Any]],
+                 complete: bool, *, loading: bool = False) -> None:
+        self.ticket = ticket
+        if ticket is None and self.ticket_id is not None and not loading:
+            self.header.show_ticket(None, None, {})
+            self.header.subject.setText(self.tr("This ticket is no longer in your view."))
+        else:
+            self.header.show_ticket(ticket, self.info, names or {}, self.customer)
+        self.actions_bar.show_ticket(ticket, self.info)
+        self.thread.show_thread(entries, self.attachments.get(self.ticket_id or 0, []), complete=complete,
+                                loading=loading, customer_name=(ticket or {}).get("customer_name") or "")
+        if ticket is not None and self.info is not None:
+            self.composer.set_canned(self.info.canned_responses(), self._filler(ticket))
+        self._show_mode_notice()
+        self._show_due()
+        self._show_presence()
+        self.ticket_loaded.emit(self.ticket_id if ticket is not None else None)
+
+    def _filler(self, ticket: dict[str, Any]):
+        user = self.session.user
+        due = epoch((ticket.get("sla") or {}).get("due_at"))
+        values = {
+            "customer_name": ticket.get("customer_name"),
+            "agent_name": user.get("display_name") or user.get("username"),
+            "ticket_number": ticket.get("number"),
+            "order_id": ticket.get("order_id"),
+            "policy_name": self.info.name if self.info else None,
+            "due": format_local_time(due) if due else None,
+        }
+        return lambda body: fill_placeholders(body, values)
+
+    # -- banners --------------------------------------------------------------------------
+
+    def _show_mode_notice(self) -> None:
+        notice = (self.ticket or {}).get("mode_notice")
+        if not notice:
+            self.mode_banner.show_message(None)
+            return
+        text = self.tr("{mode} is on: {notice}").format(mode=notice.get("label") or notice.get("mode"),
+                                                        notice=notice.get("notice") or "")
+        self.mode_banner.show_message(text)
+
+    def _show_due(self) -> None:
+        due = (self.ticket or {}).get("escalation_due")
+        if not due or due.get("state", "open") != "open":
+            self.due_banner.show_message(None)
+            return
+        if due.get("source") == "customer_request":
+            text = self.tr("The customer asked for an escalation: hand this ticket to {tier}.")
+        else:
+            text = self.tr("This tier's time budget is used up: escalate to {tier}, or keep it with a note.")
+        text = text.format(tier=due.get("to_tier_name") or due.get("to_tier"))
+        if due.get("auto_at"):
+            text += " " + self.tr("It moves up by itself at {when}.").format(when=format_local_time(epoch(due["auto_at"])))
+        self.due_escalate.setText(self.tr("Escalate to {tier}\u2026").format(tier=due.get("to_tier_name") or ""))
+        self.due_keep.setVisible(bool(due.get("can_keep")))
+        self.due_banner.show_message(text)
+
+    def _show_presence(self) -> None:
+        others = self._others
+        if not others or self.ticket is None:
+            self.presence_banner.show_message(None)
+            return
+        typing = sorted({e.display_name for e in others if e.composing})
+        viewing = sorted({e.display_name for e in others if not e.composing} - set(typing))
+        parts = []
+        if typing:
+            parts.append(self.tr("{names} replying now").format(names=", ".join(typing)))
+        if viewing:
+            parts.append(self.tr("{names} viewing").format(names=", ".join(viewing)))
+        self.presence_banner.show_message(self.tr("Also on this ticket: {who}.").format(who="; ".join(parts)))
+
+    # -- live updates ---------------------------------------------------------------------
+
+    def on_changes(self, changes) -> None:
+        tid = self.ticket_id
+        if tid is None:
+            return
+        if changes.reset:
+            self.reload()
+        elif tid in changes.replaced:  # created offline, now on the server: follow it, keep the typing
+            real = changes.replaced[tid]
+            self.ticket_id = real
+            self.composer.follow_ticket(real)
+            self.session.presence.focus(real)
+            self.reload()
+            self.fetch()
+        elif tid in changes.ticket_ids or tid in changes.removed:
+            self.reload()
+
+    def on_presence(self, snapshot) -> None:
+        if self.ticket_id is None or self.ticket_id <= 0:
+            return
+        self._others = snapshot.on_ticket(self.ticket_id)
+        self._show_presence()
+
+    def on_rejection(self, rejection) -> None:
+        if rejection.ticket_id != self.ticket_id or rejection.ticket_id is None:
+            return
+        self.status_message.emit(self.tr("The server refused a change to {number}: {message}").format(
+            number=rejection.ticket_number or "", message=rejection.message))
+        if rejection.op_kind == "entry" and rejection.text and rejection.draft_saved:
+            self._restore_rejected(rejection)
+
+    def _restore_rejected(self, rejection) -> None:
+        """Put a refused reply or note back into the composer, in the mode it was written in."""
+        tid, text, store = rejection.ticket_id, rejection.text, self.session.cache.outbox
+
+        # The rejection does not say which mode; the draft the store put the text in does.
+        def which(_):
+            for kind in (REPLY, NOTE):
+                draft = store.load_draft(tid, kind)
+                if draft is not None and text.strip() in draft.body:
+                    return kind
+            return None
+
+        Op(self, which, lane=CACHE, label="find rejected draft", runner=self.runner).success(
+            lambda kind: kind and tid == self.ticket_id and self.composer.restore_text(kind, text)
+        ).run_in_background()
+
+    def _composing(self, composing: bool) -> None:
+        if self.ticket_id is not None:
+            self.session.presence.focus(self.ticket_id, composing=composing)
+
+    # -- sending --------------------------------------------------------------------------
+
+    def send(self, kind: str, text: str) -> None:
+        tid, actions = self.ticket_id, self.session.actions
+        if tid is None:
+            return
+        act = actions.reply if kind == EntryKind.PUBLIC_REPLY else actions.add_note
+
+        def failed(error: BaseException) -> None:
+            if not isinstance(error, ServiceError):
+                raise error
+            self.status_message.emit(self.tr("Not sent: {reason}").format(reason=str(error)))
+
+        def done(_):
+            self.composer.sent(kind)
+            self.status_message.emit((self.tr("Reply queued for {number}.") if kind == REPLY
+                                      else self.tr("Note added to {number}.")).format(
+                number=(self.ticket or {}).get("number", "")))
+
+        Op(self, lambda _: act(tid, text), lane=CACHE, label=f"send {kind}", runner=self.runner).success(
+            done).failure(failed).run_in_background()
+
+    # -- escalation due -------------------------------------------------------------------
+
+    def _after_dialog(self, fn, value) -> None:
+        # Acted on from the event loop once the dialog has closed: a change that rebuilds the
+        # panel while QDialog.done() is still on the stack crashed its deferred deletion (PySide 6.11).
+        QTimer.singleShot(0, self, lambda: fn(value))
+
+    def _due_dialog(self, title: str, prompt: str, label: str, on_text) -> None:
+        dialog = ReasonDialog(title, prompt, [], None, self, field_label=label)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._after_dialog(on_text, dialog.values()[0]))
+        dialog.finished.connect(lambda _: setattr(self, "dialog", None))
+        self.dialog = dialog
+        dialog.open()
+
+    def escalate_due(self) -> None:
+        due = (self.ticket or {}).get("escalation_due")
+        if not due:
+            return
+        tid, actions = self.ticket_id, self.session.actions
+        self._due_dialog(self.tr("Escalate to {tier}").format(tier=due.get("to_tier_name") or ""),
+                         self.tr("Why does this ticket go up? The next tier reads this."), self.tr("&Reason:"),
+                         lambda reason: self._run_due(lambda _: actions.escalate_due(tid, due["id"], reason)))
+
+    def keep_due(self) -> None:
+        due = (self.ticket or {}).get("escalation_due")
+        if not due or not due.get("can_keep"):
+            return
+        tid, actions = self.ticket_id, self.session.actions
+        self._due_dialog(self.tr("Keep the ticket"), self.tr("Why can your tier still settle it? The note is "
+                                                              "internal and restarts the tier's budget."),
+                         self.tr("&Note:"), lambda note: self._run_due(lambda _: actions.keep_due(tid, due["id"], note)))
+
+    def _run_due(self, fn) -> None:
+        def failed(error: BaseException) -> None:
+            if not isinstance(error, ServiceError):
+                raise error
+            self.status_message.emit(self.tr("Not done: {reason}").format(reason=str(error)))
+
+        Op(self, fn, lane=CACHE, label="handle escalation due", runner=self.runner).failure(
+            failed).run_in_background()
+
+    # -- keyboard entry points for the main window ---------------------------------------
+
+    def focus_reply(self) -> None:
+        self.composer.set_mode(REPLY)
+        self.composer.editor.setFocus()
+
+    def focus_note(self) -> None:
+        self.composer.set_mode(NOTE)
+        self.composer.editor.setFocus()
+
+    def start_escalation(self) -> None:
+        self.actions_bar.open_escalate()
+
+    def open_log_call(self) -> None:
+        if self.ticket_id is None or self.ticket_id <= 0:
+            return
+        from desk_app.ui.phone.log_call_dialog import LogCallDialog
+
+        dialog = LogCallDialog(self.session, self.runner, self.ticket_id, self)
+        dialog.logged.connect(lambda: self.status_message.emit(self.tr("Call logged.")))
+        self.dialog = dialog
+        dialog.open()
+
+    # -- attachments ----------------------------------------------------------------------
+
+    def open_attachment(self, attachment: dict[str, Any]) -> None:
+        """Download on the network lane into a private temporary folder, then open it with the system."""
+        api = self.session.api
+        path = API_PREFIX + self.ATTACHMENT_PATH.format(attachment_id=int(attachment["id"]),
+                                                        ticket_id=self.ticket_id)
+        name = _SAFE_NAME.sub("_", os.path.basename(attachment.get("filename") or "attachment")).strip(" .")
+        self.status_message.emit(self.tr("Downloading {name}\u2026").format(name=name))
+
+        def download(_) -> str:
+            folder = tempfile.mkdtemp(prefix="desk-attachment-")
+            target = os.path.join(folder, name or "attachment")
+            response = api.request("GET", path, stream=True)
+            try:
+                with open(target, "wb") as handle:
+                    for chunk in iter_chunks(response):
+                        handle.write(chunk)
+            finally:
+                response.close()
+            return target
+
+        def opened(target: str) -> None:
+            self.last_download = target
+            QDesktopServices.openUrl(QUrl.fromLocalFile(target))
+            self.status_message.emit(self.tr("Opened {name}.").format(name=name))
+
+        def failed(error: BaseException) -> None:
+            if not isinstance(error, (ServiceError, OSError)):
+                raise error
+            self.status_message.emit(self.tr("Could not open {name}: {reason}").format(name=name, reason=str(error)))
+
+        Op(self, download, lane=NETWORK, label="download attachment", runner=self.runner).success(
+            opened).failure(failed).run_in_background()

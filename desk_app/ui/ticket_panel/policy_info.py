@@ -1,0 +1,197 @@
+"""What the ticket panel and the phone tools need to know about policies, people and words.
+
+Two sources, both local (the UI never waits on the network for them):
+
+* the policies the store lists (`session.cache.reference("policies")`):
+  labels of categories, priorities, channels, statuses, the ladder;
+* the policy files shipped with the app (`desk_app.core.policy`), for what the
+  store's list does not carry: canned responses, business calendars, the
+  escalation settings. A policy the app does not ship simply has none.
+
+`TicketLabels` holds the words agents see for statuses, entry kinds and the
+like, translated in its own context.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import cache
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+
+from desk_app.core.policy import CANNED_PLACEHOLDERS, Policy, PolicyError, load_shipped_policies
+from desk_app.core.ticket import Status
+
+log = logging.getLogger(__name__)
+
+__all__ = ["PolicyInfo", "TicketLabels", "fill_placeholders", "shipped_policy"]
+
+
+@cache
+def _shipped() -> dict[str, Policy]:
+    try:
+        return load_shipped_policies()
+    except (PolicyError, FileNotFoundError) as exc:  # the app still works, without canned responses
+        log.warning("the shipped policies could not be read: %s", exc)
+        return {}
+
+
+def shipped_policy(key: str | None) -> Policy | None:
+    """The policy file shipped with the app for `key` (canned responses, calendars), if any."""
+    return _shipped().get(key) if key else None
+
+
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+def fill_placeholders(body: str, values: dict[str, str | None]) -> str:
+    """A canned response with its placeholders filled in.
+
+    Known placeholders without a value stay visible ("{order_id}") so the agent
+    sees what is left to fill; unknown braces are left alone.
+    """
+
+    def one(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name in CANNED_PLACEHOLDERS and values.get(name):
+            return str(values[name])
+        return match.group(0)
+
+    return _PLACEHOLDER.sub(one, body)
+
+
+class PolicyInfo:
+    """Labels and choices of one policy, from the cached reference list (and the shipped file)."""
+
+    def __init__(self, reference: dict[str, Any] | None, key: str) -> None:
+        self.key = key
+        self.reference = reference or {}
+        self.policy = shipped_policy(key)
+
+    @classmethod
+    def of(cls, session: Any, key: str) -> PolicyInfo:
+        """Reads the cache: call on the cache lane (or in tests)."""
+        for item in session.cache.reference("policies") or ():
+            if item.get("key") == key:
+                return cls(item, key)
+        return cls(None, key)
+
+    @property
+    def name(self) -> str:
+        return self.reference.get("name") or (self.policy.name if self.policy else self.key)
+
+    def _choices(self, name: str) -> list[tuple[str, str]]:
+        items = self.reference.get(name)
+        if items:
+            return [(c["key"], c["label"]) for c in items]
+        if self.policy is not None:
+            source = {"categories": self.policy.categories.values(), "channels": self.policy.channels.values(),
+                      "priorities": self.policy.priorities}[name]
+            return [(c.key, c.label) for c in source]
+        return []
+
+    def categories(self) -> list[tuple[str, str]]:
+        return self._choices("categories")
+
+    def priorities(self) -> list[tuple[str, str]]:
+        return self._choices("priorities")
+
+    def channels(self) -> list[tuple[str, str]]:
+        return self._choices("channels")
+
+    def label(self, kind: str, key: str | None) -> str:
+        if not key:
+            return ""
+        return dict(self._choices(kind)).get(key, key.replace("_", " "))
+
+    def pause_statuses(self) -> frozenset[str]:
+        if "pause_statuses" in self.reference:
+            return frozenset(self.reference["pause_statuses"])
+        return frozenset(self.policy.pause_statuses) if self.policy else frozenset()
+
+    def ladder(self) -> list[dict[str, Any]]:
+        if self.reference.get("ladder"):
+            return list(self.reference["ladder"])
+        if self.policy is not None:
+            return [{"level": t.level, "name": t.name, "role": t.role} for t in self.policy.ladder]
+        return []
+
+    def tier_name(self, level: int | None) -> str:
+        for tier in self.ladder():
+            if tier["level"] == level:
+                return tier["name"]
+        return QCoreApplication.translate("TicketLabels", "Tier {level}").format(level=level)
+
+    def tier_role(self, level: int | None) -> str | None:
+        for tier in self.ladder():
+            if tier["level"] == level:
+                return tier["role"]
+        return None
+
+    def top_tier(self) -> int:
+        return max((t["level"] for t in self.ladder()), default=1)
+
+    def allow_keep(self) -> bool:
+        return bool(self.policy and self.policy.escalation.allow_keep)
+
+    def canned_responses(self) -> list[tuple[str, str, str]]:
+        """(key, title, body) of the policy's canned responses."""
+        if self.policy is None:
+            return []
+        return [(c.key, c.title, c.body) for c in self.policy.canned_responses]
+
+
+class TicketLabels:
+    """Words for statuses, entry kinds and pausing statuses (context "TicketLabels")."""
+
+    @staticmethod
+    def status(status: str | None) -> str:
+        tr = QCoreApplication.translate
+        labels = {
+            Status.NEW: tr("TicketLabels", "New"),
+            Status.OPEN: tr("TicketLabels", "Open"),
+            Status.PENDING_CUSTOMER: tr("TicketLabels", "Waiting on customer"),
+            Status.PENDING_THIRD_PARTY: tr("TicketLabels", "Waiting on third party"),
+            Status.ON_HOLD: tr("TicketLabels", "On hold"),
+            Status.RESOLVED: tr("TicketLabels", "Resolved"),
+            Status.CLOSED: tr("TicketLabels", "Closed"),
+        }
+        try:
+            return labels[Status(status)]
+        except ValueError:
+            return status or ""
+
+    @staticmethod
+    def pausing_explanation(status: str) -> str:
+        """Why choosing this status stops the SLA clocks (shown beside the status choice)."""
+        tr = QCoreApplication.translate
+        texts = {
+            Status.PENDING_CUSTOMER: tr(
+                "TicketLabels", "Pauses the SLA clocks until the customer answers; a customer message reopens it."),
+            Status.PENDING_THIRD_PARTY: tr(
+                "TicketLabels", "Pauses our SLA clocks while a third party (a seller, a carrier) must act; "
+                "their own response time keeps running."),
+            Status.ON_HOLD: tr("TicketLabels", "Pauses the SLA clocks while the ticket is on hold."),
+        }
+        try:
+            return texts[Status(status)]
+        except (ValueError, KeyError):
+            return tr("TicketLabels", "Pauses the SLA clocks under this policy.")
+
+    @staticmethod
+    def customer_tier(tier: str | None) -> str:
+        tr = QCoreApplication.translate
+        return {"standard": tr("TicketLabels", "Standard"), "startup": tr("TicketLabels", "Startup"),
+                "enterprise": tr("TicketLabels", "Enterprise")}.get(tier or "standard", tier or "")
+
+    @staticmethod
+    def direction(direction: str | None) -> str:
+        tr = QCoreApplication.translate
+        return tr("TicketLabels", "Outbound call") if direction == "outbound" else tr("TicketLabels", "Inbound call")
+
+
+def user_names(session: Any) -> dict[int, str]:
+    """{user id: display name} from the cached staff list (cache lane)."""
+    return {u["id"]: u.get("display_name") or u["username"] for u in session.cache.reference("users") or ()}

@@ -1,0 +1,262 @@
+"""A ticket's thread, in order, each kind of entry with a look of its own.
+
+Customer messages sit on the left on a neutral card; the agents' public
+replies on the right, tinted; internal notes on a yellow card marked
+"Internal note" (never sent to the customer); phone calls with their
+direction, duration and number; system events as a small centred line.
+Not colour alone: every card names its kind in its caption.
+Entries not yet sent are marked "Sending...". Attachments are buttons on the
+entry they came with (`attachment_requested` hands them to the panel, which
+downloads them on the network lane).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QDateTime, QLocale, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPalette, QPen
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desk_app.core.ticket import EntryKind
+from desk_app.ui.sla_display import is_dark
+from desk_app.ui.ticket_panel.policy_info import TicketLabels
+
+__all__ = ["EntryCard", "ThreadView"]
+
+# (light, dark) card backgrounds and borders per kind.
+_LOOKS = {
+    EntryKind.CUSTOMER_MESSAGE: (("#ffffff", "#d5dae1"), ("#262a30", "#3d434c")),
+    EntryKind.PUBLIC_REPLY: (("#e8f0fe", "#aecbfa"), ("#1e2a3d", "#35548a")),
+    EntryKind.INTERNAL_NOTE: (("#fef7e0", "#f2d675"), ("#3a3320", "#806c2a")),
+    EntryKind.PHONE_CALL: (("#e6f4ea", "#a8dab5"), ("#1f3326", "#3d7a50")),
+}
+
+
+def _muted(dark: bool) -> QColor:
+    return QColor("#9aa0a6" if dark else "#5f6368")
+
+
+def _tint(label: QLabel, colour: QColor) -> None:
+    palette = label.palette()
+    palette.setColor(QPalette.ColorRole.WindowText, colour)
+    label.setPalette(palette)
+
+
+def local_time(value: str | None) -> str:
+    if not value:
+        return ""
+    moment = QDateTime.fromSecsSinceEpoch(int(datetime.fromisoformat(value).timestamp()))
+    return QLocale.system().toString(moment, QLocale.FormatType.ShortFormat)
+
+
+def call_length(seconds: int | None) -> str:
+    """"4:05", "1:02:03": a call's length as phones show it."""
+    hours, rest = divmod(max(0, int(seconds or 0)), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def size_text(size: int | None) -> str:
+    return QLocale.system().formattedDataSize(int(size or 0))
+
+
+class EntryCard(QFrame):
+    attachment_requested = Signal(dict)
+
+    def __init__(self, entry: dict[str, Any], attachments: list[dict[str, Any]], parent: QWidget | None = None,
+                 *, customer_name: str = "") -> None:
+        super().__init__(parent)
+        self.entry = entry
+        self.customer_name = customer_name
+        kind = entry.get("kind")
+        self.kind = kind
+        self.setObjectName(f"entry_{kind}")
+        self.dark = is_dark(self.palette())
+        layout = QVBoxLayout(self)
+        if kind == EntryKind.SYSTEM_EVENT:
+            layout.setContentsMargins(4, 2, 4, 2)
+            text = QLabel(f"{entry.get('body') or ''} \u00b7 {entry.get('author_name') or ''} "
+                          f"\u00b7 {local_time(entry.get('created_at'))}", self)
+            text.setObjectName("systemEvent")
+            text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            text.setWordWrap(True)
+            font = text.font()
+            font.setItalic(True)
+            font.setPointSizeF(font.pointSizeF() * 0.9)
+            text.setFont(font)
+            _tint(text, _muted(self.dark))
+            layout.addWidget(text)
+            self.caption = text
+            return
+        layout.setContentsMargins(12, 8, 12, 10)
+        layout.setSpacing(4)
+        top = QHBoxLayout()
+        self.caption = QLabel(self._caption(entry), self)
+        self.caption.setObjectName("entryCaption")
+        font = self.caption.font()
+        font.setBold(True)
+        self.caption.setFont(font)
+        top.addWidget(self.caption)
+        top.addStretch(1)
+        when = QLabel(local_time(entry.get("created_at")), self)
+        when.setObjectName("entryTime")
+        _tint(when, _muted(self.dark))
+        if entry.get("pending"):
+            when.setText(self.tr("Sending\u2026"))
+            when.setToolTip(self.tr("Saved on this computer; it is sent when the server is reachable."))
+        top.addWidget(when)
+        layout.addLayout(top)
+        if kind == EntryKind.PHONE_CALL:
+            call = entry.get("call") or {}
+            parts = [TicketLabels.direction(call.get("direction")), call_length(call.get("duration_seconds"))]
+            if call.get("number"):
+                parts.append(call["number"])
+            detail = QLabel(" \u00b7 ".join(parts), self)
+            detail.setObjectName("callDetail")
+            layout.addWidget(detail)
+        body_text = entry.get("body") or ""
+        if body_text:
+            body = QLabel(body_text, self)
+            body.setObjectName("entryBody")
+            body.setWordWrap(True)
+            body.setTextFormat(Qt.TextFormat.PlainText)  # customers' text is never interpreted as markup
+            body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                         | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+            layout.addWidget(body)
+        for attachment in attachments:
+            button = QPushButton(f"{attachment['filename']} ({size_text(attachment.get('size'))})", self)
+            button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon))
+            button.setObjectName("attachmentButton")
+            button.setToolTip(self.tr("Download and open {name}").format(name=attachment["filename"]))
+            button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+            button.clicked.connect(lambda _=False, a=attachment: self.attachment_requested.emit(a))
+            layout.addWidget(button)
+        self.setAccessibleName(self.caption.text())
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        looks = _LOOKS.get(self.kind)
+        if looks is not None:
+            background, border = looks[1 if self.dark else 0]
+            painter = QPainter(self)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            pen = QPen(QColor(border), 1)
+            if self.kind == EntryKind.INTERNAL_NOTE:
+                pen.setStyle(Qt.PenStyle.DashLine)  # a note is marked by more than its colour
+            painter.setPen(pen)
+            painter.setBrush(QColor(background))
+            painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 8, 8)
+            painter.end()
+        super().paintEvent(event)
+
+    def _caption(self, entry: dict[str, Any]) -> str:
+        author = entry.get("author_name") or ""
+        kind = entry.get("kind")
+        if kind == EntryKind.CUSTOMER_MESSAGE:
+            customer = self.customer_name or self.tr("The customer")
+            if entry.get("author_id"):  # staff wrote down what the customer sent another way
+                return self.tr("{customer} wrote (logged by {author})").format(customer=customer, author=author)
+            return self.tr("{customer} wrote").format(customer=customer)
+        if kind == EntryKind.PUBLIC_REPLY:
+            return self.tr("{author} replied").format(author=author)
+        if kind == EntryKind.INTERNAL_NOTE:
+            return self.tr("Internal note by {author}").format(author=author)
+        if kind == EntryKind.PHONE_CALL:
+            return self.tr("Phone call logged by {author}").format(author=author)
+        return author
+
+
+class ThreadView(QScrollArea):
+    attachment_requested = Signal(dict)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # arrow keys / PgUp / PgDn scroll the thread
+        self.setAccessibleName(self.tr("Conversation"))
+        self.cards: list[EntryCard] = []
+        self.rows: list[QWidget] = []
+        self._signature: tuple | None = None  # what the cards show now
+        self._content = QWidget(self)
+        self._layout = QVBoxLayout(self._content)
+        self._layout.setContentsMargins(12, 8, 12, 8)
+        self._layout.setSpacing(8)
+        self._layout.addStretch(1)
+        self.setWidget(self._content)
+        self.notice = QLabel(self._content)
+        self.notice.setObjectName("threadNotice")
+        _tint(self.notice, _muted(is_dark(self.palette())))
+        self.notice.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.notice.hide()
+        self._layout.insertWidget(0, self.notice)
+
+    def show_thread(self, entries: list[dict[str, Any]], attachments: list[dict[str, Any]] | None = None, *,
+                    complete: bool = True, loading: bool = False, customer_name: str = "") -> None:
+        """Show `entries` in order. When the cards shown are the start of them (new entries
+        arrived, nothing else changed), only the new ones are added: no rebuild, no flicker."""
+        by_entry: dict[int | None, list[dict[str, Any]]] = {}
+        for attachment in attachments or ():
+            by_entry.setdefault(attachment.get("entry_id"), []).append(attachment)
+        known = {e.get("id") for e in entries}
+        loose = [a for key, items in by_entry.items() if key is None or key not in known for a in items]
+        keys = [(e.get("id"), bool(e.get("pending")), e.get("body"),
+                 tuple(a["id"] for a in by_entry.get(e.get("id"), []) + (loose if n == 0 else [])))
+                for n, e in enumerate(entries)]
+        signature = (customer_name, tuple(keys))
+        shown = self._signature
+        if shown is not None and shown[0] == customer_name and keys[:len(shown[1])] == list(shown[1]):
+            start = len(shown[1])  # the shown cards stay as they are
+        else:
+            start = 0
+            for row in self.rows:
+                self._layout.removeWidget(row)
+                row.deleteLater()
+            self.cards = []
+            self.rows = []
+        self._signature = signature
+        for n, entry in enumerate(entries[start:], start):
+            own = by_entry.get(entry.get("id"), []) + (loose if n == 0 else [])
+            card = EntryCard(entry, own, self._content, customer_name=customer_name)
+            card.attachment_requested.connect(self.attachment_requested)
+            self._add_card(card)
+        if loading:
+            self.notice.setText(self.tr("Loading the conversation\u2026"))
+        elif not complete:
+            self.notice.setText(self.tr("Part of the conversation is not on this computer yet; "
+                                        "it appears when the server is reachable."))
+        self.notice.setVisible(loading or not complete)
+        if start < len(entries):
+            self.scroll_to_end()
+
+    def _add_card(self, card: EntryCard) -> None:
+        # Customers on the left, agents' replies on the right: indent the other side.
+        row = QWidget(self._content)
+        box = QHBoxLayout(row)
+        box.setContentsMargins(0, 0, 0, 0)
+        if card.kind == EntryKind.PUBLIC_REPLY:
+            box.addSpacing(56)
+        box.addWidget(card, 1)
+        if card.kind == EntryKind.CUSTOMER_MESSAGE:
+            box.addSpacing(56)
+        self._layout.insertWidget(self._layout.count() - 1, row)
+        self.cards.append(card)
+        self.rows.append(row)
+
+    def scroll_to_end(self) -> None:
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.maximum())
+
+    def kinds(self) -> list[str]:
+        return [card.kind for card in self.cards]

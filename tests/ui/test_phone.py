@@ -1,0 +1,165 @@
+"""Phone tools against a real store: log a call, a new ticket from a call, business hours now."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from desk_app.ui.phone import BusinessHoursIndicator, CallTimer, LogCallDialog, NewTicketFromCallDialog
+from desk_app.ui.phone.business_hours import business_hours_now
+from desk_app.ui.ticket_panel.policy_info import shipped_policy
+from live_store import *  # noqa: F401,F403 - the store's fixtures
+from live_store import wait_until
+
+
+class FakeClock:
+    def __init__(self, now: float = 1000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def phone_tickets(live) -> list[dict]:
+    return [t for t in live.call("agent", "GET", "/tickets")["tickets"] if t["channel"] == "phone"]
+
+
+def test_call_timer_counts_pauses_and_resumes(qapp):
+    clock = FakeClock()
+    timer = CallTimer(clock)
+    seen = []
+    timer.ticked.connect(seen.append)
+    timer.start()
+    clock.now += 65
+    assert timer.tick() == 65
+    assert timer.stop() == 65
+    clock.now += 300  # on hold: not counted
+    timer.start()
+    clock.now += 10.7
+    assert timer.elapsed() == 75
+    assert seen[0] == 0 and seen[-1] == 65
+
+
+def test_log_a_call_with_its_duration_from_the_timer(qtbot, live, sync_ops):
+    ticket = live.create_ticket("agent", assign_to_me=True)
+    session = live.session("agent")
+    wait_until(lambda: session.cache.ticket(ticket["id"]), message="cached")
+    session.cache.store_ticket(session.api.ticket(ticket["id"]))  # the customer's number is known now
+    clock = FakeClock()
+    dialog = LogCallDialog(session, sync_ops, ticket["id"], clock=clock)
+    qtbot.addWidget(dialog)
+    assert dialog.number.text() == "+919876543210"  # prefilled from the customer
+    clock.now += 125
+    dialog.timer.tick()
+    assert dialog.display.time.text() == "2:05"
+    dialog.direction.setCurrentIndex(dialog.direction.findData("outbound"))
+    dialog.notes.setPlainText("Called back about the refund.")
+    with qtbot.waitSignal(dialog.logged, timeout=5_000):
+        dialog.log_button.click()
+
+    def logged():
+        thread = live.call("agent", "GET", f"/tickets/{ticket['id']}")["thread"]
+        return [e for e in thread if e["kind"] == "phone_call"]
+
+    (entry,) = wait_until(logged, message="the call reached the server")
+    assert entry["call"] == {"number": "+919876543210", "direction": "outbound", "duration_seconds": 125}
+    assert entry["body"] == "Called back about the refund."
+
+
+def test_log_call_refuses_a_bad_number_and_keeps_everything(qtbot, live, sync_ops):
+    ticket = live.create_ticket("agent", assign_to_me=True)
+    session = live.session("agent")
+    wait_until(lambda: session.cache.ticket(ticket["id"]), message="cached")
+    dialog = LogCallDialog(session, sync_ops, ticket["id"], clock=FakeClock())
+    qtbot.addWidget(dialog)
+    dialog.number.setText("call me")
+    dialog.notes.setPlainText("Important notes")
+    dialog.log_button.click()
+    qtbot.waitUntil(lambda: not dialog.error.isHidden(), timeout=5_000)
+    assert not dialog.error.isHidden() and "not a phone number" in dialog.error.text()
+    assert dialog.notes.toPlainText() == "Important notes"
+    assert dialog.timer.running  # the call goes on
+    assert session.cache.outbox.size() == 0
+
+
+def test_new_ticket_from_a_call_finds_the_customer_by_phone(qtbot, live, sync_ops):
+    known = live.create_ticket("agent", assign_to_me=True)
+    session = live.session("agent")
+    wait_until(lambda: session.cache.reference("policies"), message="policies cached")
+    session.cache.store_ticket(session.api.ticket(known["id"]))  # an opened ticket: contact cached
+    clock = FakeClock()
+    dialog = NewTicketFromCallDialog(session, sync_ops, clock=clock)
+    qtbot.addWidget(dialog)
+    assert [dialog.policy.itemData(i) for i in range(dialog.policy.count())] == ["ooulet", "shopee", "shopom"]
+
+    qtbot.keyClicks(dialog.number, "98765 43210")
+    dialog.look_up()  # what the debounce timer does after typing stops
+    assert dialog.selected_customer()["id"] == known["customer_id"]
+    assert dialog.name.text() == "Asha Rao"
+    assert dialog.policy.currentData() == "shopom"  # the customer's earlier ticket's policy
+    dialog.category.setCurrentIndex(dialog.category.findData("returns_refunds"))
+    dialog.notes.setPlainText("Wants to return the blender.\nOrder SO-2002.")
+    clock.now += 312
+    with qtbot.waitSignal(dialog.created, timeout=5_000):
+        dialog.create_button.click()
+
+    (ticket,) = wait_until(lambda: phone_tickets(live), message="the ticket reached the server")
+    assert ticket["customer_id"] == known["customer_id"]
+    assert ticket["subject"] == "Wants to return the blender."
+    assert ticket["assignee_id"] == live.ids["agent"] and ticket["status"] == "open"
+    detail = live.call("agent", "GET", f"/tickets/{ticket['id']}")
+    call = [e for e in detail["thread"] if e["kind"] == "phone_call"][0]
+    assert call["call"]["duration_seconds"] == 312 and call["call"]["number"] == "9876543210"
+
+
+def test_new_ticket_from_a_call_for_an_unknown_caller_needs_a_name(qtbot, live, sync_ops):
+    session = live.session("agent")
+    wait_until(lambda: session.cache.reference("policies"), message="policies cached")
+    dialog = NewTicketFromCallDialog(session, sync_ops, clock=FakeClock())
+    qtbot.addWidget(dialog)
+    dialog.number.setText("+62 812 0000 1111")
+    dialog.lookup.setText("+62 812 0000 1111")
+    dialog.look_up()
+    assert dialog.selected_customer() is None
+    dialog.create_button.click()
+    assert "name" in dialog.error.text()
+    dialog.name.setText("Budi Santoso")
+    dialog.policy.setCurrentIndex(dialog.policy.findData("shopee"))
+    with qtbot.waitSignal(dialog.created, timeout=5_000):
+        dialog.create_button.click()
+    (ticket,) = wait_until(lambda: phone_tickets(live), message="created")
+    assert ticket["customer_name"] == "Budi Santoso" and ticket["policy"] == "shopee"
+
+
+def test_business_hours_per_policy_calendar():
+    shopom, shopee = shipped_policy("shopom"), shipped_policy("shopee")
+    monday = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)  # 14:30 in India
+    states = {(s.policy, s.what): s for s in business_hours_now([shopom], monday)}
+    assert states[("shopom", "phone")].open and states[("shopom", "support")].open
+    saturday = monday + timedelta(days=5)
+    states = {(s.policy, s.what): s for s in business_hours_now([shopom, shopee], saturday)}
+    phone = states[("shopom", "phone")]
+    assert not phone.open and states[("shopom", "support")].open  # support is 24/7, the phone line is not
+    assert phone.opens_at == datetime(2026, 3, 9, 4, 30, tzinfo=timezone.utc)  # Monday 10:00 IST
+
+
+def test_business_hours_indicator_for_the_status_bar(qtbot, live, sync_ops):
+    session = live.session("agent")
+    wait_until(lambda: session.cache.reference("policies"), message="policies cached")
+    now = [datetime(2026, 3, 7, 9, 0, tzinfo=timezone.utc)]  # a Saturday
+    indicator = BusinessHoursIndicator(session, runner=sync_ops, now=lambda: now[0])
+    qtbot.addWidget(indicator)
+    assert indicator.open_now("shopom", "phone") is False
+    assert "Phone lines open:" in indicator.label.text()
+    assert "SHOPOM.IN" in indicator.toolTip() and "opens" in indicator.toolTip()
+    now[0] = datetime(2026, 3, 9, 6, 0, tzinfo=timezone.utc)  # Monday 11:30 IST
+    indicator.refresh()
+    assert indicator.open_now("shopom", "phone") is True
+
+
+@pytest.mark.parametrize("seconds, text", [(0, "0:00"), (65, "1:05"), (3723, "1:02:03")])
+def test_call_time_format(seconds, text):
+    from desk_app.ui.phone import format_call_time
+
+    assert format_call_time(seconds) == text
