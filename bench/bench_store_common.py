@@ -23,6 +23,7 @@ import orjson
 from sqlalchemy import create_engine, insert, select, text
 from sqlalchemy.engine import make_url
 
+from desk_app.server.sync.queue_row import queue_row
 from desk_app.server.auth.models import Role
 from desk_app.server.auth.service import Principal, create_user
 from desk_app.server.core.db import Database
@@ -124,6 +125,7 @@ def fill_tickets(db: Database, count: int, *, templates_per_policy: int = 8) -> 
             snap = orjson.loads(row["snapshot"])
             snap["id"], snap["number"] = tid, row["number"]
             row["snapshot"] = orjson.dumps(snap).decode()
+            row["queue_row"] = queue_row(snap)
             rows.append(row)
             for clock in template_clocks[template_ids[src_index]]:
                 clocks.append({**clock, "ticket_id": tid})

@@ -162,3 +162,15 @@ def test_no_endpoint_answers_500_to_junk(store, app):
                 checked += 1
     assert checked > 100
     assert store.agent.get("/auth/me").status_code == 200  # the checks above ran authenticated
+
+
+def test_the_models_match_the_migrations(db):
+    """Every table, column and index the models declare is what the migrations build."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from desk_app.server.models import metadata
+
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert diff == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import orjson
 
 from desk_app.server.sync.schemas import BootstrapOut, ChangesOut
@@ -101,25 +103,24 @@ def test_bootstrap_rows_format_carries_the_same_tickets_and_their_queue_columns(
     # Each line is exactly the snapshot the JSON format serves.
     assert [t.id for t in json_tickets] == [s["id"] for s in snapshots] == ids
     assert snapshots == store.agent.get("/sync/bootstrap?limit=100").json()["tickets"]
+    epoch = lambda value: datetime.fromisoformat(value).timestamp() if value else None  # noqa: E731
     for head, snaps in pages:
-        assert len(head["rows"]) == len(head["extra"]) == len(snaps)
-        for values, extra, snap in zip(head["rows"], head["extra"], snaps, strict=True):
+        assert len(head["rows"]) == len(snaps)
+        for values, snap in zip(head["rows"], snaps, strict=True):
             row = dict(zip(head["columns"], values, strict=True))
-            assert row == {name: snap[name] for name in head["columns"]}
-            more = dict(zip(head["extra_columns"], extra, strict=True))
-            assert more["customer_name"] == snap["customer_name"]
-            assert more["customer_tier"] == snap["customer_tier"]
-            assert more["created_at"] == snap["created_at"] and more["updated_at"] == snap["updated_at"]
-            assert more["sla.state"] == snap["sla"]["state"]
-            assert more["sla.due_at"] == snap["sla"]["due_at"]
-            assert more["sla.next_due"] == snap["sla"]["next_due"]
-            assert more["sla.escalation_due.due_at"] == (snap["sla"].get("escalation_due") or {}).get("due_at")
+            plain = ("id", "number", "subject", "status", "priority", "category", "channel", "tier", "policy",
+                     "queue_id", "assignee_id", "customer_id", "customer_name", "customer_tier", "order_id", "version")
+            assert {name: row[name] for name in plain} == {name: snap[name] for name in plain}
+            assert row["created_at"] == epoch(snap["created_at"]) and row["updated_at"] == epoch(snap["updated_at"])
+            assert row["sla_state"] == snap["sla"]["state"] and row["sla_next_clock"] == snap["sla"]["next_due"]
+            assert row["sla_due_at"] == epoch(snap["sla"]["due_at"])
+            assert row["escalation_due_at"] == epoch((snap["sla"].get("escalation_due") or {}).get("due_at"))
 
 
 def test_bootstrap_rows_format_of_nothing_is_a_head_line_alone(store):
     r = store.agent.get("/sync/bootstrap?format=rows")
     head = orjson.loads(r.content.partition(b"\n")[0])
-    assert head["rows"] == [] and head["extra"] == [] and r.content.endswith(b"}\n")
+    assert head["rows"] == [] and r.content.endswith(b"}\n")
 
 
 def test_bootstrap_rejects_an_unknown_format(store):

@@ -250,6 +250,15 @@ def test_bootstrap_rows_make_the_same_cache_rows_as_the_json_pages(live):
     assert [page.snapshot_of(i) for i in range(3)] == snapshots
 
 
+def test_the_queue_row_is_the_cache_row_less_its_pending_count():
+    from desk_app.server.sync.queue_row import ROW_FIELDS as SERVED
+    from desk_app.services.bootstrap_page import ROW_FIELDS
+    from desk_app.services.local_cache import _BULK_COLUMNS
+
+    assert ROW_FIELDS == SERVED
+    assert _BULK_COLUMNS == [*ROW_FIELDS[:21], "pending", ROW_FIELDS[21]]
+
+
 def test_bootstrap_falls_back_to_json_pages_on_a_store_without_rows(live, tmp_path):
     ids = [live.create_ticket("agent", subject=f"Old {i}")["id"] for i in range(3)]
     engine, cache, _ = live.engine("agent", tmp_path / "cache.sqlite3", bootstrap_page_size=2)

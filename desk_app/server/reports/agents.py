@@ -12,12 +12,22 @@ from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 
 from desk_app.server.feedback.models import SurveyResponse
 from desk_app.server.reports.common import OPEN_STATUSES, Filters, distribution, group_labels, ratio
 from desk_app.server.reports.models import ClockRun
 from desk_app.server.reports.schemas import AgentRow
 from desk_app.server.tickets.models import ThreadEntry, Ticket
+
+
+def first_response_runs(f: Filters) -> Select:
+    """(agent, value) of the first responses in the period, from `clock_runs` alone."""
+    return f.runs(
+        select(ClockRun.assignee_id.label("agent"), ClockRun.elapsed_seconds.label("value")).where(
+            ClockRun.metric == "first_response", f.period(ClockRun.stopped_at)
+        )
+    )
 
 
 def agent_rows(session: Session, f: Filters) -> list[AgentRow]:
@@ -40,12 +50,7 @@ def agent_rows(session: Session, f: Filters) -> list[AgentRow]:
         data[agent]["replies"] = int(replies or 0)
         data[agent]["calls"] = int(calls or 0)
 
-    runs = f.tickets(
-        select(Ticket.assignee_id.label("agent"), ClockRun.elapsed_seconds.label("value"))
-        .join(Ticket, Ticket.id == ClockRun.ticket_id)
-        .where(ClockRun.metric == "first_response", f.period(ClockRun.stopped_at))
-    )
-    for (agent,), stats in distribution(session, runs, ["agent"]).items():
+    for (agent,), stats in distribution(session, first_response_runs(f), ["agent"]).items():
         data[agent]["first_responses"] = stats.count
         data[agent]["median_first_response_seconds"] = stats.median
 

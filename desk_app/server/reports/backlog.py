@@ -55,11 +55,11 @@ def flow(session: Session, f: Filters, trend: str) -> list[FlowPoint]:
     ev = TicketHistoryEvent
     eb = bucket(session, ev.at, trend).label("b")
     changes = session.execute(
-        f.tickets(
+        f.join_tickets(
             select(eb, ev.status, func.count())
-            .join(Ticket, Ticket.id == ev.ticket_id)
             .where(ev.kind == "status_changed", ev.status.in_(("resolved", "closed")), f.period(ev.at))
-            .group_by(eb, ev.status)
+            .group_by(eb, ev.status),
+            ev.ticket_id,
         )
     ).all()
     points: dict[str, dict[str, int]] = {}

@@ -19,8 +19,8 @@ from desk_app.server.reports.common import (
     group_key,
     group_labels,
     is_overdue,
-    join_dimension,
     measure,
+    ticket_value,
 )
 from desk_app.server.reports.schemas import BreachRow, BreachTicket
 from desk_app.server.tickets.models import Ticket, TicketClock
@@ -36,21 +36,21 @@ def _near(now) -> Any:
 
 def breach_rows(session: Session, f: Filters, group_by: str | None) -> list[BreachRow]:
     c = TicketClock
-    m = measure(c.metric, c.key).label("measure")
     by = dimension(group_by)
-    overdue = is_overdue(f.now, c.state, c.due_at, c.remaining_seconds)
-    query = (
+    # Each live clock's ticket is looked up by id (a join hashed the whole tickets table).
+    live = f.by_ticket(
         select(
-            m,
-            (by if by is not None else null()).label("k"),
-            func.sum(case((overdue, 1), else_=0)),
-            func.sum(case((_near(f.now), 1), else_=0)),
-        )
-        .join(Ticket, Ticket.id == c.ticket_id)
-        .where(c.metric.in_(PROMISE_METRICS), c.state.in_(_LIVE))
-        .group_by(m, *([] if by is None else [by]))
+            measure(c.metric, c.key).label("measure"),
+            (ticket_value(by, c.ticket_id) if by is not None else null()).label("k"),
+            case((is_overdue(f.now, c.state, c.due_at, c.remaining_seconds), 1), else_=0).label("overdue"),
+            case((_near(f.now), 1), else_=0).label("near"),
+        ).where(c.metric.in_(PROMISE_METRICS), c.state.in_(_LIVE)),
+        c.ticket_id,
+    ).subquery()
+    query = select(live.c.measure, live.c.k, func.sum(live.c.overdue), func.sum(live.c.near)).group_by(
+        live.c.measure, live.c.k
     )
-    rows = session.execute(f.tickets(join_dimension(query, group_by))).all()
+    rows = session.execute(query).all()
     labels = group_labels(session, group_by, {r[1] for r in rows}) if group_by else {}
     result = [
         BreachRow(

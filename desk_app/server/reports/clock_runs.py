@@ -1,22 +1,52 @@
 """Keep `clock_runs` in step with the clocks the SLA authority computes.
 
-Called by `tickets.sla_authority.recompute` in the ticket's transaction
-whenever its clocks change: the ticket's finished runs are replaced by the
-ones in the new snapshot (a reopen can un-finish a resolution run).
+Called by `tickets.sla_authority.recompute` in the ticket's transaction on
+every recompute. It writes only when something the reports read changed:
+
+- the ticket's finished runs: they are replaced (DELETE + INSERT) when the
+  runs derivable from the new clocks differ from those of the previous
+  snapshot (a reply that answers a clock, a reopen that un-finishes a
+  resolution run, a new next-response run that turns the answered one into
+  history...). A note, or any other write that changes neither a run nor
+  a grouping field, costs no statement here.
+- the ticket's grouping fields (queue, category, priority, channel, policy,
+  assignee, customer): one UPDATE of its runs' copies, when a write set one
+  of them since the last recompute (tracked by attribute events on `Ticket`).
+
+A customer's tier is set when the customer is created and no endpoint changes
+it; a future edit of it must also update `clock_runs.customer_tier` of the
+customer's tickets (a ticket moved to another customer is tracked above).
+
+Earlier runs (`SlaSnapshot.history`) are not in the snapshot JSON; they are
+fixed by events before the current runs, so they change only together with
+the current runs' identity (key, start), targets or the SLA rule, which the
+comparison covers.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, delete, insert
+from datetime import timezone
+from typing import Any
+
+from sqlalchemy import bindparam, delete, event, insert, inspect, update
 from sqlalchemy.engine import Connection
 
 from desk_app.core.sla import Clock, ClockState, SlaSnapshot
-from desk_app.server.reports.models import ClockRun
+from desk_app.server.reports.models import GROUPING_FIELDS, ClockRun
+from desk_app.server.tickets.models import Ticket
 
 _FINISHED = frozenset({ClockState.MET, ClockState.MISSED})
+_FINISHED_JSON = frozenset({str(ClockState.MET), str(ClockState.MISSED)})
 _RUNS = ClockRun.__table__
 _DELETE = delete(_RUNS).where(_RUNS.c.ticket_id == bindparam("ticket_id"))
 _INSERT = insert(_RUNS)
+_REGROUP = (
+    update(_RUNS)
+    .where(_RUNS.c.ticket_id == bindparam("b_ticket_id"))
+    .values({name: bindparam(name) for name in (*GROUPING_FIELDS, "customer_tier")})
+)
+#: Set on a ticket's instance state when one of its grouping fields is written.
+_REGROUP_FLAG = "reports.regroup"
 
 
 def finished_runs(snap: SlaSnapshot) -> list[Clock]:
@@ -26,7 +56,11 @@ def finished_runs(snap: SlaSnapshot) -> list[Clock]:
     return list({(c.key, c.started_at): c for c in runs}.values())
 
 
-def run_row(ticket_id: int, clock: Clock) -> dict:
+def grouping(ticket: Ticket, customer_tier: str) -> dict[str, Any]:
+    return {**{name: getattr(ticket, name) for name in GROUPING_FIELDS}, "customer_tier": customer_tier}
+
+
+def run_row(ticket_id: int, clock: Clock, groups: dict[str, Any]) -> dict:
     target = int(clock.target.total_seconds())
     return {
         "ticket_id": ticket_id,
@@ -38,11 +72,66 @@ def run_row(ticket_id: int, clock: Clock) -> dict:
         "elapsed_seconds": target - int(clock.remaining.total_seconds()),
         "due_at": clock.due_at,
         "stopped_at": clock.stopped_at,
+        "stopped_on": clock.stopped_at.astimezone(timezone.utc).date(),
+        **groups,
     }
 
 
-def record_runs(connection: Connection, ticket_id: int, snap: SlaSnapshot) -> None:
-    connection.execute(_DELETE, {"ticket_id": ticket_id})
-    rows = [run_row(ticket_id, c) for c in finished_runs(snap)]
-    if rows:
-        connection.execute(_INSERT, rows)
+def runs_signature(sla: dict[str, Any]) -> tuple:
+    """What determines the finished runs, read from a snapshot's SLA JSON.
+
+    For every current clock: its identity and target; for a finished one
+    also its outcome. A live clock's remaining time moves with every write
+    and is no run yet, so it is left out.
+    """
+    clocks = []
+    for c in sla.get("clocks") or ():
+        done = c["state"] in _FINISHED_JSON
+        clocks.append(
+            (
+                c["key"],
+                c["metric"],
+                c["started_at"],
+                c["target_seconds"],
+                c["calendar"],
+                c.get("extended_by"),
+                c["state"] if done else None,
+                c["stopped_at"] if done else None,
+                c["due_at"] if done else None,
+                c["remaining_seconds"] if done else None,
+            )
+        )
+    return sla.get("rule"), tuple(clocks)
+
+
+def record_runs(
+    connection: Connection,
+    ticket: Ticket,
+    customer_tier: str,
+    snap: SlaSnapshot,
+    sla: dict[str, Any],
+    previous_sla: dict[str, Any] | None,
+) -> None:
+    """Bring the ticket's rows in `clock_runs` up to date with `snap` (nothing when nothing changed).
+
+    `previous_sla`: the SLA JSON of the ticket's last snapshot (None: unknown,
+    so the runs are rewritten).
+    """
+    regroup = inspect(ticket).info.pop(_REGROUP_FLAG, False)
+    if previous_sla is None or runs_signature(previous_sla) != runs_signature(sla):
+        groups = grouping(ticket, customer_tier)
+        connection.execute(_DELETE, {"ticket_id": ticket.id})
+        rows = [run_row(ticket.id, c, groups) for c in finished_runs(snap)]
+        if rows:
+            connection.execute(_INSERT, rows)
+    elif regroup:
+        connection.execute(_REGROUP, {"b_ticket_id": ticket.id, **grouping(ticket, customer_tier)})
+
+
+def _mark_regroup(target: Ticket, value: Any, oldvalue: Any, initiator: Any) -> None:
+    if value != oldvalue:  # NO_VALUE (not loaded) counts as a change
+        inspect(target).info[_REGROUP_FLAG] = True
+
+
+for _name in (*GROUPING_FIELDS, "customer_id"):
+    event.listen(getattr(Ticket, _name), "set", _mark_regroup)

@@ -5,6 +5,13 @@ missed, from `clock_runs`); a clock still open whose due time fell in the
 period and has passed by now counts as `breached_open` (without it a team
 drowning in overdue tickets would look compliant until they are answered).
 Groups follow the ticket as it is now (its queue, its assignee...).
+
+The finished runs are read from `clock_runs` alone (the ticket's grouping
+fields are copied onto each run), in one index-only scan of its covering
+(metric, stopped_at) index; on PostgreSQL that one scan feeds both the groups
+and the trend (GROUPING SETS), and so does one scan of the live clocks. The
+live clocks overdue are few: each one's ticket is looked up by id rather than
+joined.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import case, func, null, select
+from sqlalchemy import case, func, null, select, tuple_
 from sqlalchemy.orm import Session
 
 from desk_app.server.reports.common import (
@@ -25,10 +32,15 @@ from desk_app.server.reports.common import (
     is_overdue,
     measure,
     ratio,
+    run_bucket,
+    run_dimension,
+    ticket_value,
 )
 from desk_app.server.reports.models import ClockRun
 from desk_app.server.reports.schemas import CompliancePoint, ComplianceRow
 from desk_app.server.tickets.models import TicketClock
+
+Counts = dict[tuple, list[int]]
 
 
 def _key(by: Any) -> Any:
@@ -39,35 +51,87 @@ def _group(by: Any) -> list[Any]:
     return [] if by is None else [by]
 
 
-def _finished(session: Session, f: Filters, by: Any, by_dim: str | None) -> list[tuple]:
+def _run_counts(f: Filters) -> tuple[Any, list[Any], list[Any]]:
+    """(measure, [met, missed] sums, WHERE) of the finished runs stopped in the period."""
+    m = measure(ClockRun.metric, ClockRun.key)
+    sums = [
+        func.sum(case((ClockRun.state == "met", 1), else_=0)),
+        func.sum(case((ClockRun.state == "missed", 1), else_=0)),
+    ]
+    return m, sums, [ClockRun.metric.in_(PROMISE_METRICS), f.period(ClockRun.stopped_at)]
+
+
+def _finished(session: Session, f: Filters, by: Any) -> list[tuple]:
     """(measure, key, met, missed) of the runs that stopped in the period."""
-    m = measure(ClockRun.metric, ClockRun.key).label("measure")
+    m, sums, where = _run_counts(f)
+    query = select(m.label("measure"), _key(by), *sums).where(*where).group_by(m, *_group(by))
+    return session.execute(f.runs(query)).all()
+
+
+def _finished_both(session: Session, f: Filters, by: Any, trend: str) -> tuple[list[tuple], list[tuple]]:
+    """`_finished` by the dimension and by the trend bucket: one scan on PostgreSQL, two elsewhere."""
+    day = run_bucket(session, trend)
+    if session.get_bind().dialect.name != "postgresql":
+        return _finished(session, f, by), _finished(session, f, day)
+    m, sums, where = _run_counts(f)
+    sets = [tuple_(m, by) if by is not None else tuple_(m), tuple_(m, day)]
     query = (
-        select(
-            m,
-            _key(by),
-            func.sum(case((ClockRun.state == "met", 1), else_=0)),
-            func.sum(case((ClockRun.state == "missed", 1), else_=0)),
-        )
-        .where(ClockRun.metric.in_(PROMISE_METRICS), f.period(ClockRun.stopped_at))
-        .group_by(m, *_group(by))
+        select(m, by if by is not None else null(), day, func.grouping(day), *sums)
+        .where(*where)
+        .group_by(func.grouping_sets(*sets))
     )
-    return session.execute(f.join_tickets(query, ClockRun.ticket_id, by_dim)).all()
+    by_group, by_day = [], []
+    for m_, k, d, rolled_up, met, missed in session.execute(f.runs(query)).all():
+        if rolled_up:  # the day was rolled up: a row of the dimension's set
+            by_group.append((m_, k, met, missed))
+        else:
+            by_day.append((m_, d, met, missed))
+    return by_group, by_day
 
 
-def _open_breached(session: Session, f: Filters, by: Any, by_dim: str | None) -> list[tuple]:
+def _live_overdue(f: Filters, by: Any, day: Any = None) -> Any:
+    """Live clocks due in the period and overdue now: (measure, k[, d]) rows, a subquery.
+
+    `by`: a grouping on the clock itself (a trend bucket), or a ticket field
+    (looked up by the clock's ticket id).
+    """
+    c = TicketClock
+    cols = [measure(c.metric, c.key).label("measure"), _key(by)]
+    if day is not None:
+        cols.append(day.label("d"))
+    query = select(*cols).where(
+        c.metric.in_(PROMISE_METRICS),
+        f.period(c.due_at),
+        is_overdue(f.now, c.state, c.due_at, c.remaining_seconds),
+    )
+    return f.by_ticket(query, c.ticket_id).subquery()
+
+
+def _open_breached(session: Session, f: Filters, by: Any) -> list[tuple]:
     """(measure, key, count) of live clocks due in the period and overdue now."""
-    m = measure(TicketClock.metric, TicketClock.key).label("measure")
-    query = (
-        select(m, _key(by), func.count())
-        .where(
-            TicketClock.metric.in_(PROMISE_METRICS),
-            f.period(TicketClock.due_at),
-            is_overdue(f.now, TicketClock.state, TicketClock.due_at, TicketClock.remaining_seconds),
-        )
-        .group_by(m, *_group(by))
+    rows = _live_overdue(f, by)
+    query = select(rows.c.measure, rows.c.k, func.count()).group_by(rows.c.measure, rows.c.k)
+    return session.execute(query).all()
+
+
+def _open_both(session: Session, f: Filters, group_by: str | None, trend: str) -> tuple[list[tuple], list[tuple]]:
+    """`_open_breached` by the dimension and by the trend bucket: one scan on PostgreSQL, two elsewhere."""
+    by = dimension(group_by)
+    by = None if by is None else ticket_value(by, TicketClock.ticket_id)
+    day = bucket(session, TicketClock.due_at, trend)
+    if session.get_bind().dialect.name != "postgresql":
+        return _open_breached(session, f, by), _open_breached(session, f, day)
+    rows = _live_overdue(f, by, day)
+    query = select(rows.c.measure, rows.c.k, rows.c.d, func.grouping(rows.c.d), func.count()).group_by(
+        func.grouping_sets(tuple_(rows.c.measure, rows.c.k), tuple_(rows.c.measure, rows.c.d))
     )
-    return session.execute(f.join_tickets(query, TicketClock.ticket_id, by_dim)).all()
+    by_group, by_day = [], []
+    for m, k, d, rolled_up, count in session.execute(query).all():
+        if rolled_up:
+            by_group.append((m, k, count))
+        else:
+            by_day.append((m, d, count))
+    return by_group, by_day
 
 
 def _outcome(met: int, missed: int, open_: int) -> dict[str, Any]:
@@ -75,8 +139,8 @@ def _outcome(met: int, missed: int, open_: int) -> dict[str, Any]:
     return {"met": met, "missed": missed, "breached_open": open_, "total": total, "percent_met": ratio(met, total)}
 
 
-def _merge(finished: list[tuple], open_rows: list[tuple]) -> dict[tuple, list[int]]:
-    merged: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
+def _merge(finished: list[tuple], open_rows: list[tuple]) -> Counts:
+    merged: Counts = defaultdict(lambda: [0, 0, 0])
     for m, k, met, missed in finished:
         merged[(m, k)][0] += int(met or 0)
         merged[(m, k)][1] += int(missed or 0)
@@ -85,12 +149,7 @@ def _merge(finished: list[tuple], open_rows: list[tuple]) -> dict[tuple, list[in
     return merged
 
 
-def compliance_rows(
-    session: Session, f: Filters, group_by: str | None
-) -> tuple[list[ComplianceRow], list[ComplianceRow]]:
-    """(overall per measure, rows per measure and group)."""
-    by = dimension(group_by)
-    merged = _merge(_finished(session, f, by, group_by), _open_breached(session, f, by, group_by))
+def _rows(session: Session, group_by: str | None, merged: Counts) -> tuple[list[ComplianceRow], list[ComplianceRow]]:
     labels = group_labels(session, group_by, {k for _, k in merged}) if group_by else {}
     rows = [
         ComplianceRow(measure=m, group=group_key(k), label=labels.get(k) if group_by else None, **_outcome(*v))
@@ -103,11 +162,24 @@ def compliance_rows(
     return overall, rows
 
 
-def compliance_trend(session: Session, f: Filters, trend: str) -> list[CompliancePoint]:
-    finished = _finished(session, f, bucket(session, ClockRun.stopped_at, trend), None)
-    open_rows = _open_breached(session, f, bucket(session, TicketClock.due_at, trend), None)
-    merged = _merge(finished, open_rows)
+def _dated(rows: list[tuple]) -> list[tuple]:
+    """Trend rows with the bucket as an ISO date string (the backends return dates or strings)."""
+    return [(m, str(b), *rest) for m, b, *rest in rows]
+
+
+def _points(merged: Counts) -> list[CompliancePoint]:
     return [
         CompliancePoint(bucket=str(b), measure=m, **_outcome(*v))
         for (m, b), v in sorted(merged.items(), key=lambda item: (str(item[0][1]), item[0][0]))
     ]
+
+
+def compliance_report(
+    session: Session, f: Filters, group_by: str | None, trend: str
+) -> tuple[list[ComplianceRow], list[ComplianceRow], list[CompliancePoint]]:
+    """(overall per measure, rows per measure and group, trend points), each table read once."""
+    finished_groups, finished_days = _finished_both(session, f, run_dimension(group_by), trend)
+    open_groups, open_days = _open_both(session, f, group_by, trend)
+    overall, rows = _rows(session, group_by, _merge(finished_groups, open_groups))
+    points = _points(_merge(_dated(finished_days), _dated(open_days)))
+    return overall, rows, points

@@ -1,32 +1,36 @@
 """First-response and resolution times in business time: count, mean, median, p90.
 
-From `clock_runs` (the business time each clock run took, as the core
-computed it when the clock stopped), for runs that stopped in the period.
+From `clock_runs` alone (the business time each clock run took, as the core
+computed it when the clock stopped, and the ticket's grouping fields), for
+runs that stopped in the period.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 
-from desk_app.server.reports.common import Filters, dimension, distribution, group_key, group_labels
+from desk_app.server.reports.common import Filters, distribution, group_key, group_labels, run_dimension
 from desk_app.server.reports.models import ClockRun
 from desk_app.server.reports.schemas import TimeRow
 
 TIME_MEASURES = ("first_response", "resolution")
 
 
-def time_rows(session: Session, f: Filters, group_by: str | None) -> list[TimeRow]:
-    by = dimension(group_by)
-    groups = ["measure"] if by is None else ["measure", "k"]
+def time_runs(f: Filters, group_by: str | None) -> Select:
+    """(measure, value[, k]) of the runs measured, from `clock_runs` alone."""
+    by = run_dimension(group_by)
     cols = [ClockRun.metric.label("measure"), ClockRun.elapsed_seconds.label("value")]
     if by is not None:
         cols.append(by.label("k"))
-    runs = f.join_tickets(
-        select(*cols).where(ClockRun.metric.in_(TIME_MEASURES), f.period(ClockRun.stopped_at)),
-        ClockRun.ticket_id,
-        group_by,
-    )
+    return f.runs(select(*cols).where(ClockRun.metric.in_(TIME_MEASURES), f.period(ClockRun.stopped_at)))
+
+
+def time_rows(session: Session, f: Filters, group_by: str | None) -> list[TimeRow]:
+    by = run_dimension(group_by)
+    groups = ["measure"] if by is None else ["measure", "k"]
+    runs = time_runs(f, group_by)
     stats = distribution(session, runs, groups)
     keys = {k[1] for k in stats} if by is not None else set()
     labels = group_labels(session, group_by, keys) if group_by else {}

@@ -47,11 +47,10 @@ def _waiting(session: Session, f: Filters) -> dict[int, int]:
 
 
 def _time_at_tier(session: Session, f: Filters):
-    runs = f.join_tickets(
+    runs = f.runs(
         select(ClockRun.key.label("tier_key"), ClockRun.elapsed_seconds.label("value")).where(
             ClockRun.metric == "tier_budget", f.period(ClockRun.stopped_at)
-        ),
-        ClockRun.ticket_id,
+        )
     )
     return {int(key[0].split(":", 1)[1]): stats for key, stats in distribution(session, runs, ["tier_key"]).items()}
 

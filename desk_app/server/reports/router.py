@@ -22,6 +22,7 @@ from desk_app.server.reports.common import (
     Trend,
     check_choice,
     period_out,
+    report_session,
 )
 from desk_app.server.reports.schemas import (
     AgentsOut,
@@ -44,9 +45,8 @@ def compliance_report(
     """SLA compliance (% met) per measure, optionally by a dimension, with a daily or weekly trend."""
     check_choice("group_by", group_by, DIMENSIONS)
     check_choice("trend", trend, TRENDS)
-    with request.app.state.db.read() as session:
-        overall, rows = compliance.compliance_rows(session, f, group_by)
-        points = compliance.compliance_trend(session, f, trend)
+    with report_session(request) as session:
+        overall, rows, points = compliance.compliance_report(session, f, group_by, trend)
     return ComplianceOut(period=period_out(f), group_by=group_by, trend=trend, overall=overall, rows=rows, points=points)
 
 
@@ -54,7 +54,7 @@ def compliance_report(
 def breaches_report(principal: Supervisor, request: Request, f: ReportFilters, group_by: GroupBy = None) -> BreachesOut:
     """Clocks breached or near breach now (the period does not apply), and the most overdue tickets."""
     check_choice("group_by", group_by, DIMENSIONS)
-    with request.app.state.db.read() as session:
+    with report_session(request) as session:
         rows = breaches.breach_rows(session, f, group_by)
         worst = breaches.most_overdue(session, f)
     return BreachesOut(period=period_out(f), group_by=group_by, rows=rows, most_overdue=worst)
@@ -63,7 +63,7 @@ def breaches_report(principal: Supervisor, request: Request, f: ReportFilters, g
 @router.get("/escalations", response_model=EscalationsOut, responses=_ERRORS)
 def escalations_report(principal: Supervisor, request: Request, f: ReportFilters) -> EscalationsOut:
     """Escalations in the period by tier and kind, time spent at each tier, escalations waiting now."""
-    with request.app.state.db.read() as session:
+    with report_session(request) as session:
         rows = escalations.escalation_rows(session, f)
         tiers = escalations.tier_summaries(session, f, rows)
         due = escalations.escalation_due_now(session, f)
@@ -74,7 +74,7 @@ def escalations_report(principal: Supervisor, request: Request, f: ReportFilters
 def backlog_report(principal: Supervisor, request: Request, f: ReportFilters, trend: Trend = "day") -> BacklogOut:
     """Open tickets by age and status (now), and arrivals vs resolutions over the period."""
     check_choice("trend", trend, TRENDS)
-    with request.app.state.db.read() as session:
+    with report_session(request) as session:
         rows = backlog.backlog_rows(session, f)
         points = backlog.flow(session, f, trend)
     return BacklogOut(
@@ -91,7 +91,7 @@ def backlog_report(principal: Supervisor, request: Request, f: ReportFilters, tr
 def times_report(principal: Supervisor, request: Request, f: ReportFilters, group_by: GroupBy = None) -> TimesOut:
     """First-response and resolution times in business seconds: count, mean, median, p90."""
     check_choice("group_by", group_by, DIMENSIONS)
-    with request.app.state.db.read() as session:
+    with report_session(request) as session:
         rows = distributions.time_rows(session, f, group_by)
     return TimesOut(period=period_out(f), group_by=group_by, rows=rows)
 
@@ -99,7 +99,7 @@ def times_report(principal: Supervisor, request: Request, f: ReportFilters, grou
 @router.get("/agents", response_model=AgentsOut, responses=_ERRORS)
 def agents_report(principal: Supervisor, request: Request, f: ReportFilters) -> AgentsOut:
     """Per agent: open tickets now; replies, calls, median first response and CSAT in the period."""
-    with request.app.state.db.read() as session:
+    with report_session(request) as session:
         rows = agents.agent_rows(session, f)
     return AgentsOut(period=period_out(f), rows=rows)
 
@@ -129,7 +129,7 @@ class SlaReportOut(BaseModel):
 @router.get("/sla", response_model=SlaReportOut, responses={401: {"model": ErrorOut}, 403: {"model": ErrorOut}})
 def sla_report(principal: Supervisor, request: Request) -> SlaReportOut:
     """How many clocks are in each state, and tickets by status and tier, per policy."""
-    with request.app.state.db.read() as session:
+    with report_session(request) as session:
         clocks = session.execute(
             select(Ticket.policy_key, TicketClock.metric, TicketClock.state, func.count())
             .join(Ticket, Ticket.id == TicketClock.ticket_id)

@@ -8,8 +8,7 @@ import anyio
 import orjson
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import Response, StreamingResponse
-from sqlalchemy import Text, cast, func, select
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import select
 
 from desk_app.server.auth.deps import Staff
 from desk_app.server.auth.service import authenticate
@@ -19,6 +18,7 @@ from desk_app.server.core.errors import ApiError, ErrorOut
 from desk_app.server.core.types import iso
 from desk_app.server.core.validation import MAX_ID
 from desk_app.server.sync import service
+from desk_app.server.sync.queue_row import ROW_FIELDS
 from desk_app.server.sync.schemas import BootstrapOut, ChangesOut
 from desk_app.server.sync.visibility import viewer_for
 from desk_app.server.tickets.models import Ticket
@@ -27,42 +27,10 @@ router = APIRouter(tags=["sync"])
 Db = Annotated[Database, Depends(get_db)]
 _ERRORS = {401: {"model": ErrorOut}, 422: {"model": ErrorOut}}
 
+_ROW_FIELDS_JSON = orjson.dumps(ROW_FIELDS)
+
 #: Changes read per database round trip by a live stream.
 STREAM_BATCH = 500
-
-
-#: The ticket fields the rows format takes from each snapshot (one JSON parse per
-#: row, done by the database): what a client's queue row needs beyond plain columns.
-ROW_EXTRA_PATHS = (
-    ("customer_name",), ("customer_tier",), ("created_at",), ("updated_at",),
-    ("sla", "state"), ("sla", "due_at"), ("sla", "next_due"), ("sla", "escalation_due", "due_at"),
-)
-#: The plain columns of the rows format, in order; then `extra` (ROW_EXTRA_PATHS).
-ROW_COLUMNS = (
-    Ticket.id, Ticket.number, Ticket.subject, Ticket.status, Ticket.priority, Ticket.category,
-    Ticket.channel, Ticket.tier, Ticket.policy_key, Ticket.queue_id, Ticket.assignee_id,
-    Ticket.customer_id, Ticket.order_id, Ticket.version,
-)
-ROW_COLUMN_NAMES = (
-    "id", "number", "subject", "status", "priority", "category", "channel", "tier", "policy",
-    "queue_id", "assignee_id", "customer_id", "order_id", "version",
-)
-ROW_EXTRA_NAMES = tuple(".".join(path) for path in ROW_EXTRA_PATHS)
-
-
-def _row_extra(dialect: str):
-    """One SQL expression: a JSON array text of the ROW_EXTRA_PATHS values of `snapshot`."""
-    if dialect == "postgresql":
-        doc = cast(Ticket.snapshot, JSONB)
-        parts = []
-        for path in ROW_EXTRA_PATHS:
-            value = doc
-            for key in path:
-                value = value[key]
-            parts.append(value)
-        return cast(func.jsonb_build_array(*parts), Text)
-    # SQLite: json_extract with several paths parses the document once and returns an array.
-    return func.json_extract(Ticket.snapshot, *("$." + ".".join(path) for path in ROW_EXTRA_PATHS))
 
 
 @router.get("/sync/bootstrap", response_model=BootstrapOut, responses=_ERRORS)
@@ -74,8 +42,8 @@ def bootstrap(
     limit: Annotated[int | None, Query(ge=1, le=20_000)] = None,
     format: Annotated[
         Literal["json", "rows"],
-        Query(description="`json`: one JSON document. `rows`: NDJSON, a first line with the page's "
-                          "queue columns (`columns`, `rows`, `extra_columns`, `extra`), then each "
+        Query(description="`json`: one JSON document. `rows`: NDJSON, a first line with each ticket's "
+                          "queue row (`columns` names the fields of each array in `rows`), then each "
                           "ticket's snapshot on its own line, in the same order."),
     ] = "json",
 ) -> Response:
@@ -85,10 +53,7 @@ def bootstrap(
     with db.read() as session:
         cursor = service.head(session)
         viewer = viewer_for(session, principal)
-        if format == "rows":
-            columns = (*ROW_COLUMNS, _row_extra(session.get_bind().dialect.name), Ticket.snapshot)
-        else:
-            columns = (Ticket.id, Ticket.snapshot)
+        columns = (Ticket.id, Ticket.snapshot, Ticket.queue_row) if format == "rows" else (Ticket.id, Ticket.snapshot)
         rows = session.execute(
             select(*columns).where(viewer.ticket_filter(), Ticket.id > after).order_by(Ticket.id).limit(limit + 1)
         ).all()
@@ -97,19 +62,15 @@ def bootstrap(
     next_after = rows[-1][0] if more else None
     tail = b',"next_after":%s,"has_more":%s' % (orjson.dumps(next_after), b"true" if more else b"false")
     if format == "rows":
-        width = len(ROW_COLUMNS)
-        head = orjson.dumps({"cursor": cursor, "columns": ROW_COLUMN_NAMES, "extra_columns": ROW_EXTRA_NAMES})
+        # Both parts are kept ready in each ticket's row: two string joins.
         body = b"".join(
             (
-                head[:-1],
-                b',"rows":',
-                orjson.dumps([tuple(r[:width]) for r in rows]),
-                b',"extra":[',
-                ",".join(r[width] for r in rows).encode(),
+                b'{"cursor":%d,"columns":%s,"rows":[' % (cursor, _ROW_FIELDS_JSON),
+                ",".join(r[2] for r in rows).encode(),
                 b"]",
                 tail,
                 b"}\n",
-                "\n".join(r[width + 1] for r in rows).encode(),
+                "\n".join(r[1] for r in rows).encode(),
             )
         )
         return Response(body, media_type="application/x-ndjson")

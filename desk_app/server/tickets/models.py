@@ -52,6 +52,8 @@ class Ticket(Base):
     #: The ticket as served to clients (JSON), rebuilt on every change, so
     #: bootstrap and the change feed never re-serialise rows.
     snapshot: Mapped[str] = mapped_column(Text, default="{}")
+    #: The snapshot's queue columns as a JSON array (`sync.queue_row`), for the bootstrap's `rows` format.
+    queue_row: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
 
 
 class TicketClock(Base):

@@ -34,6 +34,7 @@ from desk_app.server.directory.models import Customer, Queue
 from desk_app.server.notifications.outbox import notify_ticket_change
 from desk_app.server.policies.registry import PolicyRegistry
 from desk_app.server.scheduler import dues
+from desk_app.server.sync.queue_row import queue_row
 from desk_app.server.sync.service import append_change, next_counter_value
 from desk_app.server.sync.visibility import Viewer, viewer_for
 from desk_app.server.tickets import sla_authority
@@ -199,7 +200,7 @@ def _latest_escalation(session: Session, ticket_id: int) -> Escalation | None:
 #: What `finish` rewrites on every change; any other field an operation
 #: changed was flushed by `sla_authority.recompute` already.
 _FINISH_COLUMNS = (
-    "version", "updated_at", "snapshot", "sla_rule", "sla_computed_at", "sla_state",
+    "version", "updated_at", "snapshot", "queue_row", "sla_rule", "sla_computed_at", "sla_state",
     "sla_due_at", "sla_next_change_at", "sla_escalation_due_at",
 )
 _UPDATE_TICKET = update(Ticket.__table__).where(Ticket.__table__.c.id == bindparam("b_id"))
@@ -274,6 +275,7 @@ def finish(
     snapshot = ticket_snapshot(ticket, customer_name, customer_tier, sla, escalation, due, notice)
     ticket_bytes = orjson.dumps(snapshot)
     ticket.snapshot = ticket_bytes.decode()
+    ticket.queue_row = queue_row(snapshot)
     record_audit(
         session,
         at=ctx.now,
@@ -396,6 +398,7 @@ def create_ticket(ctx: Ctx, data: TicketCreateIn) -> Ticket:
         updated_at=ctx.now,
         created_by_id=ctx.actor_id,
         snapshot="{}",
+        queue_row="[]",
     )
     session.add(ticket)
     session.flush()

@@ -202,9 +202,9 @@ def recompute(
                 connection.execute(_DELETE_CLOCKS, {"ticket_id": ticket.id})
                 if rows:
                     connection.execute(_INSERT_CLOCKS, rows)
-            # --- reports (helper R): finished runs with their business time ---
-            record_runs(connection, ticket.id, snap)
-            # --- end reports ---
+        # --- reports (helpers R, R2): finished runs and the ticket's grouping fields, written only when changed ---
+        record_runs(session.connection(), ticket, customer_tier, snap, sla, previous_sla)
+        # --- end reports ---
     return snap, sla
 
 
