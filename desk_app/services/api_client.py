@@ -28,6 +28,7 @@ import logging
 import random
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -444,6 +445,19 @@ class ApiClient:
                if_match: int | None = None) -> dict[str, Any] | None:
         """A change with its idempotency key: retried safely, replayed by the server if repeated."""
         return self.call(method, path, json=body, idempotency_key=idempotency_key, if_match=if_match)
+
+    def claim_escalation_notice(self, ticket_id: int, due_id: int, client_id: str) -> dict[str, Any]:
+        """Ask whether this app is the first of the user's apps to pop up an escalation prompt.
+
+        `{"first": bool, "notified_at": ...}`; the same `client_id` asking again
+        stays first, so the retries the Idempotency-Key allows are harmless.
+        Two tries only: the caller shows the prompt anyway when offline.
+        """
+        return self.call(
+            "POST", f"/tickets/{int(ticket_id)}/escalation-due/{int(due_id)}/notify", json={"client_id": client_id},
+            idempotency_key=uuid.uuid4().hex,
+            retry=RetryPolicy(min(2, self.retry.attempts), self.retry.base, self.retry.cap, self.retry.statuses),
+        )
 
 
 def _reason(exc: Exception) -> str:

@@ -17,11 +17,18 @@ shown are remembered in the cache's meta table, so a restart does not show
 them again. An item stays in `NeedsAttention` until handled (the record is
 closed, the escalation acknowledged), however often the app restarts.
 A system-tray message goes with each prompt where a tray is available.
+
+Once even with the app open on two machines: before a "due" item pops up,
+the watcher claims it at the store (`POST .../escalation-due/{id}/notify`
+with this installation's id, kept in the cache's meta table) on the network
+lane; only the first of the user's apps to claim it gets the pop-up and the
+tray message, the others only list it. Handled on one machine, it leaves the
+other's list through the ordinary sync.
 """
 
 from __future__ import annotations
 
-import logging
+import uuid
 from typing import Any
 
 import orjson
@@ -42,17 +49,17 @@ from PySide6.QtWidgets import (
 )
 
 from desk_app.core.ticket import DONE_STATUSES
-from desk_app.services.errors import ServiceError
+from desk_app.services.errors import Conflict, NotFound, ServiceError
 from desk_app.services.local_cache import QueueQuery
-from desk_app.ui.ops import CACHE, Op, OpRunner
+from desk_app.ui.ops import CACHE, NETWORK, Op, OpRunner
 from desk_app.ui.ticket_panel.policy_info import PolicyInfo
 from desk_app.ui.ticket_panel.session_signals import SessionSignals
-
-log = logging.getLogger(__name__)
 
 __all__ = ["EscalationPromptDialog", "EscalationWatcher", "NeedsAttention", "attention_item"]
 
 SHOWN_KEY = "escalation_prompt:shown"
+#: This installation's id in the store's "who popped it up first" claims (one per cache).
+CLIENT_KEY = "escalation_prompt:client_id"
 MAX_REMEMBERED = 2000
 _OPEN = ("new", "open", "pending_customer", "pending_third_party", "on_hold")
 
@@ -93,6 +100,9 @@ class EscalationWatcher(QObject):
         self.runner = runner
         self.items: dict[str, dict[str, Any]] = {}
         self.shown: set[str] = set()
+        #: Keys whose claim at the store is on its way (not shown yet, not to be claimed twice).
+        self.claiming: set[str] = set()
+        self.client_id: str | None = None
         self._ready = False
         self._started = False
 
@@ -105,14 +115,18 @@ class EscalationWatcher(QObject):
 
     # -- reading --------------------------------------------------------------------------
 
-    def _read(self, ids: list[int] | None) -> tuple[dict[int, dict | None], set[str] | None]:
+    def _read(self, ids: list[int] | None) -> tuple[dict[int, dict | None], set[str] | None, str | None]:
         """On the cache lane: the items of these tickets (all candidates when None)."""
         session, user = self.session, self.session.user
         cache = session.cache
-        shown = None
+        shown = client_id = None
         if ids is None:
             raw = cache.meta(SHOWN_KEY)
             shown = set(orjson.loads(raw)) if raw else set()
+            client_id = cache.meta(CLIENT_KEY)
+            if not client_id:
+                client_id = uuid.uuid4().hex
+                cache.set_meta(CLIENT_KEY, client_id)
             wanted = {r.id for r in cache.rows(QueueQuery(statuses=_OPEN, assignee_id=user["id"]))}
             if user.get("role") in ("specialist", "manager", "admin"):
                 for tier in (2, 3):
@@ -130,7 +144,7 @@ class EscalationWatcher(QObject):
             info = infos.get(ticket["policy"]) or infos.setdefault(ticket["policy"], PolicyInfo.of(session,
                                                                                              ticket["policy"]))
             found[tid] = attention_item(ticket, user, info)
-        return found, shown
+        return found, shown, client_id
 
     def scan(self) -> None:
         """Read every candidate ticket (at start, and after the cache was rebuilt)."""
@@ -150,9 +164,10 @@ class EscalationWatcher(QObject):
     # -- the list -------------------------------------------------------------------------
 
     def _apply(self, result, *, full: bool) -> None:
-        found, shown = result
+        found, shown, client_id = result
         if shown is not None:
             self.shown |= shown
+            self.client_id = client_id
             self._ready = True
         if full:
             self.items = {}
@@ -161,14 +176,54 @@ class EscalationWatcher(QObject):
                 del self.items[key]
             if item is not None:
                 self.items[item["key"]] = item
-        fresh = [item for key, item in self.items.items() if key not in self.shown]
+        fresh = [item for key, item in self.items.items() if key not in self.shown and key not in self.claiming]
         self.items_changed.emit(list(self.items.values()))
-        if fresh and self._ready:
-            for item in fresh:
-                self.shown.add(item["key"])
+        if not (fresh and self._ready):
+            return
+        # Escalations to a tier are shown at once; a due prompt first asks the store
+        # whether another of this user's machines popped it up already.
+        at_once = [item for item in fresh if item["kind"] != "due"]
+        if at_once:
+            self.shown.update(item["key"] for item in at_once)
             self._remember()
-            for item in fresh:
+            for item in at_once:
                 self.prompt.emit(item)
+        for item in fresh:
+            if item["kind"] == "due":
+                self._claim(item)
+
+    def _claim(self, item: dict[str, Any]) -> None:
+        """On the network lane: is this app the first of the user's to show `item`? Then it pops up."""
+        key = item["key"]
+        self.claiming.add(key)
+        api, client_id, tid, due_id = self.session.api, self.client_id, item["ticket_id"], item["due_id"]
+        Op(self, lambda _: api.claim_escalation_notice(tid, due_id, client_id), lane=NETWORK,
+           label="claim escalation prompt", runner=self.runner).success(
+            lambda answer: self._claimed(key, show=bool(answer and answer.get("first")))).failure(
+            lambda error: self._claim_failed(key, error)).run_in_background()
+
+    def _claimed(self, key: str, *, show: bool) -> None:
+        self.claiming.discard(key)
+        # Not first: another machine of this user popped it up; here it is only listed
+        # (remembered as shown, so a restart does not ask again).
+        self.shown.add(key)
+        self._remember()
+        item = self.items.get(key)
+        if show and item is not None:  # still open: it may have been handled while we asked
+            self.prompt.emit(item)
+
+    def _claim_failed(self, key: str, error: BaseException) -> None:
+        if isinstance(error, (Conflict, NotFound)):
+            # Handled meanwhile (409), or no longer visible to us (404): the sync
+            # takes it off the list; nothing to pop up.
+            self._claimed(key, show=False)
+            return
+        # Offline (or the store failed to answer): pop it up anyway. Better twice
+        # (here and on another machine that claimed it) than never: the agent
+        # must not miss a tier budget running out because the network hiccuped.
+        self._claimed(key, show=True)
+        if not isinstance(error, ServiceError):
+            raise error  # a bug, not the network: the runner reports it
 
     def _remember(self) -> None:
         keys = sorted(self.shown, key=lambda k: int(k.partition(":")[2] or 0))[-MAX_REMEMBERED:]

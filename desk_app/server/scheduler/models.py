@@ -69,3 +69,23 @@ class TicketAction(Base):
     ticket_id: Mapped[int] = mapped_column(BigIntPK, ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True)
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class EscalationNotified(Base):
+    """Which of a user's running apps popped up an escalation-due prompt (one per user and record).
+
+    An agent logged in on two machines sees the record on both; the first app
+    to claim it here shows the pop-up and the tray message, the others only
+    list it. The primary key makes the claim atomic (INSERT ... ON CONFLICT DO
+    NOTHING): two machines racing get exactly one first.
+    """
+
+    __tablename__ = "escalation_notified"
+
+    due_id: Mapped[int] = mapped_column(
+        BigIntPK, ForeignKey("escalation_dues.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(BigIntPK, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    #: The app that claimed it (its own id); the same app asking again is still first.
+    client_id: Mapped[str] = mapped_column(String(64))
+    notified_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -16,6 +16,12 @@ Unhandled after the policy's grace period, the scheduler escalates it
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+
 from desk_app.core.policy import Policy
 from desk_app.core.ticket import DONE_STATUSES, EventKind, Status
 from desk_app.server.auth.service import Principal
@@ -30,6 +36,7 @@ from desk_app.server.scheduler.models import (
     SOURCE_CUSTOMER,
     WITHDRAWN,
     EscalationDueRecord,
+    EscalationNotified,
 )
 from desk_app.server.tickets.models import Escalation, Ticket
 from desk_app.server.tickets.schemas import EntryIn
@@ -42,6 +49,7 @@ from desk_app.server.tickets.service import (
     _system_entry,
     _tier_name,
     finish,
+    load_visible,
     placement,
     queue_for_tier,
 )
@@ -359,10 +367,53 @@ def auto_escalate(ctx: Ctx, ticket: Ticket, record_id: int) -> Escalation:
     )
 
 
+# -- "shown once, even on two machines" ------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeClaim:
+    first: bool
+    notified_at: datetime
+
+
+def claim_due_notice(ctx: Ctx, ticket_id: int, due_id: int, client_id: str) -> NoticeClaim:
+    """Claim the pop-up for an open escalation-due record: `first` for one app of each user.
+
+    Anyone who may see the ticket may ask (a ticket they may not see answers
+    404, like one that does not exist). The claim is one INSERT that does
+    nothing on a duplicate (due_id, user_id), so two machines racing get
+    exactly one first. The same app asking again (a retry whose answer was
+    lost) is still first. The ticket is not touched: no version, no change.
+    """
+    ticket = load_visible(ctx.session, ctx.viewer, ticket_id)
+    record = _open_due(ctx, ticket, due_id)
+    user_id = ctx.principal.user_id
+    values = {"due_id": record.id, "user_id": user_id, "client_id": client_id, "notified_at": ctx.now}
+    table = EscalationNotified.__table__
+    dialect = ctx.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        stmt = postgresql.insert(table).values(**values).on_conflict_do_nothing(index_elements=["due_id", "user_id"])
+    elif dialect == "sqlite":
+        stmt = sqlite.insert(table).values(**values).on_conflict_do_nothing(index_elements=["due_id", "user_id"])
+    else:  # pragma: no cover - the store runs on SQLite or PostgreSQL only
+        stmt = insert(table).values(**values)
+    # RETURNING, not rowcount: psycopg reports no reliable rowcount for ON CONFLICT DO NOTHING.
+    if ctx.session.execute(stmt.returning(table.c.due_id)).scalar() is not None:
+        return NoticeClaim(True, ctx.now)
+    # Lost the race (or asked before): PostgreSQL's READ COMMITTED shows the
+    # winner's committed row to this new statement.
+    winner = ctx.session.execute(
+        select(table.c.client_id, table.c.notified_at).where(table.c.due_id == record.id, table.c.user_id == user_id)
+    ).one()
+    return NoticeClaim(winner.client_id == client_id, winner.notified_at)
+
+
 __all__ = [
+    "NoticeClaim",
     "acknowledge_due",
     "acknowledge_escalation",
     "auto_escalate",
+    "claim_due_notice",
     "deescalate",
     "escalate",
     "escalate_due",

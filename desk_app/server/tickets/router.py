@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 import orjson
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from desk_app.core.ticket import Status
 from desk_app.server.auth.deps import Staff
@@ -13,6 +14,7 @@ from desk_app.server.core.deps import get_db, now_of
 from desk_app.server.core.errors import ErrorOut, json_response
 from desk_app.server.core.idempotency import Mutation, MutationDep
 from desk_app.server.directory.models import Customer
+from desk_app.server.core.types import iso
 from desk_app.server.core.validation import MAX_ID, Key, OrderId, SearchText, ShortText
 from desk_app.server.sync.visibility import viewer_for
 from desk_app.server.tickets import escalations, evidence, listing, service
@@ -230,6 +232,38 @@ def acknowledge_due(ticket_id: TicketId, due_id: DueId, m: MutationDep) -> Respo
     return m.run(
         None, lambda s: _ticket_result(escalations.acknowledge_due(_ctx(m, s), ticket_id, due_id, m.if_match))
     )
+
+
+class NoticeClaimIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    client_id: str = Field(
+        min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$",
+        description="The calling app's own id (one per installation); asking again with it stays first.",
+    )
+
+
+class NoticeClaimOut(BaseModel):
+    first: bool = Field(description="True: this app shows the pop-up; false: another app of yours already did.")
+    notified_at: str = Field(description="When the first app claimed it (ISO 8601, UTC).")
+
+
+@router.post(
+    "/{ticket_id}/escalation-due/{due_id}/notify", response_model=NoticeClaimOut, responses=_MUTATION_ERRORS
+)
+def claim_due_notice(ticket_id: TicketId, due_id: DueId, body: NoticeClaimIn, m: MutationDep) -> Response:
+    """Claim the pop-up for an open escalation prompt: the first of your apps to ask shows it.
+
+    The others (your other machines) only list it under "Needs attention".
+    The ticket does not change (no version, no change-log entry); 409 once
+    the prompt was handled.
+    """
+
+    def run(session):
+        claim = escalations.claim_due_notice(_ctx(m, session), ticket_id, due_id, body.client_id)
+        return 200, {"first": claim.first, "notified_at": iso(claim.notified_at)}
+
+    return m.run(body, run)
 
 
 @router.post("/{ticket_id}/escalation-request", response_model=TicketOut, responses=_MUTATION_ERRORS)
