@@ -129,7 +129,9 @@ class DeskController(QObject):
     def _open(self, session: DeskSession) -> None:
         self._close_splash()
         self.session = session
-        window = MainWindow(session, self.runner, self.settings, demo_roles=DEMO_ROLES if self.demo else ())
+        # A screenshot shows the default layout, whatever an earlier run left in the settings.
+        window = MainWindow(session, self.runner, self.settings, demo_roles=DEMO_ROLES if self.demo else (),
+                            remember_layout=self.args.screenshot is None)
         window.role_switch_requested.connect(self.switch_role)
         window.logout_requested.connect(self.logout)
         window.closed.connect(self._window_closed)
@@ -205,18 +207,20 @@ class DeskController(QObject):
             return
         window.queue_view.select_row(0)
         window.queue_view.setFocus()
-        self._waited = 0
+        self._waited = self._quiet = 0
         self._grab_when_idle()
 
     def _grab_when_idle(self) -> None:
-        window = self.window
-        if window is None:
+        """Grab once no operation has been running for a few checks in a row (the ticket panel's
+        reads and fetches chain: one op's result starts the next), or after ~10 s regardless."""
+        if self.window is None:
             return
-        if not self.runner.is_idle and self._waited < 100:
-            self._waited += 1
+        self._quiet = self._quiet + 1 if self.runner.is_idle else 0
+        self._waited += 1
+        if self._quiet < 4 and self._waited < 200:
             QTimer.singleShot(50, self._grab_when_idle)
             return
-        QTimer.singleShot(200, self._grab)  # let the last results paint
+        QTimer.singleShot(100, self._grab)  # let the last results paint
 
     def _grab(self) -> None:
         window, path = self.window, self.args.screenshot

@@ -6,7 +6,9 @@
     store.stop()                     # and store.start() again: same port, same data
 
 The store is the real one (`desk_app.server`): the same app `desk-server
-serve` runs, under uvicorn in a background thread of this process. `start()`
+serve` runs, under uvicorn in a background thread of this process. This is
+the one client module that reaches into the server package, and only for the
+demo, lazily: `desk-app` against a real server never loads it. `start()`
 blocks while it migrates and seeds (a few seconds the first time), so the
 client calls it from a background operation, never on the UI thread.
 
@@ -24,14 +26,16 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from desk_app.server.demo.seed import DEMO_PASSWORD, DEMO_USERS
-
 log = logging.getLogger("desk.ui.demo")
 
 __all__ = ["DEMO_PASSWORD", "DEMO_ROLES", "DemoStore", "DemoStoreError"]
 
-#: The roles a newcomer can look through: demo user name -> role (the user names are the roles).
-DEMO_ROLES = tuple(username for username, _, _ in DEMO_USERS if username != "admin")
+# The store's modules are imported only when a demo store starts: the client
+# itself never needs them (tests/ui/test_demo.py checks these match the seed).
+#: The demo users' password (desk_app.server.demo.seed.DEMO_PASSWORD).
+DEMO_PASSWORD = "demo"
+#: The roles a newcomer can look through; each demo user is named after its role.
+DEMO_ROLES = ("agent", "specialist", "manager")
 
 
 class DemoStoreError(RuntimeError):

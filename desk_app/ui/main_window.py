@@ -81,7 +81,8 @@ class MainWindow(QMainWindow):
 
     def __init__(self, session: DeskSession, runner: OpRunner, settings: DeskSettings, *,
                  clock: CountdownClock | None = None, demo_roles: tuple[str, ...] = (),
-                 now: Callable[[], float] = time.time, parent: QWidget | None = None) -> None:
+                 remember_layout: bool = True, now: Callable[[], float] = time.time,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("DeskMainWindow")
         self.session = session
@@ -90,6 +91,7 @@ class MainWindow(QMainWindow):
         self.clock = clock or application_countdown_clock()
         self.user = dict(session.user)
         self._demo_roles = demo_roles
+        self._remember_layout = remember_layout
         self._now = now
         self._synced = False
         self._fill_state = {"queue": False, "counts": False}
@@ -489,6 +491,9 @@ class MainWindow(QMainWindow):
     # -- layout ---------------------------------------------------------------------------
 
     def restore_layout(self) -> None:
+        self._splitters_restored = not self._remember_layout
+        if not self._remember_layout:
+            return
         geometry = self.settings.get(Keys.WINDOW_GEOMETRY)
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -508,6 +513,8 @@ class MainWindow(QMainWindow):
                     splitter.restoreState(saved)
 
     def save_layout(self) -> None:
+        if not self._remember_layout:
+            return
         self.settings.set(Keys.WINDOW_GEOMETRY, self.saveGeometry())
         self.settings.set(Keys.WINDOW_STATE, self.saveState())
         self.settings.set(Keys.MAIN_SPLITTER, self.main_splitter.saveState())

@@ -16,7 +16,7 @@ from window_helpers import API, WAIT_MS
 
 from desk_app.server.auth import passwords
 from desk_app.ui.app import DeskController
-from desk_app.ui.demo_launcher import DEMO_ROLES, DemoStore
+from desk_app.ui.demo_launcher import DEMO_PASSWORD, DEMO_ROLES, DemoStore
 from desk_app.ui.settings import DeskSettings
 
 
@@ -38,7 +38,10 @@ def test_demo_store_serves_the_demo_users_and_keeps_its_data_and_port_across_res
     store = DemoStore(tmp_path / "demo", tickets_per_policy=0)
     try:
         url = store.start()
-        assert DEMO_ROLES == ("agent", "specialist", "manager")
+        from desk_app.server.demo import seed
+
+        assert DEMO_PASSWORD == seed.DEMO_PASSWORD
+        assert set(DEMO_ROLES) == {name for name, _, _ in seed.DEMO_USERS} - {"admin"}
         for role in DEMO_ROLES:
             assert _login(url, role).json()["user"]["role"] == role
         before = _tickets(store)

@@ -8,6 +8,14 @@ proxy. Every one of those waits a multiple of `DELAY` on the network, so a
 single blocking call on the UI thread would show as a gap of at least
 `DELAY`; the test asserts the longest gap stays under 50 ms.
 
+A gap counts the UI thread's own time: work on it, waiting for the
+interpreter lock held by the client's workers, any I/O; the time the kernel
+kept the runnable thread waiting for a CPU (other processes' load, read from
+/proc/thread-self/schedstat) is left out. When that share passes
+`OVERLOADED` and the limit is missed by a gap shorter than `DELAY` (so not
+a network wait), the machine is too busy for a 50 ms bound to mean anything
+and the test is skipped, saying so; a gap of `DELAY` or more always fails.
+
 Building the window is left out of the measurement: it is widget work on
 the UI thread (tens of milliseconds the first time), not waiting. The store
 runs in a process of its own (`python -m desk_app.ui.demo_launcher`), so that
@@ -40,6 +48,9 @@ from desk_app.ui.main_window import MainWindow
 
 DELAY = 0.25
 LIMIT_MS = 50.0
+#: When the runnable UI thread waited for a CPU more than this share of the measured time, other
+#: processes own the machine: a gap over the limit then says nothing about this client.
+OVERLOADED = 0.10
 
 
 class SlowProxy:
@@ -122,6 +133,8 @@ class GapMeter(QObject):
         self.by_phase: dict[str, float] = {}
         self.phase = ""
         self.ticks = 0
+        self.measured_ms = 0.0
+        self.run_queue_ms = 0.0  # of it, time the kernel kept the runnable UI thread off the CPUs
         self._last: float | None = None
         self._last_delay = 0.0
         try:
@@ -143,6 +156,8 @@ class GapMeter(QObject):
         if self._last is not None:
             gap = (now - self._last) * 1000
             own = gap - (delay - self._last_delay)
+            self.measured_ms += gap
+            self.run_queue_ms += delay - self._last_delay
             self.max_gap_ms = max(self.max_gap_ms, gap)
             self.max_own_gap_ms = max(self.max_own_gap_ms, own)
             self.by_phase[self.phase] = max(self.by_phase.get(self.phase, 0.0), own)
@@ -235,7 +250,11 @@ def test_ui_thread_never_stalls_while_the_server_answers_slowly(qtbot, store_pro
         QCoreApplication.processEvents()  # the first paint is widget work, not waiting: done before measuring
         meter.start("first sync")  # bootstrap, catch-up, reference lists, counts, the first queue
         session.start()
-        qtbot.waitUntil(lambda: window.is_filled, timeout=WAIT_MS)
+        try:
+            qtbot.waitUntil(lambda: window.is_filled, timeout=WAIT_MS)
+        except AssertionError as exc:  # say what the window was waiting for
+            raise AssertionError(f"the first sync did not fill the window: {session.status}, "
+                                 f"errors {runner.error_reporter.errors}") from exc
         meter.phase = "opening a queue"
         window.sidebar.select_queue("all")
         qtbot.waitUntil(lambda: window.queue_view.model_.rowCount() == window.sidebar.counts()["all"] >= len(made),
@@ -267,8 +286,14 @@ def test_ui_thread_never_stalls_while_the_server_answers_slowly(qtbot, store_pro
         assert proxy.delayed >= 8, "the requests did go through the slow proxy"
         assert meter.ticks > 500
         phases = ", ".join(f"{name}: {gap:.0f} ms" for name, gap in meter.by_phase.items())
-        print(f"longest gaps of the UI thread's own: {phases}; wall clock {meter.max_gap_ms:.0f} ms")
-        assert meter.max_own_gap_ms < LIMIT_MS, f"the UI thread stalled ({phases})"
+        share = meter.run_queue_ms / meter.measured_ms if meter.measured_ms else 0.0
+        report = (f"longest gaps of the UI thread's own: {phases}; wall clock {meter.max_gap_ms:.0f} ms; "
+                  f"the UI thread waited for a CPU {share:.0%} of the time")
+        print(report)
+        # A gap as long as a response's delay may be a wait on the network: that fails however busy.
+        if LIMIT_MS <= meter.max_own_gap_ms < DELAY * 1000 and share > OVERLOADED:
+            pytest.skip(f"the machine is too busy to measure 50 ms gaps ({report})")
+        assert meter.max_own_gap_ms < LIMIT_MS, f"the UI thread stalled ({report})"
     finally:
         meter.close()
         if window is not None:

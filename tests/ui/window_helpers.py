@@ -176,7 +176,11 @@ class WindowFactory:
         session.start()
         window.show()
         if wait:
-            self.qtbot.waitUntil(lambda: window.is_filled, timeout=WAIT_MS)
+            try:
+                self.qtbot.waitUntil(lambda: window.is_filled, timeout=WAIT_MS)
+            except AssertionError as exc:  # say what the window was waiting for
+                raise AssertionError(f"the first sync did not fill the window: {session.status}, "
+                                     f"errors {self.runner.error_reporter.errors}") from exc
         return window
 
     def close(self, window) -> None:
