@@ -180,6 +180,8 @@ class MainWindow(QMainWindow):
                 self.dashboard = dashboard_class(session, runner, self)
             self.dashboard.setObjectName("Dashboard")
             self.pages.addTab(self.dashboard, icon("dashboard"), self.tr("Dashboard"))
+            # A manager's day starts on the dashboard (Ctrl+Alt+1 for the workspace).
+            self.pages.setCurrentWidget(self.dashboard)
         self.pages.tabBar().setVisible(self.pages.count() > 1)
         self.setCentralWidget(self.pages)
 

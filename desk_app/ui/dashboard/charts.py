@@ -117,7 +117,7 @@ class ChartCard(QFrame):
             self.chart.setBackgroundVisible(False)
         self.view = QChartView(self.chart, self)
         self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.view.setMinimumHeight(170)
+        self.view.setMinimumHeight(190)
         self.view.setStyleSheet("background: transparent;")
         self.empty_label = QLabel(QCoreApplication.translate("ChartCard", "No data for this period."), self)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -156,11 +156,12 @@ class ChartCard(QFrame):
         if percent:
             axis.setRange(0, 100)
             axis.setLabelFormat("%d %%")
-            axis.setTickCount(6)
+            axis.setTickCount(5)
         else:
             top = max(1, int(maximum))
-            # A whole-number axis with at most ~6 ticks: round the top up to a multiple of the step.
-            step = max(1, -(-top // 5))
+            # A whole-number axis with at most 5 ticks (labels stay legible in a short chart):
+            # round the top up to a multiple of the step.
+            step = max(1, -(-top // 4))
             axis.setRange(0, step * -(-top // step))
             axis.setTickCount(-(-top // step) + 1)
             axis.setLabelFormat("%d")
