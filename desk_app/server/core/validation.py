@@ -59,3 +59,7 @@ def normalize_phone(value: str) -> str:
 
 def normalize_email(value: str) -> str:
     return value.strip().lower()
+
+
+#: An address mail can be sent to; deliverability is the SMTP server's to judge.
+Email = Annotated[str, StringConstraints(max_length=320, pattern=r"^[^@\s<>\"',;]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")]

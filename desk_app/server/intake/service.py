@@ -11,25 +11,21 @@ from __future__ import annotations
 
 import math
 from datetime import datetime, timedelta
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import func, select
 
 from desk_app.core.ticket import EntryKind
 from desk_app.server.attachments import service as attachments
 from desk_app.server.attachments.upload import ParsedUpload, UploadRules, recheck
 from desk_app.server.core.errors import ApiError
-from desk_app.server.core.validation import Key, Name, OrderId, Reason, Subject, normalize_email
+from desk_app.server.core.validation import Email, Key, Name, OrderId, Reason, Subject, normalize_email
 from desk_app.server.directory.models import Customer
 from desk_app.server.intake.models import IntakeSubmission
 from desk_app.server.intake.routing import Decision, RoutingRules
 from desk_app.server.tickets import service as tickets
 from desk_app.server.tickets.schemas import CustomerIn, EntryIn, TicketCreateIn
-
-
-#: An address mail can be sent to; deliverability is the SMTP server's to judge.
-Email = Annotated[str, StringConstraints(max_length=320, pattern=r"^[^@\s<>\"',;]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")]
 
 
 class IntakeFields(BaseModel):
@@ -45,6 +41,9 @@ class IntakeFields(BaseModel):
     name: Name | None = None
     subject: Subject | None = None
     channel: Key = Field("web_form", description="web_form, email (a mail gateway), ...")
+    counterparty_email: Email | None = Field(
+        None, description="In a dispute (a topic with an evidence window): the other party's address."
+    )
 
 
 def parse_fields(fields: dict[str, str]) -> IntakeFields:
@@ -116,6 +115,30 @@ def _check_policy_rules(decision: Decision, policy, form: IntakeFields) -> None:
         )
 
 
+def _counterparty_role(decision: Decision, policy, form: IntakeFields) -> str | None:
+    """The other party's role when the form names its address; a 422 where the topic has no such party."""
+    if form.counterparty_email is None:
+        return None
+    from desk_app.server.tickets.counterparty import dispute_window, other_party
+
+    spec = dispute_window(policy, decision.category)
+    if spec is None:
+        raise ApiError(
+            422,
+            "counterparty_not_accepted",
+            f"Requests about {policy.categories[decision.category].label!r} are not disputes between parties: "
+            "leave counterparty_email empty.",
+        )
+    role = other_party(spec, form.requester_role)
+    if role is None:
+        raise ApiError(
+            422,
+            "requester_role_required",
+            f"With counterparty_email, say which party you are (requester_role: {' or '.join(spec.parties)}).",
+        )
+    return role
+
+
 def _subject(form: IntakeFields, label: str) -> str:
     if form.subject:
         return form.subject
@@ -170,6 +193,12 @@ def submit(
         policy = policies[decision.policy]
         recheck(upload.files, UploadRules.for_policy(policy))
         _check_policy_rules(decision, policy, form)
+        counterparty_role = _counterparty_role(decision, policy, form)
+        counterparty_email = None
+        if counterparty_role is not None:
+            from desk_app.server.tickets.counterparty import check_address
+
+            counterparty_email = check_address(str(form.counterparty_email), email)
         body = form.description
         if form.requester_role:
             body = f"Requester: {form.requester_role}\n\n{body}"
@@ -188,6 +217,9 @@ def submit(
                 message=None if upload.files else message,
             ),
         )
+        if counterparty_email is not None:
+            # Not in the snapshot, so the ticket's change feed entry needs no rebuild.
+            ticket.counterparty_email, ticket.counterparty_role = counterparty_email, counterparty_role
         stored = attachments.store_files(session, blobs, ticket_id=ticket.id, files=upload.files, now=now)
         if stored:
             _add_message_with_files(ctx, ticket, message, stored)

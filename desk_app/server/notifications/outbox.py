@@ -27,6 +27,7 @@ the ticket's policy (`[notifications]`); wording from `templates`.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -68,6 +69,19 @@ class _Defaults:
 _defaults = _Defaults()
 
 
+@dataclass(frozen=True)
+class Recipient:
+    """Someone other than the ticket's customer to mail: a dispute's other party.
+
+    Greeted by their role (`party`, written in the mail's language), since the
+    store knows no name for them; their address goes into the dedupe key, so
+    each party gets one mail per cause.
+    """
+
+    email: str
+    party: str
+
+
 def configure(policies: PolicyRegistry, settings: Settings, templates: TemplateSet | None = None) -> TemplateSet:
     """Set what `enqueue` uses when its caller passes no policies/settings (create_app calls it)."""
     _defaults.policies = policies
@@ -106,8 +120,11 @@ def enqueue(
     data: dict[str, Any] | None = None,
     policies: PolicyRegistry | None = None,
     settings: Settings | None = None,
+    recipient: Recipient | None = None,
 ) -> bool:
     """Queue the mail for `trigger` in the caller's transaction.
+
+    `recipient`: mail this party instead of the ticket's customer.
 
     False (nothing queued) when the policy does not promise the trigger, the
     customer has no email address, or a mail with this dedupe key exists.
@@ -123,13 +140,22 @@ def enqueue(
     if policy is None or trigger not in policy.notifications.triggers:
         return False
     customer = session.get(Customer, ticket.customer_id)
-    if customer is None or not customer.email:
+    if recipient is not None:
+        to = recipient.email
+        name = templates().party_name(policy.notifications.language, recipient.party)
+        name = name[:1].upper() + name[1:]
+        # A digest, not the address: keys show up in logs and diagnostics.
+        digest = hashlib.sha256(to.strip().lower().encode()).hexdigest()[:16]
+        key = f"{trigger}:{ticket.id}:{dedupe_key}"[:180] + f":to:{digest}"
+    elif customer is None or not customer.email:
         return False
-    key = f"{trigger}:{ticket.id}:{dedupe_key}"[:200]
+    else:
+        to, name = customer.email, customer.name
+        key = f"{trigger}:{ticket.id}:{dedupe_key}"[:200]
     if session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)) is not None:
         return False
     values: dict[str, Any] = {
-        "customer_name": customer.name,
+        "customer_name": name,
         "ticket_number": ticket.number,
         "subject": ticket.subject,
         "policy_name": policy.name,
@@ -149,7 +175,7 @@ def enqueue(
             "ticket_id": ticket.id,
             "trigger": trigger,
             "dedupe_key": key,
-            "recipient": customer.email,
+            "recipient": to,
             "language": mail.language,
             "subject": mail.subject,
             "body": mail.body,

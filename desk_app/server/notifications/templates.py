@@ -150,6 +150,10 @@ class TemplateSet:
     def has_own(self, policy_key: str, language: str, trigger: str) -> bool:
         return trigger in self._files.get((policy_key, language), {})
 
+    def party_name(self, language: str, party: str) -> str:
+        """How `party` (buyer/seller) is written in `language` (`[party_names]`), else the key itself."""
+        return self._parties.get(language, {}).get(party, party)
+
     def render(self, policy_key: str, language: str, trigger: str, values: Mapping[str, Any]) -> RenderedMail:
         template, lang = self.find(policy_key, language, trigger)
         filled = _Values({k: ("-" if v is None or v == "" else str(v)) for k, v in values.items()})

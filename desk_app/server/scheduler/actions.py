@@ -38,6 +38,7 @@ from desk_app.server.directory.models import Customer
 from desk_app.server.policies.models import PolicyModeSpan
 from desk_app.server.scheduler.models import OPEN, SOURCE_BUDGET, EscalationDueRecord, TicketAction
 from desk_app.server.tickets import escalations, sla_authority
+from desk_app.server.tickets.counterparty import mail_both
 from desk_app.server.tickets.evidence import window_for
 from desk_app.server.tickets.models import Ticket
 from desk_app.server.tickets.service import Ctx, _set_status, _system_entry, finish, placement
@@ -199,8 +200,8 @@ class _Run:
             ]
             data = {"party": party, "window": spec.key, "on_lapse": spec.on_lapse, "waiting_for": still_open,
                     "parties": list(spec.parties)}
-            # Both parties are told; the ticket's customer is the one with an address here.
-            notify(self.ctx, self.ticket, "evidence_lapsed", f"evidence_lapsed:{self.ticket.id}:{key}", data)
+            # Both parties are told: the customer, and the counterparty where its address is known.
+            mail_both(self.ctx, self.ticket, "evidence_lapsed", f"evidence_lapsed:{self.ticket.id}:{key}", data)
             if still_open:
                 body = (f"The {party}'s window for documents closed without documents. "
                         f"Still waiting for: {', '.join(still_open)}.")

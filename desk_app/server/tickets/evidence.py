@@ -67,21 +67,14 @@ def customer_role(ctx: Ctx, ticket: Ticket) -> str | None:
 
 
 def _mail_request(ctx: Ctx, ticket: Ticket, party: str) -> bool:
-    """Ask the customer for documents by mail (`info_requested`) when they are the party asked.
+    """Ask the party for documents by mail (`info_requested`): the customer, or the
+    counterparty (`tickets.counterparty`) when the store has its address.
 
-    The store knows one address per ticket, the customer's: the other party
-    (a Shopee seller when the buyer complained) has none here, so an agent
-    asks them through their own channel; the system entry says so.
+    Otherwise an agent asks them through their own channel; the system entry says so.
     """
-    if customer_role(ctx, ticket) != party:
-        return False
-    from desk_app.server.notifications.outbox import enqueue
+    from desk_app.server.tickets.counterparty import mail_party
 
-    return enqueue(
-        ctx.session, ticket=ticket, trigger="info_requested", now=ctx.now,
-        dedupe_key=f"evidence:{party}:{ctx.now.isoformat()}", data={"party": party},
-        policies=ctx.policies, settings=ctx.settings,
-    )
+    return mail_party(ctx, ticket, party, "info_requested", f"evidence:{party}:{ctx.now.isoformat()}", {"party": party})
 
 
 def request_evidence(ctx: Ctx, ticket_id: int, if_match: int | None, party: str, note: str | None) -> Ticket:

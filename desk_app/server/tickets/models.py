@@ -34,6 +34,10 @@ class Ticket(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: The other party of a dispute (a Shopee seller when the buyer complained):
+    #: personal data, so never in `snapshot` or the change feed (tickets.counterparty).
+    counterparty_email: Mapped[str | None] = mapped_column(String(320))
+    counterparty_role: Mapped[str | None] = mapped_column(String(32))  # buyer / seller
 
     # SLA clocks as last computed by desk_app.core.sla (the per-clock detail is
     # in ticket_clocks and in `snapshot`); these columns drive queries and the

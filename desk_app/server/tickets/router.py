@@ -17,11 +17,12 @@ from desk_app.server.directory.models import Customer
 from desk_app.server.core.types import iso
 from desk_app.server.core.validation import MAX_ID, Key, OrderId, SearchText, ShortText
 from desk_app.server.sync.visibility import viewer_for
-from desk_app.server.tickets import escalations, evidence, listing, service
+from desk_app.server.tickets import counterparty, escalations, evidence, listing, service
 from desk_app.server.tickets.models import Ticket
 from desk_app.server.tickets.schemas import (
     AssignIn,
     ConflictOut,
+    CounterpartyIn,
     DeescalateIn,
     EntryAddedOut,
     EntryIn,
@@ -292,5 +293,20 @@ def receive_evidence(ticket_id: TicketId, body: EvidenceIn, m: MutationDep) -> R
         body,
         lambda s: _ticket_result(
             evidence.receive_evidence(_ctx(m, s), ticket_id, m.if_match, body.party, body.note)
+        ),
+    )
+
+
+@router.put("/{ticket_id}/counterparty", response_model=TicketOut, responses=_MUTATION_ERRORS)
+def set_counterparty(ticket_id: TicketId, body: CounterpartyIn, m: MutationDep) -> Response:
+    """Set the dispute's other party (role and address), or with `email: null` remove it.
+
+    Staff who may see the ticket's contact details only. The address shows in
+    the ticket's detail, never in the ticket itself or the change feed.
+    """
+    return m.run(
+        body,
+        lambda s: _ticket_result(
+            counterparty.set_counterparty(_ctx(m, s), ticket_id, m.if_match, body.party, body.email)
         ),
     )

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from desk_app.core.ticket import Status
-from desk_app.server.core.validation import MAX_ID, Body, Key, Name, OrderId, Phone, Reason, ShortText, Subject
+from desk_app.server.core.validation import MAX_ID, Body, Email, Key, Name, OrderId, Phone, Reason, ShortText, Subject
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 TierLevel = Annotated[int, Field(ge=1, le=9)]
@@ -137,6 +137,11 @@ class EscalationRequestIn(_In):
 class EvidenceIn(_In):
     party: Key = Field(description="Whose documents: one of the dispute's parties, e.g. buyer or seller.")
     note: Body | None = Field(None, description="An internal note recorded with it.")
+
+
+class CounterpartyIn(_In):
+    party: Key = Field(description="The other party's role in the dispute: buyer or seller.")
+    email: Email | None = Field(description="Their address; null removes it.")
 
 
 # -- responses ----------------------------------------------------------------------
@@ -280,8 +285,17 @@ class AttachmentOut(BaseModel):
     created_at: datetime
 
 
+class CounterpartyOut(BaseModel):
+    role: str = Field(description="The dispute party it is: buyer or seller.")
+    email: str | None
+    contact_hidden: bool = Field(description="True when the address is withheld from this viewer.")
+
+
 class TicketDetailOut(TicketOut):
     customer: CustomerOut
+    counterparty: CounterpartyOut | None = Field(
+        None, description="The dispute's other party, when its address is known (not in the change feed)."
+    )
     thread: list[EntryOut]
     escalations: list[EscalationOut]
     attachments: list[AttachmentOut]
