@@ -131,7 +131,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 2
     db.dispose()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = create_app(settings)
+    app = create_app(settings, scheduler=False if args.no_scheduler else None)
     print(f"Desk store on http://{args.host}:{args.port} (database {_describe(settings.database.url)})", flush=True)
     uvicorn.run(
         app,
@@ -212,6 +212,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    p.add_argument("--no-scheduler", action="store_true",
+                   help="do not run the SLA scheduler in this instance (another instance on the same "
+                        "PostgreSQL database must; benchmarks of synthetic tickets use it)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("mode", parents=[common], help="list, switch on or off a policy's emergency modes")
