@@ -6,7 +6,7 @@ Every visible string goes through `QCoreApplication.translate` / `self.tr`
 a translator fills it in with Qt Linguist), `desk_<lang>.qm` its compiled
 form (`pyside6-lrelease`), which is what the client loads::
 
-    .venv/bin/pyside6-lupdate desk_app/ui -extensions py -ts resources/i18n/desk_id.ts
+    .venv/bin/pyside6-lupdate $(find desk_app/ui -name "*.py" | sort) -ts resources/i18n/desk_id.ts
     .venv/bin/pyside6-lrelease resources/i18n/desk_id.ts -qm resources/i18n/desk_id.qm
 
 The language is the system locale's unless `--lang` (or the saved setting)

@@ -114,35 +114,38 @@ class BusinessHoursIndicator(QWidget):
 
     def _show(self, states: list[HoursState]) -> None:
         self.states = states
-        tr = QCoreApplication.translate
         phones = [s for s in self.states if s.what == "phone"]
         support = [s for s in self.states if s.what == "support"]
         if not self.states:
-            self.label.setText(tr("BusinessHoursIndicator", "Business hours: unknown"))
-            self.setToolTip(tr("BusinessHoursIndicator", "The policies are not loaded yet."))
+            self.label.setText(QCoreApplication.translate("BusinessHoursIndicator", "Business hours: unknown"))
+            self.setToolTip(QCoreApplication.translate("BusinessHoursIndicator", "The policies are not loaded yet."))
             return
         parts = []
         if phones:
             n = sum(s.open for s in phones)
             symbol = "\u260e" if n else "\u2716"
-            parts.append(tr("BusinessHoursIndicator", "{symbol} Phone lines open: {open} of {total}").format(
+            parts.append(QCoreApplication.translate(
+                "BusinessHoursIndicator", "{symbol} Phone lines open: {open} of {total}").format(
                 symbol=symbol, open=n, total=len(phones)))
         n = sum(s.open for s in support)
-        parts.append(tr("BusinessHoursIndicator", "Support open: {open} of {total}").format(open=n, total=len(support)))
+        parts.append(QCoreApplication.translate(
+            "BusinessHoursIndicator", "Support open: {open} of {total}").format(open=n, total=len(support)))
         self.label.setText("  \u00b7  ".join(parts))
         self.setToolTip("\n".join(self._line(s) for s in self.states))
         self.setAccessibleName(self.label.text())
 
     def _line(self, s: HoursState) -> str:
-        tr = QCoreApplication.translate
-        what = tr("BusinessHoursIndicator", "Phone") if s.what == "phone" else tr("BusinessHoursIndicator", "Support")
+        if s.what == "phone":
+            what = QCoreApplication.translate("BusinessHoursIndicator", "Phone")
+        else:
+            what = QCoreApplication.translate("BusinessHoursIndicator", "Support")
         if s.open:
-            state = tr("BusinessHoursIndicator", "open now")
+            state = QCoreApplication.translate("BusinessHoursIndicator", "open now")
         elif s.opens_at is not None:
-            state = tr("BusinessHoursIndicator", "closed, opens {when}").format(
+            state = QCoreApplication.translate("BusinessHoursIndicator", "closed, opens {when}").format(
                 when=format_local_time(int(s.opens_at.timestamp())))
         else:
-            state = tr("BusinessHoursIndicator", "closed")
+            state = QCoreApplication.translate("BusinessHoursIndicator", "closed")
         return f"{s.name} \u2014 {what}: {s.label}: {state}"
 
     def open_now(self, policy: str, what: str) -> bool | None:

@@ -148,15 +148,14 @@ class TicketLabels:
 
     @staticmethod
     def status(status: str | None) -> str:
-        tr = QCoreApplication.translate
         labels = {
-            Status.NEW: tr("TicketLabels", "New"),
-            Status.OPEN: tr("TicketLabels", "Open"),
-            Status.PENDING_CUSTOMER: tr("TicketLabels", "Waiting on customer"),
-            Status.PENDING_THIRD_PARTY: tr("TicketLabels", "Waiting on third party"),
-            Status.ON_HOLD: tr("TicketLabels", "On hold"),
-            Status.RESOLVED: tr("TicketLabels", "Resolved"),
-            Status.CLOSED: tr("TicketLabels", "Closed"),
+            Status.NEW: QCoreApplication.translate("TicketLabels", "New"),
+            Status.OPEN: QCoreApplication.translate("TicketLabels", "Open"),
+            Status.PENDING_CUSTOMER: QCoreApplication.translate("TicketLabels", "Waiting on customer"),
+            Status.PENDING_THIRD_PARTY: QCoreApplication.translate("TicketLabels", "Waiting on third party"),
+            Status.ON_HOLD: QCoreApplication.translate("TicketLabels", "On hold"),
+            Status.RESOLVED: QCoreApplication.translate("TicketLabels", "Resolved"),
+            Status.CLOSED: QCoreApplication.translate("TicketLabels", "Closed"),
         }
         try:
             return labels[Status(status)]
@@ -166,30 +165,32 @@ class TicketLabels:
     @staticmethod
     def pausing_explanation(status: str) -> str:
         """Why choosing this status stops the SLA clocks (shown beside the status choice)."""
-        tr = QCoreApplication.translate
         texts = {
-            Status.PENDING_CUSTOMER: tr(
+            Status.PENDING_CUSTOMER: QCoreApplication.translate(
                 "TicketLabels", "Pauses the SLA clocks until the customer answers; a customer message reopens it."),
-            Status.PENDING_THIRD_PARTY: tr(
+            Status.PENDING_THIRD_PARTY: QCoreApplication.translate(
                 "TicketLabels", "Pauses our SLA clocks while a third party (a seller, a carrier) must act; "
                 "their own response time keeps running."),
-            Status.ON_HOLD: tr("TicketLabels", "Pauses the SLA clocks while the ticket is on hold."),
+            Status.ON_HOLD: QCoreApplication.translate(
+                "TicketLabels", "Pauses the SLA clocks while the ticket is on hold."),
         }
         try:
             return texts[Status(status)]
         except (ValueError, KeyError):
-            return tr("TicketLabels", "Pauses the SLA clocks under this policy.")
+            return QCoreApplication.translate("TicketLabels", "Pauses the SLA clocks under this policy.")
 
     @staticmethod
     def customer_tier(tier: str | None) -> str:
-        tr = QCoreApplication.translate
-        return {"standard": tr("TicketLabels", "Standard"), "startup": tr("TicketLabels", "Startup"),
-                "enterprise": tr("TicketLabels", "Enterprise")}.get(tier or "standard", tier or "")
+        labels = {"standard": QCoreApplication.translate("TicketLabels", "Standard"),
+                  "startup": QCoreApplication.translate("TicketLabels", "Startup"),
+                  "enterprise": QCoreApplication.translate("TicketLabels", "Enterprise")}
+        return labels.get(tier or "standard", tier or "")
 
     @staticmethod
     def direction(direction: str | None) -> str:
-        tr = QCoreApplication.translate
-        return tr("TicketLabels", "Outbound call") if direction == "outbound" else tr("TicketLabels", "Inbound call")
+        if direction == "outbound":
+            return QCoreApplication.translate("TicketLabels", "Outbound call")
+        return QCoreApplication.translate("TicketLabels", "Inbound call")
 
 
 def user_names(session: Any) -> dict[int, str]:
