@@ -79,15 +79,15 @@ def format_duration(seconds: float | None) -> str:
         return "—"
     s = int(round(seconds))
     if s < 60:
-        return _tr("{n} s").format(n=s)
+        return QCoreApplication.translate("DashboardFigures", "{n} s").format(n=s)
     minutes = s // 60
     if minutes < 60:
-        return _tr("{n} min").format(n=minutes)
+        return QCoreApplication.translate("DashboardFigures", "{n} min").format(n=minutes)
     hours, minutes = divmod(minutes, 60)
     if hours < 24:
-        return _tr("{h} h {m:02d} min").format(h=hours, m=minutes)
+        return QCoreApplication.translate("DashboardFigures", "{h} h {m:02d} min").format(h=hours, m=minutes)
     days, hours = divmod(hours, 24)
-    return _tr("{d} d {h} h").format(d=days, h=hours)
+    return QCoreApplication.translate("DashboardFigures", "{d} d {h} h").format(d=days, h=hours)
 
 
 # -- headline figures ---------------------------------------------------------------------

@@ -22,12 +22,7 @@ if TYPE_CHECKING:
 
 __all__ = ["export_pdf"]
 
-_CTX = "DashboardPdf"
 RESOLUTION = 150
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate(_CTX, text)
 
 
 def export_pdf(view: DashboardView, path: str | Path) -> Path:
@@ -37,7 +32,7 @@ def export_pdf(view: DashboardView, path: str | Path) -> Path:
     writer.setResolution(RESOLUTION)
     writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Landscape,
                                      QMarginsF(12, 12, 12, 12), QPageLayout.Unit.Millimeter))
-    writer.setTitle(_tr("SLA dashboard"))
+    writer.setTitle(QCoreApplication.translate("DashboardPdf", "SLA dashboard"))
     writer.setCreator("Desk")
     painter = QPainter()
     if not painter.begin(writer):
@@ -66,7 +61,7 @@ def _heading(painter: QPainter, view: DashboardView, area: QRect) -> int:
     """Title, period and filters at the top of page one; returns the y below them."""
     painter.setFont(_font(16, bold=True))
     metrics = painter.fontMetrics()
-    painter.drawText(QPoint(0, metrics.ascent()), _tr("SLA dashboard"))
+    painter.drawText(QPoint(0, metrics.ascent()), QCoreApplication.translate("DashboardPdf", "SLA dashboard"))
     y = metrics.height()
     painter.setFont(_font(9))
     metrics = painter.fontMetrics()
@@ -124,7 +119,7 @@ def _table(painter: QPainter, writer: QPdfWriter, area: QRect, title: str, model
     def title_and_header(y: int, continued: bool) -> int:
         painter.setFont(_font(13, bold=True))
         m = painter.fontMetrics()
-        text = title + (_tr(" (continued)") if continued else "")
+        text = title + (QCoreApplication.translate("DashboardPdf", " (continued)") if continued else "")
         painter.setPen(QColor("#111827"))
         painter.drawText(QPoint(0, y + m.ascent()), text)
         y += int(m.height() * 1.4)
@@ -136,7 +131,7 @@ def _table(painter: QPainter, writer: QPdfWriter, area: QRect, title: str, model
     y = title_and_header(0, False)
     if not cells:
         painter.setFont(body)
-        painter.drawText(QPoint(pad, y + metrics.ascent() + pad), _tr("No rows for this period."))
+        painter.drawText(QPoint(pad, y + metrics.ascent() + pad), QCoreApplication.translate("DashboardPdf", "No rows for this period."))
         return
     painter.setFont(body)
     for i, row in enumerate(cells):
