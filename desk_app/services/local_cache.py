@@ -159,6 +159,10 @@ def prepare_changes(changes: Sequence[dict[str, Any]]) -> dict[int, tuple[dict[s
     return {tid: (ticket, ticket_values(ticket)) for tid, ticket in newest.items()}
 _ALL = frozenset((ALL_FIELDS,))
 
+#: Keys of GET /tickets/{id} that are not part of the ticket's snapshot (the feed never
+#: carries them): kept apart, so a ticket read in full equals the feed's copy of it.
+_DETAIL_ONLY = frozenset({"customer", "thread", "escalations", "attachments", "counterparty"})
+
 
 def _bulk_upsert_sql() -> str:
     """INSERT ... ON CONFLICT(id) DO UPDATE ... WHERE not older, compiled once to plain SQL with ? markers."""
@@ -628,7 +632,7 @@ class LocalCache:
         return ChangeSet.of({ticket["id"]: ("thread",) if "thread" in ticket else ("version",)})
 
     def _store_ticket(self, conn: Connection, detail: dict[str, Any]) -> None:
-        snapshot = {k: v for k, v in detail.items() if k not in ("customer", "thread", "escalations", "attachments")}
+        snapshot = {k: v for k, v in detail.items() if k not in _DETAIL_ONLY}
         self._rebuild(conn, snapshot["id"], snapshot)
         if "thread" in detail:
             conn.execute(delete(E).where(E.c.ticket_id == snapshot["id"], E.c.id > 0))
