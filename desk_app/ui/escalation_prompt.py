@@ -53,7 +53,7 @@ from desk_app.services.errors import Conflict, NotFound, ServiceError
 from desk_app.services.local_cache import QueueQuery
 from desk_app.ui.ops import CACHE, NETWORK, Op, OpRunner
 from desk_app.ui.ticket_panel.policy_info import PolicyInfo
-from desk_app.ui.ticket_panel.session_signals import SessionSignals
+from desk_app.ui.session_signals import SessionSignals
 
 __all__ = ["EscalationPromptDialog", "EscalationWatcher", "NeedsAttention", "attention_item"]
 

@@ -9,11 +9,16 @@ a worker (Picard's rule). One instance per session; `detach()` unhooks it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from desk_app.services.events import ServiceEvents
 
 __all__ = ["SessionSignals"]
+
+#: Where `SessionSignals.of` keeps a session's shared bridge.
+_SHARED = "_desk_session_signals"
 
 
 class SessionSignals(QObject):
@@ -41,6 +46,16 @@ class SessionSignals(QObject):
         for hook, emit in self._hooks:
             hook.connect(emit)
         self.destroyed.connect(lambda *_: self.detach())
+
+    @classmethod
+    def of(cls, session: Any) -> SessionSignals:
+        """The session's shared bridge, made on first use (on the UI thread) and parented to the
+        application, so it outlives every widget and a worker never emits into a destroyed object."""
+        signals = session.__dict__.get(_SHARED)
+        if signals is None:
+            signals = cls(session.events, QCoreApplication.instance())
+            session.__dict__[_SHARED] = signals
+        return signals
 
     def detach(self) -> None:
         for hook, emit in self._hooks:

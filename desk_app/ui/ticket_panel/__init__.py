@@ -12,6 +12,6 @@ dialogs), banners, policy_info (labels, canned responses), session_signals
 """
 
 from desk_app.ui.ticket_panel.panel import TicketPanel
-from desk_app.ui.ticket_panel.session_signals import SessionSignals
+from desk_app.ui.session_signals import SessionSignals
 
 __all__ = ["SessionSignals", "TicketPanel"]

@@ -35,7 +35,7 @@ from desk_app.ui.ticket_panel.banners import Banner
 from desk_app.ui.ticket_panel.composer import NOTE, REPLY, Composer
 from desk_app.ui.ticket_panel.header import TicketHeader, epoch
 from desk_app.ui.ticket_panel.policy_info import PolicyInfo, fill_placeholders
-from desk_app.ui.ticket_panel.session_signals import SessionSignals
+from desk_app.ui.session_signals import SessionSignals
 from desk_app.ui.ticket_panel.thread_view import ThreadView
 from desk_app.ui.ticket_panel.ticket_actions import ReasonDialog, TicketActionsBar
 
