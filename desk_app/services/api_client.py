@@ -38,6 +38,7 @@ from urllib.parse import urlsplit
 
 import orjson
 import requests
+import urllib3.exceptions
 
 from desk_app.services.errors import (
     ApiError,
@@ -347,17 +348,46 @@ class ApiClient:
                 response.close()
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def download(self, path: str, *, params: dict[str, Any] | None = None) -> bytes:
+        """GET a large body under /api/v1 (a bootstrap page: tens of MB) and return it whole.
+
+        Read in one call into urllib3 instead of requests' loop of 10 KB chunks,
+        which holds the GIL for a Python step per chunk: for a bootstrap that
+        was 0.5 s of CPU taken from the thread writing the previous page
+        (bench/README.md, "Client services"). A connection dropped or silent
+        mid-body is retried like a failed request.
+        """
+        attempts = self.retry.attempts
+        for attempt in range(1, attempts + 1):
+            response = self.request("GET", API_PREFIX + path, params=params, stream=True)
+            try:
+                return response.raw.read(decode_content=True)
+            except (urllib3.exceptions.HTTPError, OSError) as exc:
+                offline = _offline(self.base_url, exc)
+                if isinstance(exc, urllib3.exceptions.ReadTimeoutError):
+                    offline = Offline(f"{self.base_url} stopped answering (read timeout).", code="read_timeout")
+                if attempt >= attempts or self._closed.is_set():
+                    log.info("GET %s: %s while reading the body (try %d of %d)", path, offline.code, attempt, attempts)
+                    raise offline from None
+                self._wait(self.retry.delay(attempt, self._rng))
+            finally:
+                response.close()
+        raise AssertionError("unreachable")  # pragma: no cover
+
     def call(self, method: str, path: str, **kw: Any) -> Any:
         """`request` under /api/v1 and return the parsed JSON body (None for 204)."""
         response = self.request(method, API_PREFIX + path, **kw)
         if response.status_code == 204 or not response.content:
             return None
+        return self._json(method, path, response.content, response.status_code)
+
+    def _json(self, method: str, path: str, content: bytes, status: int = 200) -> Any:
         try:
-            return parse_json(response.content)
+            return parse_json(content)
         except orjson.JSONDecodeError:
             raise ServerError(
                 f"{self.base_url} answered {method} {path.split('?')[0]} with something that is not JSON.",
-                status=response.status_code,
+                status=status,
                 code="not_json",
             ) from None
 
@@ -395,20 +425,20 @@ class ApiClient:
         params = {"after": after}
         if limit:
             params["limit"] = limit
-        return self.call("GET", "/sync/bootstrap", params=params)
+        return self._json("GET", "/sync/bootstrap", self.download("/sync/bootstrap", params=params))
 
     def bootstrap_rows(self, after: int, limit: int | None = None) -> bytes:
         """A bootstrap page in the `rows` format, unparsed (see `bootstrap_page.parse_rows_page`)."""
         params: dict[str, Any] = {"after": after, "format": "rows"}
         if limit:
             params["limit"] = limit
-        return self.request("GET", API_PREFIX + "/sync/bootstrap", params=params).content
+        return self.download("/sync/bootstrap", params=params)
 
     def changes(self, since: int, limit: int | None = None) -> dict[str, Any]:
         params = {"since": since}
         if limit:
             params["limit"] = limit
-        return self.call("GET", "/sync/changes", params=params)
+        return self._json("GET", "/sync/changes", self.download("/sync/changes", params=params))
 
     def ticket(self, ticket_id: int) -> dict[str, Any]:
         """The ticket with its customer, thread, escalations and attachments."""

@@ -45,6 +45,7 @@ from sqlalchemy.exc import DatabaseError
 from desk_app.services import cache_schema as schema
 from desk_app.services.api_client import normalize_server_url
 from desk_app.services.bootstrap_page import BootstrapPage
+from desk_app.services.cache_wal import CONNECTION_PRAGMAS, WalCheckpointer
 from desk_app.services.errors import CacheError
 from desk_app.services.events import ALL_FIELDS, ChangeSet
 from desk_app.services.mutations import PendingOp, apply_local
@@ -300,6 +301,8 @@ def _configure(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA temp_store = MEMORY")
+        for pragma in CONNECTION_PRAGMAS:  # checkpoints run on their own thread (cache_wal)
+            cursor.execute(pragma)
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -329,6 +332,7 @@ class LocalCache:
         )
         _configure(self.engine)
         self._writer = self.engine.execution_options(desk_write=True)
+        self.checkpointer = WalCheckpointer(self.engine, self.path)
         self._lock = threading.RLock()
         try:
             self.schema_version = self._migrate()
@@ -368,10 +372,17 @@ class LocalCache:
         return version
 
     @contextmanager
-    def write(self) -> Iterator[Connection]:
-        """One write transaction (BEGIN IMMEDIATE), committed when the block ends."""
+    def write(self, *, checkpoint: bool = True) -> Iterator[Connection]:
+        """One write transaction (BEGIN IMMEDIATE), committed when the block ends.
+
+        Afterwards the log is copied back on the checkpoint thread if it has
+        grown enough, unless `checkpoint` is False (a bootstrap page that is
+        not the last: the copying waits until the whole bootstrap is in).
+        """
         with self._lock, self._writer.begin() as conn:
             yield conn
+        if checkpoint:
+            self.checkpointer.after_commit()
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -380,6 +391,7 @@ class LocalCache:
             yield conn
 
     def close(self) -> None:
+        self.checkpointer.stop()
         self.engine.dispose()
 
     def __enter__(self) -> LocalCache:
@@ -518,7 +530,7 @@ class LocalCache:
         if not isinstance(page, BootstrapPage):
             page = BootstrapPage.from_json(page, values)
         ids = page.ids
-        with self.write() as conn:
+        with self.write(checkpoint=not page.has_more) as conn:
             if self._get_meta(conn, "cursor") is not None:
                 return ChangeSet()  # already bootstrapped (a late page of an aborted run)
             if self._get_meta(conn, "bootstrap_cursor") is None:

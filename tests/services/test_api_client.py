@@ -244,3 +244,37 @@ def test_gc_paused_restores_the_collector_when_the_last_holder_leaves():
     body = b'{"tickets":[' + b",".join(b'{"id":%d,"tags":["a"]}' % i for i in range(60_000)) + b"]}"
     assert len(body) > 1 << 20 and parse_json(body)["tickets"][-1] == {"id": 59_999, "tags": ["a"]}
     assert gc.isenabled()
+
+
+def test_a_large_body_cut_off_midway_is_fetched_again():
+    """A proxy drops the connection in the middle of a bootstrap page once; the page is asked for again."""
+    body = b'{"cursor":1,"columns":[],"rows":[]' + b" " * 200_000 + b"}\n"
+    hits = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if len(hits) == 1:
+                self.wfile.write(body[:50_000])  # then the connection goes away
+                self.wfile.flush()
+                self.connection.shutdown(socket.SHUT_RDWR)
+                self.close_connection = True
+                return
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    with http_stub(Handler) as server:
+        api = ApiClient(f"http://127.0.0.1:{server.server_port}", token="tok", retry=RetryPolicy(attempts=3, base=0.001))
+        assert api.bootstrap_rows(0, 5) == body
+        assert len(hits) == 2 and all("format=rows" in h for h in hits)
+
+        hits.clear()
+        once = ApiClient(f"http://127.0.0.1:{server.server_port}", token="tok", retry=RetryPolicy(attempts=1))
+        with pytest.raises(Offline) as dropped:
+            once.bootstrap_rows(0, 5)
+        assert dropped.value.code == "connection_failed"
