@@ -843,10 +843,16 @@ def compute_clocks(
     if replay.done_since is None:
         tier_timeline = b.timeline(tier_spec.calendar, pausable=True)
         grace = policy.escalation.grace
+        budget_due_at = budget_clock.due_at if budget_clock is not None else None
+        if budget_clock is not None and budget_clock.state is ClockState.PAUSED and budget_clock.remaining >= _ZERO:
+            # Not run out before the pause: its due time is only a projection from now
+            # (one that ran out exactly as the pause began is due when counting resumes,
+            # as a budget ending at a closing is due at the next opening).
+            budget_due_at = None
         escalation = escalation_due(
             policy,
             position,
-            budget_due_at=budget_clock.due_at if budget_clock is not None else None,
+            budget_due_at=budget_due_at,
             now=now,
             grace_end=lambda t: tier_timeline.add(t, grace),
         )

@@ -194,6 +194,20 @@ class TestBudgetExpiry:
         assert s.escalation.auto_escalate_at == ist(TUE, 12, 30)
         assert s.next_change_at is None
 
+    def test_a_budget_that_runs_out_as_the_pause_begins_waits_for_the_pause_to_end(self):
+        # The 4 h budget runs out Monday 14:00, the moment the ticket goes to the customer.
+        # A budget ending at a closing is due at the next opening (calendar.add); a pause
+        # is such a closing, so nothing is due while it lasts, in business hours or not.
+        events = [status(ist(MON, 14), Status.PENDING_CUSTOMER)]
+        for now in (ist(TUE, 10), ist(TUE, 12), ist(TUE, 20), ist(WED, 10)):
+            s = snap(self.policy, ist(MON, 10), events, now)
+            assert clock(s, "tier_budget:1").state is ClockState.PAUSED
+            assert s.escalation is None, now
+            assert s.next_change_at is None
+        resumed = [*events, status(ist(TUE, 11), Status.OPEN)]
+        s = snap(self.policy, ist(MON, 10), resumed, ist(TUE, 11))
+        assert s.escalation.due_at == ist(TUE, 11) and s.escalation.reason == "budget_expired"
+
     def test_no_escalation_while_resolved(self):
         events = [status(ist(MON, 15), Status.RESOLVED)]
         s = snap(self.policy, ist(MON, 10), events, ist(MON, 16))
