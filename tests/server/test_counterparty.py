@@ -17,6 +17,7 @@ from sqlalchemy import select
 from desk_app.server.audit.models import AuditEntry
 from desk_app.server.notifications.models import OutboxMessage
 from desk_app.server.tickets.models import ThreadEntry, Ticket
+from test_notifications_smtp import sender_for, smtp  # noqa: F401 - smtp is a fixture
 
 API = "/api/v1"
 BUYER = "budi@example.co.id"
@@ -187,3 +188,24 @@ def test_no_counterparty_outside_disputes(store):
     )
     r = put_counterparty(store.agent, t["id"], {"party": "seller", "email": SELLER})
     assert r.status_code == 422 and r.json()["code"] == "no_counterparty"
+
+
+def test_the_thread_says_whom_each_lapse_mail_went_to(client, app, store, db, clock, smtp):
+    handler, controller = smtp()
+    tid = intake(client)
+    store.agent.post(f"/tickets/{tid}/take")
+    store.agent.post(f"/tickets/{tid}/evidence/request", {"party": "seller"})
+    clock.advance(timedelta(days=3, minutes=1))
+    app.state.scheduler.run_due(clock.now())
+    sender = sender_for(app, controller.port)
+    while sender.process_due():
+        pass
+    # The buyer's receipt, the seller's request for documents, then the lapse to both.
+    assert [to for m in handler.messages for to in m.rcpt_tos].count(SELLER) == 2
+    with db.read() as s:
+        texts = s.scalars(
+            select(ThreadEntry.body).where(ThreadEntry.ticket_id == tid, ThreadEntry.event_code == "notification_sent")
+        ).all()
+    lapse = sorted(t for t in texts if "(evidence_lapsed)" in t)
+    assert [t.split(" sent ")[0] for t in lapse] == ["Email to the customer", "Email to the seller"]
+    assert all(SELLER not in t and BUYER not in t for t in texts)

@@ -164,6 +164,21 @@ def _redact(text: str, address: str) -> str:
     return text.replace(address, "<customer>") if address else text
 
 
+def _addressee(row: OutboxMessage, ticket: Ticket) -> str:
+    """Whom the mail was for, as the thread names them: the customer, or a dispute's other party.
+
+    A mail to someone other than the customer carries their address digest in
+    its dedupe key (`outbox.enqueue`); the ticket still names their role unless
+    the other party was changed since.
+    """
+    if ":to:" not in row.dedupe_key:
+        return "the customer"
+    role = ticket.counterparty_role
+    if role and (ticket.counterparty_email or "").strip().lower() == row.recipient.strip().lower():
+        return f"the {role.replace('_', ' ')}"
+    return "the other party"
+
+
 class OutboxSender:
     """Sends what is due; `process_due()` is one pass (the worker calls it; tests call it directly)."""
 
@@ -274,13 +289,14 @@ class OutboxSender:
         if ticket is None:
             return
         ctx = tickets.Ctx(session, now, None, self.policies, self.settings)
+        to = _addressee(row, ticket)
         if delivered:
-            code, text = "notification_sent", f"Email to the customer sent ({row.trigger}): {row.subject}"
+            code, text = "notification_sent", f"Email to {to} sent ({row.trigger}): {row.subject}"
         elif delivered is None:
-            code, text = "notification_unknown", f"Email to the customer may not have been sent ({row.trigger}): {row.subject}"
+            code, text = "notification_unknown", f"Email to {to} may not have been sent ({row.trigger}): {row.subject}"
         else:
             code = "notification_failed"
-            text = f"Email to the customer could not be delivered ({row.trigger}): {_redact(row.last_error or '', row.recipient)}"
+            text = f"Email to {to} could not be delivered ({row.trigger}): {_redact(row.last_error or '', row.recipient)}"
         data = {"notification_id": row.id, "trigger": row.trigger, "attempts": row.attempts}
         entry = tickets._system_entry(ctx, ticket, code, text, data)
         tickets.finish(
