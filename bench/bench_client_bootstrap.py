@@ -3,15 +3,16 @@
     ./desk bench bench_client_bootstrap [--tickets N] [--sample N]
 
 Measured in one run, on loopback, store on SQLite in its own process:
-  * SyncEngine.bootstrap() into a fresh cache, `rows` pages of 5,000, 10,000 and
-    20,000 (the next page is fetched and parsed while the current one is
-    written), and `json` pages of 5,000 (every snapshot parsed: the format's
+  * SyncEngine.bootstrap() into a fresh cache, `rows` pages growing from 2,500
+    up to 5,000, 10,000 and 20,000 (the next page is fetched and parsed while
+    the current one is written), and `json` pages of 5,000 (every snapshot parsed: the format's
     baseline), best of 3. Timed until bootstrap() returns (everything committed);
     the write-ahead log's copy into the database file, which then runs on the
     cache's checkpoint thread (`services/cache_wal.py`), is timed on its own;
   * baseline "as in session 2": the same client with SQLite's inline
-    checkpoints (every commit past 4 MB of log copies it back itself) and
-    requests' chunked body read, patched back in (`session2_client`);
+    checkpoints (every commit past 4 MB of log copies it back itself),
+    requests' chunked body read and every page of the full size, patched back
+    in (`session2_client`);
   * the same pages fetched and parsed without writing (how much is the cache);
   * baseline: GET /tickets/{id} one by one, each stored in the cache, on a
     random sample (`--sample`, 1,000 by default), extrapolated to all tickets;
@@ -35,6 +36,8 @@ from desk_app.services.api_client import gc_paused
 from desk_app.services.bootstrap_page import BootstrapPage, parse_rows_page
 from desk_app.services.cache_schema import metadata, ticket_json, tickets as tickets_table
 from desk_app.services.local_cache import _BULK_COLUMNS, LocalCache, ticket_values
+from desk_app.services import sync_engine
+from desk_app.services.sync_engine import FIRST_BOOTSTRAP_PAGE
 
 
 def fetch_only(api, page_size: int, *, rows: bool = True) -> int:
@@ -67,6 +70,7 @@ def session2_client(engine, cache):
         return api.request("GET", "/api/v1" + path, params=params).content
 
     api.download = download
+    sync_engine.FIRST_BOOTSTRAP_PAGE = engine.bootstrap_page_size  # no small first pages
     return engine
 
 
@@ -152,7 +156,10 @@ def main() -> None:
                 elif kind == "session2":
                     session2_client(engine, cache)
                 started = time.perf_counter()
-                loaded = engine.bootstrap()
+                try:
+                    loaded = engine.bootstrap()
+                finally:
+                    sync_engine.FIRST_BOOTSTRAP_PAGE = FIRST_BOOTSTRAP_PAGE
                 took = time.perf_counter() - started
                 assert loaded == args.tickets and cache.count() == args.tickets, (loaded, cache.count())
                 assert cache.bootstrap_state().done

@@ -65,7 +65,7 @@ class DeskSession:
         credentials: CredentialStore | None = None,
         remembered_password: str | None = None,
         stream_timeout: float = 45.0,
-        bootstrap_page_size: int | None = None,
+        bootstrap_page_size: int = 20_000,
         presence_interval: float = 10.0,
         backoff_base: float = 0.5,
     ) -> None:

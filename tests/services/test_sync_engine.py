@@ -270,3 +270,21 @@ def test_bootstrap_falls_back_to_json_pages_on_a_store_without_rows(live, tmp_pa
     engine.api.bootstrap_rows = no_rows
     assert engine.bootstrap() == 3
     assert cache.ticket_ids() == ids and cache.bootstrap_state().done
+
+
+@sqlite_only
+def test_the_bootstrap_starts_with_a_small_page_and_doubles(live, tmp_path, monkeypatch):
+    from desk_app.services import sync_engine
+
+    ids = [live.create_ticket("manager", subject=f"Ticket {i}")["id"] for i in range(12)]
+    monkeypatch.setattr(sync_engine, "FIRST_BOOTSTRAP_PAGE", 1)
+    engine, cache, _ = live.engine("agent", tmp_path / "cache.sqlite3", bootstrap_page_size=4)
+    asked = []
+    fetch = engine.api.bootstrap_rows
+    engine.api.bootstrap_rows = lambda after, limit=None: asked.append(limit) or fetch(after, limit)
+    assert engine.bootstrap() == len(ids)
+    # 12 tickets as 1 + 2 + 4 + 4 + (4, of which 1 left): the writer gets its first page at once,
+    # then pages grow to the size asked for.
+    assert asked == [1, 2, 4, 4, 4]
+    assert cache.ticket_ids() == ids and cache.bootstrap_state().done
+    cache.close()
