@@ -1,19 +1,19 @@
 """Manager reports on 1,000,000 tickets in PostgreSQL: each report's response time, before and after.
 
-    ./desk bench bench_reports [--tickets 1000000] [--repeat 5] [--reuse] [--database NAME]
+    ./desk bench bench_reports [--tickets 1000000] [--repeat 5] [--reuse] [--rebuild] [--database NAME]
 
 Fills a fresh database (`desk_bench_reports`) with generate_series in SQL (not
 the ORM): tickets over one year, finished clock runs with business times (and
 the ticket's grouping fields, as `record_runs` writes them), live clocks for
 open tickets, history events, escalations, replies and CSAT answers, in
-proportions like the demo's. Then times every report endpoint through the
-real app (HTTP via the ASGI test client, JSON included) for the last 30 days
-and the whole year, twice in the same run: with the current queries, and with
-the baseline, the query shapes before migration 0007 (runs joined to
-`tickets` for every grouping, per-row date buckets, live clocks joined to
-`tickets`, JIT left on), patched into the same app. Both run on the same
-database and indexes. PostgreSQL URL: DESK_BENCH_POSTGRES_URL or
-DESK_TEST_POSTGRES_URL.
+proportions like the demo's. Then builds the daily rollups of the year
+(`reports.rollups`, migration 0011; timed) and times every report endpoint
+through the real app (HTTP via the ASGI test client, JSON included) for the
+last 30, 90 and 365 days, twice in the same run on the same database: before,
+with the rollups switched off (every figure from the raw tables, the query
+shapes of migration 0007), and after, with the closed days read from the
+rollups. The two answers are checked equal, figure for figure, before timing.
+PostgreSQL URL: DESK_BENCH_POSTGRES_URL or DESK_TEST_POSTGRES_URL.
 """
 
 from __future__ import annotations
@@ -24,13 +24,13 @@ import statistics
 import tempfile
 import time
 from collections import Counter
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from unittest import mock
 
 from fastapi.testclient import TestClient
-from sqlalchemy import case, create_engine, func, null, select, text
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from desk_app.server.app import create_app
@@ -41,20 +41,10 @@ from desk_app.server.core.clock import ManualClock
 from desk_app.server.core.db import Database
 from desk_app.server.core.migrate import upgrade_to_head
 from desk_app.server.core.settings import DatabaseSettings, Settings, StorageSettings
-from desk_app.server.reports import agents, backlog, breaches, compliance, distributions, router
-from desk_app.server.reports.common import (
-    PROMISE_METRICS,
-    bucket,
-    dimension,
-    group_key,
-    group_labels,
-    is_overdue,
-    join_dimension,
-    measure,
-)
-from desk_app.server.reports.models import ClockRun
-from desk_app.server.reports.schemas import BreachRow, FlowPoint
-from desk_app.server.tickets.models import Ticket, TicketClock, TicketHistoryEvent
+from desk_app.server.reports import compliance, rollups
+from desk_app.server.reports.common import Filters
+from desk_app.server.reports.models import ClockRun, report_days, report_run_buckets, report_run_counts
+from desk_app.server.tickets.models import Ticket
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
 PASSWORD = "bench-password"
@@ -201,6 +191,7 @@ def timed(fn, repeat: int) -> tuple[float, float]:
     return statistics.median(runs), max(runs)
 
 
+PERIODS = (30, 90, 365)
 REPORTS = [
     ("compliance by agent, daily trend", "/reports/compliance", {"group_by": "agent", "trend": "day"}),
     ("compliance by customer tier, weekly", "/reports/compliance", {"group_by": "customer_tier", "trend": "week"}),
@@ -212,136 +203,12 @@ REPORTS = [
 ]
 
 
-# -- the baseline: the query shapes before migration 0007 ------------------------------
-
-
-def old_finished(session, f, by, by_dim):
-    """Runs joined to `tickets` for the grouping; trend buckets computed per row."""
-    m = measure(ClockRun.metric, ClockRun.key).label("measure")
-    query = (
-        select(
-            m,
-            (by if by is not None else null()).label("k"),
-            func.sum(case((ClockRun.state == "met", 1), else_=0)),
-            func.sum(case((ClockRun.state == "missed", 1), else_=0)),
-        )
-        .where(ClockRun.metric.in_(PROMISE_METRICS), f.period(ClockRun.stopped_at))
-        .group_by(m, *([] if by is None else [by]))
-    )
-    return session.execute(f.join_tickets(query, ClockRun.ticket_id, by_dim)).all()
-
-
-def old_open_breached(session, f, by, by_dim):
-    m = measure(TicketClock.metric, TicketClock.key).label("measure")
-    query = (
-        select(m, (by if by is not None else null()).label("k"), func.count())
-        .where(
-            TicketClock.metric.in_(PROMISE_METRICS),
-            f.period(TicketClock.due_at),
-            is_overdue(f.now, TicketClock.state, TicketClock.due_at, TicketClock.remaining_seconds),
-        )
-        .group_by(m, *([] if by is None else [by]))
-    )
-    return session.execute(f.join_tickets(query, TicketClock.ticket_id, by_dim)).all()
-
-
-def old_compliance_report(session, f, group_by, trend):
-    by = dimension(group_by)
-    merged = compliance._merge(old_finished(session, f, by, group_by), old_open_breached(session, f, by, group_by))
-    overall, rows = compliance._rows(session, group_by, merged)
-    finished = old_finished(session, f, bucket(session, ClockRun.stopped_at, trend), None)
-    open_rows = old_open_breached(session, f, bucket(session, TicketClock.due_at, trend), None)
-    return overall, rows, compliance._points(compliance._merge(finished, open_rows))
-
-
-def old_breach_rows(session, f, group_by):
-    c = TicketClock
-    m = measure(c.metric, c.key).label("measure")
-    by = dimension(group_by)
-    overdue = is_overdue(f.now, c.state, c.due_at, c.remaining_seconds)
-    query = (
-        select(
-            m,
-            (by if by is not None else null()).label("k"),
-            func.sum(case((overdue, 1), else_=0)),
-            func.sum(case((breaches._near(f.now), 1), else_=0)),
-        )
-        .join(Ticket, Ticket.id == c.ticket_id)
-        .where(c.metric.in_(PROMISE_METRICS), c.state.in_(breaches._LIVE))
-        .group_by(m, *([] if by is None else [by]))
-    )
-    rows = session.execute(f.tickets(join_dimension(query, group_by))).all()
-    labels = group_labels(session, group_by, {r[1] for r in rows}) if group_by else {}
-    result = [
-        BreachRow(measure=r[0], group=group_key(r[1]), label=labels.get(r[1]) if group_by else None,
-                  breached=int(r[2] or 0), near_breach=int(r[3] or 0))
-        for r in rows
-        if (r[2] or 0) or (r[3] or 0)
-    ]
-    return sorted(result, key=lambda r: (r.measure, r.group or ""))
-
-
-def old_flow(session, f, trend):
-    b = bucket(session, Ticket.created_at, trend).label("b")
-    arrivals = session.execute(f.tickets(select(b, func.count()).where(f.period(Ticket.created_at)).group_by(b))).all()
-    ev = TicketHistoryEvent
-    eb = bucket(session, ev.at, trend).label("b")
-    changes = session.execute(
-        f.tickets(
-            select(eb, ev.status, func.count())
-            .join(Ticket, Ticket.id == ev.ticket_id)
-            .where(ev.kind == "status_changed", ev.status.in_(("resolved", "closed")), f.period(ev.at))
-            .group_by(eb, ev.status)
-        )
-    ).all()
-    points: dict[str, dict[str, int]] = {}
-    for day, n in arrivals:
-        points.setdefault(str(day), {"arrivals": 0, "resolved": 0, "closed": 0})["arrivals"] += n
-    for day, status, n in changes:
-        points.setdefault(str(day), {"arrivals": 0, "resolved": 0, "closed": 0})[status] += n
-    return [FlowPoint(bucket=day, **counts) for day, counts in sorted(points.items())]
-
-
-def old_time_runs(f, group_by):
-    by = dimension(group_by)
-    cols = [ClockRun.metric.label("measure"), ClockRun.elapsed_seconds.label("value")]
-    if by is not None:
-        cols.append(by.label("k"))
-    return f.join_tickets(
-        select(*cols).where(ClockRun.metric.in_(distributions.TIME_MEASURES), f.period(ClockRun.stopped_at)),
-        ClockRun.ticket_id,
-        group_by,
-    )
-
-
-def old_first_response_runs(f):
-    return f.tickets(
-        select(Ticket.assignee_id.label("agent"), ClockRun.elapsed_seconds.label("value"))
-        .join(Ticket, Ticket.id == ClockRun.ticket_id)
-        .where(ClockRun.metric == "first_response", f.period(ClockRun.stopped_at))
-    )
+# -- the baseline: every figure from the raw tables (the rollups switched off) -------------
 
 
 @contextmanager
-def old_shapes(db: Database):
-    """The app, with the report queries as they were before (JIT left on)."""
-
-    @contextmanager
-    def plain_session(request):
-        with db.read() as session:
-            yield session
-
-    patches = [
-        mock.patch.object(router, "report_session", plain_session),
-        mock.patch.object(compliance, "compliance_report", old_compliance_report),
-        mock.patch.object(breaches, "breach_rows", old_breach_rows),
-        mock.patch.object(backlog, "flow", old_flow),
-        mock.patch.object(distributions, "time_runs", old_time_runs),
-        mock.patch.object(agents, "first_response_runs", old_first_response_runs),
-    ]
-    with ExitStack() as stack:
-        for p in patches:
-            stack.enter_context(p)
+def rollups_off():
+    with mock.patch.object(rollups, "ENABLED", False):
         yield
 
 
@@ -365,6 +232,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--reuse", action="store_true", help="time the database the last run filled")
     parser.add_argument("--database", default=DB_NAME, help=f"database name (default {DB_NAME})")
+    parser.add_argument("--rebuild", action="store_true", help="drop the rollups first, to time building them")
     args = parser.parse_args()
 
     if args.reuse:
@@ -382,9 +250,17 @@ def main() -> None:
 
     settings = Settings(database=DatabaseSettings(url=url), storage=StorageSettings(data_dir=Path(tempfile.mkdtemp())))
     app = create_app(settings, database=db, clock=ManualClock(NOW), listen=False)
-    month = {"from": (NOW - timedelta(days=30)).isoformat(), "to": NOW.isoformat()}
-    year = {"from": (NOW - timedelta(days=366)).isoformat(), "to": NOW.isoformat()}
+    periods = {days: {"from": (NOW - timedelta(days=days)).isoformat(), "to": NOW.isoformat()} for days in PERIODS}
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if args.rebuild:
+        with db.write() as session:
+            session.execute(report_days.delete())
+    t0 = time.perf_counter()
+    rollups.prepare(db, Filters(start=NOW - timedelta(days=max(PERIODS)), end=NOW, now=NOW, queue_id=None, policy=None))
+    with db.read() as session:
+        sizes = [session.scalar(select(func.count()).select_from(t)) for t in (report_run_counts, report_run_buckets)]
+    print(f"rollups of the closed days built (or brought up to date) in {time.perf_counter() - t0:.1f} s: "
+          f"{sizes[0]:,} run-count rows, {sizes[1]:,} value-bucket rows")
     with TestClient(app) as client:
         token = client.post("/api/v1/auth/login", json={"username": "manager", "password": PASSWORD}).json()["token"]
         headers = {"Authorization": f"Bearer {token}"}
@@ -394,33 +270,43 @@ def main() -> None:
             assert r.status_code == 200, r.text
             return r.json()
 
-        print(f"\n{'report':48} {'30 days: before / after (max)':>32} {'whole year: before / after (max)':>34}")
+        head = "".join(f"{f'{d} days: before / after (max)':>34}" for d in PERIODS)
+        print(f"\n{'report':48}{head}")
         for name, path, params in REPORTS:
             figures = []
-            for period in (month, year):
-                with old_shapes(db):
-                    before_body = get(path, {**period, **params})
-                    before = timed(lambda: get(path, {**period, **params}), args.repeat)
-                after_body = get(path, {**period, **params})
-                after = timed(lambda: get(path, {**period, **params}), args.repeat)
-                # Same figures both ways (the period's 'now' aside).
-                assert {k: v for k, v in before_body.items() if k != "period"} == {
-                    k: v for k, v in after_body.items() if k != "period"
-                }, f"{name}: the baseline and the current queries disagree"
+            for days in PERIODS:
+                query = {**periods[days], **params}
+                with rollups_off():
+                    before_body = get(path, query)
+                    before = timed(lambda: get(path, query), args.repeat)
+                after_body = get(path, query)
+                after = timed(lambda: get(path, query), args.repeat)
+                assert before_body == after_body, f"{name}, {days} days: the rollups and the raw tables disagree"
                 figures.append(f"{before[0]:7.0f} / {after[0]:5.0f} ({after[1]:5.0f})")
-            print(f"{name:48} {figures[0]:>32} {figures[1]:>34}")
+            print(f"{name:48}" + "".join(f"{x:>34}" for x in figures), flush=True)
     print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+    year = Filters(start=NOW - timedelta(days=365), end=NOW, now=NOW, queue_id=None, policy=None)
+
+    def rebuild_one_day():
+        with db.write() as session:
+            rollups.mark_dirty(session.connection(), [(NOW - timedelta(days=12)).date()])
+        rollups.prepare(db, year)
+
+    rebuilt = timed(rebuild_one_day, args.repeat)
+    print(f"\na day of the year changed (marked dirty): rebuilding it and its week before the next report "
+          f"{rebuilt[0]:.0f} ms (max {rebuilt[1]:.0f})")
 
     start = NOW - timedelta(days=30)
     sql = timed(lambda: get_compliance_sql(db, start), args.repeat)
     naive = timed(lambda: naive_compliance(db, start, NOW), args.repeat)
-    print(f"\ncompliance by agent, 30 days, counting only: SQL GROUP BY {sql[0]:.0f} ms, "
+    print(f"compliance by agent, 30 days, counting only: SQL GROUP BY {sql[0]:.0f} ms, "
           f"rows loaded into Python {naive[0]:.0f} ms")
     db.dispose()
 
 
 def get_compliance_sql(db: Database, start: datetime):
-    from desk_app.server.reports.common import Filters, run_dimension
+    from desk_app.server.reports.common import run_dimension
 
     f = Filters(start=start, end=NOW, now=NOW, queue_id=None, policy=None)
     with db.read() as session:

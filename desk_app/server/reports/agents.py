@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
 from desk_app.server.feedback.models import SurveyResponse
+from desk_app.server.reports import rollups
 from desk_app.server.reports.common import OPEN_STATUSES, Filters, distribution, group_labels, ratio
 from desk_app.server.reports.models import ClockRun
 from desk_app.server.reports.schemas import AgentRow
@@ -30,14 +31,16 @@ def first_response_runs(f: Filters) -> Select:
     )
 
 
-def agent_rows(session: Session, f: Filters) -> list[AgentRow]:
-    data: dict[Any, dict[str, Any]] = defaultdict(dict)
-    open_q = select(Ticket.assignee_id, func.count()).where(Ticket.status.in_(OPEN_STATUSES)).group_by(Ticket.assignee_id)
-    for agent, n in session.execute(f.tickets(open_q)).all():
-        data[agent]["open_tickets"] = n
+def _first_response_values(f: Filters) -> Select:
+    """(measure, value, agent) rows of the first responses in the period (for `rollups.distribution`)."""
+    runs = first_response_runs(f).subquery()
+    return select(literal("first_response").label("measure"), runs.c.value, runs.c.agent)
 
+
+def _entries(f: Filters) -> Select:
+    """(author, replies, calls) in the period."""
     t = ThreadEntry
-    entries_q = (
+    query = (
         select(
             t.author_id,
             func.sum(case((t.kind == "public_reply", 1), else_=0)),
@@ -46,29 +49,62 @@ def agent_rows(session: Session, f: Filters) -> list[AgentRow]:
         .where(t.kind.in_(("public_reply", "phone_call")), f.period(t.created_at), t.author_id.is_not(None))
         .group_by(t.author_id)
     )
-    for agent, replies, calls in session.execute(f.join_tickets(entries_q, t.ticket_id)).all():
-        data[agent]["replies"] = int(replies or 0)
-        data[agent]["calls"] = int(calls or 0)
+    return f.join_tickets(query, t.ticket_id)
 
-    for (agent,), stats in distribution(session, first_response_runs(f), ["agent"]).items():
-        data[agent]["first_responses"] = stats.count
-        data[agent]["median_first_response_seconds"] = stats.median
 
+def _csat(f: Filters) -> Select:
+    """(agent, answers, summed score, answers of 4 or 5) in the period."""
     s = SurveyResponse
-    csat_q = (
-        select(
-            s.agent_id,
-            func.count(s.score),
-            func.avg(s.score),
-            func.sum(case((s.score >= 4, 1), else_=0)),
-        )
+    query = (
+        select(s.agent_id, func.count(s.score), func.sum(s.score), func.sum(case((s.score >= 4, 1), else_=0)))
         .where(s.answered_at.is_not(None), f.period(s.answered_at))
         .group_by(s.agent_id)
     )
-    for agent, count, mean, satisfied in session.execute(f.join_tickets(csat_q, s.ticket_id)).all():
-        data[agent]["csat_responses"] = int(count)
+    return f.join_tickets(query, s.ticket_id)
+
+
+def agent_rows(session: Session, f: Filters) -> list[AgentRow]:
+    data: dict[Any, dict[str, Any]] = defaultdict(dict)
+    open_q = select(Ticket.assignee_id, func.count()).where(Ticket.status.in_(OPEN_STATUSES)).group_by(Ticket.assignee_id)
+    for agent, n in session.execute(f.tickets(open_q)).all():
+        data[agent]["open_tickets"] = n
+
+    split = rollups.plan(session, f)
+    windows = [f] if split is None else list(split.live)
+    replies: dict[Any, list[int]] = defaultdict(lambda: [0, 0])
+    csat: dict[Any, list[int]] = defaultdict(lambda: [0, 0, 0])
+    if split is not None:
+        for agent, n_replies, n_calls in rollups.entry_counts(session, split):
+            replies[agent][0] += n_replies
+            replies[agent][1] += n_calls
+        for agent, n, total, satisfied in rollups.csat_counts(session, split):
+            csat[agent] = [a + b for a, b in zip(csat[agent], (n, total, satisfied))]
+    for w in windows:
+        for agent, n_replies, n_calls in session.execute(_entries(w)).all():
+            replies[agent][0] += int(n_replies or 0)
+            replies[agent][1] += int(n_calls or 0)
+        for agent, n, total, satisfied in session.execute(_csat(w)).all():
+            csat[agent] = [a + int(b or 0) for a, b in zip(csat[agent], (n, total, satisfied))]
+    for agent, (n_replies, n_calls) in replies.items():
+        data[agent]["replies"] = n_replies
+        data[agent]["calls"] = n_calls
+
+    if split is None:
+        firsts = {agent: s for (agent,), s in distribution(session, first_response_runs(f), ["agent"]).items()}
+    else:
+        stats = rollups.distribution(session, split, "agent", ("first_response",), _first_response_values)
+        firsts = {agent: s for (_, agent), s in stats.items()}
+    for agent, stats in firsts.items():
+        data[agent]["first_responses"] = stats.count
+        data[agent]["median_first_response_seconds"] = stats.median
+
+    agents_ = [a for a, (n, _, _) in csat.items() if n]
+    averages = rollups.means(session, [(csat[a][1], csat[a][0]) for a in agents_])
+    for agent, mean in zip(agents_, averages):
+        n, _, satisfied = csat[agent]
+        data[agent]["csat_responses"] = n
         data[agent]["csat_average"] = None if mean is None else round(float(mean), 4)
-        data[agent]["csat_percent_satisfied"] = ratio(int(satisfied or 0), int(count))
+        data[agent]["csat_percent_satisfied"] = ratio(satisfied, n)
 
     names = group_labels(session, "agent", set(data))
     rows = [

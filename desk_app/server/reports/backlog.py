@@ -12,6 +12,7 @@ from datetime import timedelta
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from desk_app.server.reports import rollups
 from desk_app.server.reports.common import OPEN_STATUSES, Filters, bucket
 from desk_app.server.reports.schemas import BacklogRow, FlowPoint
 from desk_app.server.tickets.models import Ticket, TicketHistoryEvent
@@ -50,6 +51,29 @@ def backlog_rows(session: Session, f: Filters) -> list[BacklogRow]:
 
 
 def flow(session: Session, f: Filters, trend: str) -> list[FlowPoint]:
+    """Arrivals, resolutions and closures per day or week: closed days from the rollups, the rest raw."""
+    split = rollups.plan(session, f)
+    if split is None:
+        return _points(raw_flow(session, f, trend))
+    points: dict[str, dict[str, int]] = {}
+    for day, arrivals, resolved, closed in rollups.flow_days(session, split):
+        p = points.setdefault(rollups.trend_bucket(day, trend).isoformat(), {"arrivals": 0, "resolved": 0, "closed": 0})
+        p["arrivals"] += arrivals
+        p["resolved"] += resolved
+        p["closed"] += closed
+    for window in split.live:
+        for day, counts in raw_flow(session, window, trend).items():
+            p = points.setdefault(day, {"arrivals": 0, "resolved": 0, "closed": 0})
+            for k, n in counts.items():
+                p[k] += n
+    return _points(points)
+
+
+def _points(points: dict[str, dict[str, int]]) -> list[FlowPoint]:
+    return [FlowPoint(bucket=day, **counts) for day, counts in sorted(points.items()) if any(counts.values())]
+
+
+def raw_flow(session: Session, f: Filters, trend: str) -> dict[str, dict[str, int]]:
     b = bucket(session, Ticket.created_at, trend).label("b")
     arrivals = session.execute(f.tickets(select(b, func.count()).where(f.period(Ticket.created_at)).group_by(b))).all()
     ev = TicketHistoryEvent
@@ -67,4 +91,4 @@ def flow(session: Session, f: Filters, trend: str) -> list[FlowPoint]:
         points.setdefault(str(day), {"arrivals": 0, "resolved": 0, "closed": 0})["arrivals"] += n
     for day, status, n in changes:
         points.setdefault(str(day), {"arrivals": 0, "resolved": 0, "closed": 0})[status] += n
-    return [FlowPoint(bucket=day, **counts) for day, counts in sorted(points.items())]
+    return points

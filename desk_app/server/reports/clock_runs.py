@@ -17,6 +17,14 @@ A customer's tier is set when the customer is created and no endpoint changes
 it; a future edit of it must also update `clock_runs.customer_tier` of the
 customer's tickets (a ticket moved to another customer is tracked above).
 
+Closed days (`reports.rollups`): when either statement changes runs of a day
+before today (a reopen dropping last week's resolution run, a reassignment
+moving last month's runs to another agent), those days are marked dirty
+(one INSERT into `report_dirty_days`, only then), so their daily rollups are
+rebuilt before the next report reads them. The DELETE and the UPDATE return
+the rows' days (RETURNING) for that, at no extra statement; a write that
+only touches today's runs, the usual case, costs nothing more.
+
 Earlier runs (`SlaSnapshot.history`) are not in the snapshot JSON; they are
 fixed by events before the current runs, so they change only together with
 the current runs' identity (key, start), targets or the SLA rule, which the
@@ -25,7 +33,8 @@ comparison covers.
 
 from __future__ import annotations
 
-from datetime import timezone
+from collections import Counter
+from datetime import date, timezone
 from typing import Any
 
 from sqlalchemy import bindparam, delete, event, insert, inspect, update
@@ -33,17 +42,25 @@ from sqlalchemy.engine import Connection
 
 from desk_app.core.sla import Clock, ClockState, SlaSnapshot
 from desk_app.server.reports.models import GROUPING_FIELDS, ClockRun
+from desk_app.server.reports.rollups import mark_dirty
 from desk_app.server.tickets.models import Ticket
 
 _FINISHED = frozenset({ClockState.MET, ClockState.MISSED})
 _FINISHED_JSON = frozenset({str(ClockState.MET), str(ClockState.MISSED)})
 _RUNS = ClockRun.__table__
-_DELETE = delete(_RUNS).where(_RUNS.c.ticket_id == bindparam("ticket_id"))
+#: What the daily rollups read of a run: a day changes when these change.
+_ROLLED = ("stopped_on", "metric", "key", "state", "elapsed_seconds", *GROUPING_FIELDS, "customer_tier")
+_DELETE = (
+    delete(_RUNS)
+    .where(_RUNS.c.ticket_id == bindparam("ticket_id"))
+    .returning(*[_RUNS.c[name] for name in _ROLLED])
+)
 _INSERT = insert(_RUNS)
 _REGROUP = (
     update(_RUNS)
     .where(_RUNS.c.ticket_id == bindparam("b_ticket_id"))
     .values({name: bindparam(name) for name in (*GROUPING_FIELDS, "customer_tier")})
+    .returning(_RUNS.c.stopped_on)
 )
 #: Set on a ticket's instance state when one of its grouping fields is written.
 _REGROUP_FLAG = "reports.regroup"
@@ -118,14 +135,31 @@ def record_runs(
     so the runs are rewritten).
     """
     regroup = inspect(ticket).info.pop(_REGROUP_FLAG, False)
+    today = snap.computed_at.astimezone(timezone.utc).date()
     if previous_sla is None or runs_signature(previous_sla) != runs_signature(sla):
         groups = grouping(ticket, customer_tier)
-        connection.execute(_DELETE, {"ticket_id": ticket.id})
+        old = connection.execute(_DELETE, {"ticket_id": ticket.id}).all()
         rows = [run_row(ticket.id, c, groups) for c in finished_runs(snap)]
         if rows:
             connection.execute(_INSERT, rows)
+        changed = Counter(tuple(r) for r in old)
+        changed.subtract(tuple(r[name] for name in _ROLLED) for r in rows)
+        _mark_closed_days(connection, (key[0] for key, n in changed.items() if n), today)
     elif regroup:
-        connection.execute(_REGROUP, {"b_ticket_id": ticket.id, **grouping(ticket, customer_tier)})
+        days = connection.execute(_REGROUP, {"b_ticket_id": ticket.id, **grouping(ticket, customer_tier)}).scalars()
+        _mark_closed_days(connection, days, today)
+
+
+def _mark_closed_days(connection: Connection, days: Any, today: date) -> None:
+    """Mark the days before today among `days` dirty for the rollups (today's are never rolled up yet)."""
+    past = {_as_date(d) for d in days}
+    past = {d for d in past if d < today}
+    if past:
+        mark_dirty(connection, past)
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 def _mark_regroup(target: Ticket, value: Any, oldvalue: Any, initiator: Any) -> None:

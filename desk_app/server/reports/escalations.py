@@ -13,6 +13,7 @@ from collections import defaultdict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from desk_app.server.reports import rollups
 from desk_app.server.reports.common import OPEN_STATUSES, Filters, distribution
 from desk_app.server.reports.models import ClockRun
 from desk_app.server.reports.schemas import EscalationRow, TierSummary
@@ -46,13 +47,21 @@ def _waiting(session: Session, f: Filters) -> dict[int, int]:
     return dict(session.execute(f.tickets(query)).all())
 
 
-def _time_at_tier(session: Session, f: Filters):
-    runs = f.runs(
+def _budget_runs(f: Filters):
+    return f.runs(
         select(ClockRun.key.label("tier_key"), ClockRun.elapsed_seconds.label("value")).where(
             ClockRun.metric == "tier_budget", f.period(ClockRun.stopped_at)
         )
     )
-    return {int(key[0].split(":", 1)[1]): stats for key, stats in distribution(session, runs, ["tier_key"]).items()}
+
+
+def _time_at_tier(session: Session, f: Filters):
+    split = rollups.plan(session, f)
+    if split is None:
+        stats = distribution(session, _budget_runs(f), ["tier_key"])
+    else:
+        stats = rollups.distribution(session, split, "", None, _budget_runs)
+    return {int(key[0].split(":", 1)[1]): s for key, s in stats.items()}
 
 
 def tier_summaries(session: Session, f: Filters, rows: list[EscalationRow]) -> list[TierSummary]:

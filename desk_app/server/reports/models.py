@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Index, String
+from sqlalchemy import BigInteger, Column, Date, ForeignKey, Index, Integer, SmallInteger, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desk_app.server.core.db import Base
@@ -82,4 +82,82 @@ Index(
     ThreadEntry.__table__.c.kind,
     ThreadEntry.__table__.c.created_at,
     postgresql_include=["author_id", "ticket_id"],
+)
+
+
+# -- daily rollups (migration 0011; built and read by `reports.rollups`) ----------------
+# One row per closed UTC day and group, so a year-long report sums a few
+# hundred thousand small rows instead of scanning millions of runs. `dim` is
+# the report dimension the row is grouped by ('' = none) and `value` the
+# group's value as text (NULL: no value, e.g. unassigned).
+
+#: The spans whose rollup rows are complete: days (span 1; a day without any data has its row
+#: here too) and, for the run tables, whole UTC weeks from Monday (span 7, summed from the days).
+report_days = Table(
+    "report_days",
+    Base.metadata,
+    Column("day", Date, primary_key=True),
+    Column("span", SmallInteger, primary_key=True),
+)
+#: Closed days whose data changed after their rollup was built (written by `record_runs`).
+report_dirty_days = Table("report_dirty_days", Base.metadata, Column("day", Date, primary_key=True))
+#: Finished clock runs per day, measure and group: met, missed, summed business seconds.
+report_run_counts = Table(
+    "report_run_counts",
+    Base.metadata,
+    Column("day", Date, nullable=False),
+    Column("span", SmallInteger, nullable=False),
+    Column("measure", String(64), nullable=False),
+    Column("dim", String(16), nullable=False),
+    Column("value", String(64)),
+    Column("met", BigInteger, nullable=False),
+    Column("missed", BigInteger, nullable=False),
+    Index("ix_report_run_counts_dim_span_day", "dim", "span", "day"),
+)
+#: Business seconds of the timed runs per day, measure, group and value bucket:
+#: how many, their sum, and the values themselves (comma-separated), so that
+#: medians and p90s stay exact (`rollups.distribution`).
+report_run_buckets = Table(
+    "report_run_buckets",
+    Base.metadata,
+    Column("day", Date, nullable=False),
+    Column("span", SmallInteger, nullable=False),
+    Column("measure", String(64), nullable=False),
+    Column("dim", String(16), nullable=False),
+    Column("value", String(64)),
+    Column("bucket", Integer, nullable=False),
+    Column("n", BigInteger, nullable=False),
+    Column("total", BigInteger, nullable=False),
+    Column("vals", Text, nullable=False),
+    Index("ix_report_run_buckets_dim_measure_span_day", "dim", "measure", "span", "day"),
+)
+#: Arrivals (tickets created) and resolutions / closures (status changes) per day.
+report_flow_days = Table(
+    "report_flow_days",
+    Base.metadata,
+    Column("day", Date, primary_key=True),
+    Column("arrivals", BigInteger, nullable=False),
+    Column("resolved", BigInteger, nullable=False),
+    Column("closed", BigInteger, nullable=False),
+)
+#: Public replies and phone calls per day and author.
+report_entry_days = Table(
+    "report_entry_days",
+    Base.metadata,
+    Column("day", Date, nullable=False),
+    Column("author_id", BigInteger, nullable=False),
+    Column("replies", BigInteger, nullable=False),
+    Column("calls", BigInteger, nullable=False),
+    Index("ix_report_entry_days_day", "day"),
+)
+#: CSAT answers per day and agent: how many, their summed score, how many scored 4 or 5.
+report_csat_days = Table(
+    "report_csat_days",
+    Base.metadata,
+    Column("day", Date, nullable=False),
+    Column("agent_id", BigInteger),
+    Column("responses", BigInteger, nullable=False),
+    Column("score_sum", BigInteger, nullable=False),
+    Column("satisfied", BigInteger, nullable=False),
+    Index("ix_report_csat_days_day", "day"),
 )

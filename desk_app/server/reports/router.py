@@ -2,7 +2,8 @@
 
 Common query parameters: `from` / `to` (the period; default the last 30
 days), `queue` (id) and `policy` (key). See each module for what its figures
-count.
+count. Before a report reads, the daily rollups of the closed days of its
+period are brought up to date (`rollups.prepare`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from sqlalchemy import func, select
 
 from desk_app.server.auth.deps import Supervisor
 from desk_app.server.core.errors import ErrorOut
-from desk_app.server.reports import agents, backlog, breaches, compliance, distributions, escalations
+from desk_app.server.reports import agents, backlog, breaches, compliance, distributions, escalations, rollups
 from desk_app.server.reports.common import (
     DIMENSIONS,
     TRENDS,
@@ -45,6 +46,7 @@ def compliance_report(
     """SLA compliance (% met) per measure, optionally by a dimension, with a daily or weekly trend."""
     check_choice("group_by", group_by, DIMENSIONS)
     check_choice("trend", trend, TRENDS)
+    rollups.prepare(request.app.state.db, f)
     with report_session(request) as session:
         overall, rows, points = compliance.compliance_report(session, f, group_by, trend)
     return ComplianceOut(period=period_out(f), group_by=group_by, trend=trend, overall=overall, rows=rows, points=points)
@@ -63,6 +65,7 @@ def breaches_report(principal: Supervisor, request: Request, f: ReportFilters, g
 @router.get("/escalations", response_model=EscalationsOut, responses=_ERRORS)
 def escalations_report(principal: Supervisor, request: Request, f: ReportFilters) -> EscalationsOut:
     """Escalations in the period by tier and kind, time spent at each tier, escalations waiting now."""
+    rollups.prepare(request.app.state.db, f)
     with report_session(request) as session:
         rows = escalations.escalation_rows(session, f)
         tiers = escalations.tier_summaries(session, f, rows)
@@ -74,6 +77,7 @@ def escalations_report(principal: Supervisor, request: Request, f: ReportFilters
 def backlog_report(principal: Supervisor, request: Request, f: ReportFilters, trend: Trend = "day") -> BacklogOut:
     """Open tickets by age and status (now), and arrivals vs resolutions over the period."""
     check_choice("trend", trend, TRENDS)
+    rollups.prepare(request.app.state.db, f)
     with report_session(request) as session:
         rows = backlog.backlog_rows(session, f)
         points = backlog.flow(session, f, trend)
@@ -91,6 +95,7 @@ def backlog_report(principal: Supervisor, request: Request, f: ReportFilters, tr
 def times_report(principal: Supervisor, request: Request, f: ReportFilters, group_by: GroupBy = None) -> TimesOut:
     """First-response and resolution times in business seconds: count, mean, median, p90."""
     check_choice("group_by", group_by, DIMENSIONS)
+    rollups.prepare(request.app.state.db, f)
     with report_session(request) as session:
         rows = distributions.time_rows(session, f, group_by)
     return TimesOut(period=period_out(f), group_by=group_by, rows=rows)
@@ -99,6 +104,7 @@ def times_report(principal: Supervisor, request: Request, f: ReportFilters, grou
 @router.get("/agents", response_model=AgentsOut, responses=_ERRORS)
 def agents_report(principal: Supervisor, request: Request, f: ReportFilters) -> AgentsOut:
     """Per agent: open tickets now; replies, calls, median first response and CSAT in the period."""
+    rollups.prepare(request.app.state.db, f)
     with report_session(request) as session:
         rows = agents.agent_rows(session, f)
     return AgentsOut(period=period_out(f), rows=rows)
