@@ -34,6 +34,7 @@ from desk_app.server.scheduler.runner import Scheduler
 from desk_app.server.sync.notifier import ChangeNotifier, PgChangeListener
 from desk_app.server.sync.router import router as sync_router
 from desk_app.server.sync.router import stream_events
+from desk_app.server.tickets.escalation_notices import router as escalation_notices_router
 from desk_app.server.tickets.router import router as tickets_router
 
 API_PREFIX = "/api/v1"
@@ -128,6 +129,7 @@ def create_app(
 
     for router in (auth_router, tickets_router, sync_router, directory_router, policies_router, reports_router):
         app.include_router(router, prefix=API_PREFIX)
+    app.include_router(escalation_notices_router, prefix=API_PREFIX)
     app.include_router(presence_router, prefix=API_PREFIX)
     app.include_router(intake_router, prefix=API_PREFIX)
     app.include_router(attachments_router, prefix=API_PREFIX)

@@ -18,16 +18,18 @@ them again. An item stays in `NeedsAttention` until handled (the record is
 closed, the escalation acknowledged), however often the app restarts.
 A system-tray message goes with each prompt where a tray is available.
 
-Once even with the app open on two machines: before a "due" item pops up,
-the watcher claims it at the store (`POST .../escalation-due/{id}/notify`
-with this installation's id, kept in the cache's meta table) on the network
-lane; only the first of the user's apps to claim it gets the pop-up and the
-tray message, the others only list it. Handled on one machine, it leaves the
-other's list through the ordinary sync.
+Once even with the app open on two machines: before an item pops up, the
+watcher claims it at the store (`POST .../escalation-due/{id}/notify` for a
+"due" item, `POST .../escalations/{id}/notify` for an "escalated" one, with
+this installation's id, kept in the cache's meta table) on the network lane;
+only the first of the user's apps to claim it gets the pop-up and the tray
+message, the others only list it. Handled on one machine, it leaves the
+other's list through the ordinary sync. Offline, it pops up anyway.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from typing import Any
 
@@ -61,6 +63,8 @@ SHOWN_KEY = "escalation_prompt:shown"
 #: This installation's id in the store's "who popped it up first" claims (one per cache).
 CLIENT_KEY = "escalation_prompt:client_id"
 MAX_REMEMBERED = 2000
+#: The store's claim for "a new escalation in your queue" (under /api/v1).
+ESCALATION_NOTICE_PATH = "/tickets/{ticket_id}/escalations/{escalation_id}/notify"
 _OPEN = ("new", "open", "pending_customer", "pending_third_party", "on_hold")
 
 
@@ -180,25 +184,29 @@ class EscalationWatcher(QObject):
         self.items_changed.emit(list(self.items.values()))
         if not (fresh and self._ready):
             return
-        # Escalations to a tier are shown at once; a due prompt first asks the store
-        # whether another of this user's machines popped it up already.
-        at_once = [item for item in fresh if item["kind"] != "due"]
-        if at_once:
-            self.shown.update(item["key"] for item in at_once)
-            self._remember()
-            for item in at_once:
-                self.prompt.emit(item)
+        # Each item first asks the store whether another of this user's machines popped it up already.
         for item in fresh:
-            if item["kind"] == "due":
-                self._claim(item)
+            self._claim(item)
 
     def _claim(self, item: dict[str, Any]) -> None:
         """On the network lane: is this app the first of the user's to show `item`? Then it pops up."""
         key = item["key"]
         self.claiming.add(key)
-        api, client_id, tid, due_id = self.session.api, self.client_id, item["ticket_id"], item["due_id"]
-        Op(self, lambda _: api.claim_escalation_notice(tid, due_id, client_id), lane=NETWORK,
-           label="claim escalation prompt", runner=self.runner).success(
+        api, client_id, tid = self.session.api, self.client_id, item["ticket_id"]
+        if item["kind"] == "due":
+            due_id = item["due_id"]
+
+            def ask(_):
+                return api.claim_escalation_notice(tid, due_id, client_id)
+        else:
+            path = ESCALATION_NOTICE_PATH.format(ticket_id=int(tid), escalation_id=int(item["escalation_id"]))
+
+            def ask(_):
+                # Retried under the same idempotency key; two tries only (offline it pops up anyway).
+                return api.call("POST", path, json={"client_id": client_id}, idempotency_key=uuid.uuid4().hex,
+                                retry=dataclasses.replace(api.retry, attempts=min(2, api.retry.attempts)))
+
+        Op(self, ask, lane=NETWORK, label="claim escalation prompt", runner=self.runner).success(
             lambda answer: self._claimed(key, show=bool(answer and answer.get("first")))).failure(
             lambda error: self._claim_failed(key, error)).run_in_background()
 

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QPoint, Qt, QTimer, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
+from PySide6.QtCore import QCoreApplication, QPoint, Qt, QTimer, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QStyle, QTableView, QWidget
 
 from desk_app.services.events import ChangeSet
 from desk_app.services.session import DeskSession
@@ -36,6 +36,8 @@ __all__ = ["QueueView"]
 
 COALESCE_MS = 200
 
+#: The highest escalation tier a ticket can be at (a queue's tier is 1-9; the policies use 1-3).
+MAX_TIER = 9
 _DEFAULT_WIDTHS = {
     Column.NUMBER: 104, Column.SUBJECT: 280, Column.CUSTOMER: 150, Column.CATEGORY: 150, Column.PRIORITY: 80,
     Column.CHANNEL: 90, Column.STATUS: 140, Column.TIER: 60, Column.ASSIGNEE: 120, Column.DUE: 112,
@@ -85,6 +87,7 @@ class QueueView(QTableView):
         header.customContextMenuRequested.connect(self._column_menu)
         for column, width in _DEFAULT_WIDTHS.items():
             self.setColumnWidth(int(column), width)
+        self.setColumnWidth(int(Column.TIER), max(_DEFAULT_WIDTHS[Column.TIER], self.tier_column_width()))
         # The subject takes whatever room the other columns leave.
         header.setSectionResizeMode(int(Column.SUBJECT), QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(48)
@@ -98,6 +101,20 @@ class QueueView(QTableView):
         self._coalesce.timeout.connect(self._apply_pending)
 
     # -- layout -------------------------------------------------------------------------
+
+    def tier_column_width(self) -> int:
+        """Wide enough for the tier's header and its longest value in this language and font
+        ("Tier 3", "Tingkat 3"), with the margins the style draws them with."""
+        style, header = self.style(), self.horizontalHeader()
+        texts = [QCoreApplication.translate("TicketTableModel", "Tier {level}").format(level=level)
+                 for level in range(1, MAX_TIER + 1)]  # as TicketTableModel shows them
+        cell_margin = 2 * (style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self) + 1)
+        cells = max(self.fontMetrics().horizontalAdvance(text) for text in texts) + cell_margin
+        title = str(self.model_.headerData(int(Column.TIER), Qt.Orientation.Horizontal))
+        header_margins = 2 * style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+        sort_mark = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header) + header_margins
+        titled = header.fontMetrics().horizontalAdvance(title) + header_margins + sort_mark
+        return max(cells, titled) + 2  # the grid line and a pixel of air
 
     def restore_layout(self) -> None:
         state = self._settings.get(Keys.TABLE_HEADER)

@@ -185,63 +185,63 @@
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="65" />
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="66" />
         <source>&amp;Reply to customer</source>
         <extracomment>(kind, text): the agent pressed Send. Whether the agent is typing a public reply (for presence).</extracomment>
         <translation>&amp;Balas pelanggan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="66" />
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="67" />
         <source>Internal &amp;note</source>
         <translation>&amp;Catatan internal</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="75" />
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="76" />
         <source>&amp;Canned response:</source>
         <translation>Te&amp;mplat balasan:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="131" />
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="133" />
         <source>Add note</source>
         <translation>Tambah catatan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="132" />
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="134" />
         <source>Only staff see internal notes. Ctrl+Enter adds it.</source>
         <translation>Hanya staf yang melihat catatan internal. Ctrl+Enter untuk menambahkannya.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="133" />
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="135" />
         <source>Write an internal note for your colleagues…</source>
         <translation>Tulis catatan internal untuk rekan kerja Anda…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="135" />
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="137" />
         <source>&amp;Send reply</source>
         <translation>&amp;Kirim balasan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="136" />
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="138" />
         <source>The customer receives this reply. Ctrl+Enter sends it.</source>
         <translation>Pelanggan menerima balasan ini. Ctrl+Enter untuk mengirimnya.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="137" />
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="139" />
         <source>Write your reply to the customer…</source>
         <translation>Tulis balasan Anda untuk pelanggan…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="145" />
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="147" />
         <source>Insert…</source>
         <translation>Sisipkan…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="145" />
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="147" />
         <source>None for this policy</source>
         <translation>Tidak ada untuk kebijakan ini</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="244" />
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="253" />
         <source>Nothing to send: write something first.</source>
         <translation>Tidak ada yang dikirim: tulis sesuatu terlebih dahulu.</translation>
     </message>
@@ -507,29 +507,29 @@
         <translation>{pct} puas · {n} jawaban</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="462" />
+        <location filename="../../desk_app/ui/dashboard/view.py" line="464" />
         <source>{start} – {end} (UTC) · figures as of {now}</source>
         <translation>{start} – {end} (UTC) · angka per {now}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="472" />
+        <location filename="../../desk_app/ui/dashboard/view.py" line="476" />
         <source>The server refused the reports: {error}
 The dashboard is for managers.</source>
         <translation>Server menolak laporan: {error}
 Dasbor ini untuk manajer.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="484" />
+        <location filename="../../desk_app/ui/dashboard/view.py" line="488" />
         <source>Export dashboard as PDF</source>
         <translation>Ekspor dasbor sebagai PDF</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="485" />
+        <location filename="../../desk_app/ui/dashboard/view.py" line="489" />
         <source>PDF files (*.pdf)</source>
         <translation>Berkas PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="490" />
+        <location filename="../../desk_app/ui/dashboard/view.py" line="494" />
         <source>Dashboard exported to {path}</source>
         <translation>Dasbor diekspor ke {path}</translation>
     </message>
@@ -561,47 +561,47 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>EntryCard</name>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="117" />
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="118" />
         <source>Sending…</source>
         <translation>Mengirim…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="118" />
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="119" />
         <source>Saved on this computer; it is sent when the server is reachable.</source>
         <translation>Disimpan di komputer ini; akan dikirim saat server dapat dihubungi.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="142" />
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="143" />
         <source>Download and open {name}</source>
         <translation>Unduh dan buka {name}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="167" />
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="168" />
         <source>The customer</source>
         <translation>Pelanggan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="169" />
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="170" />
         <source>{customer} wrote (logged by {author})</source>
         <translation>{customer} menulis (dicatat oleh {author})</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="170" />
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="171" />
         <source>{customer} wrote</source>
         <translation>{customer} menulis</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="172" />
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="173" />
         <source>{author} replied</source>
         <translation>{author} membalas</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="174" />
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="175" />
         <source>Internal note by {author}</source>
         <translation>Catatan internal dari {author}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="176" />
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="177" />
         <source>Phone call logged by {author}</source>
         <translation>Panggilan telepon dicatat oleh {author}</translation>
     </message>
@@ -609,78 +609,78 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>EscalationPromptDialog</name>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="273" />
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="281" />
         <source>Escalation due</source>
-        <extracomment>This installation's id in the store's "who popped it up first" claims (one per cache). An item shown for the first time (once per escalation, across restarts). The whole list, after any change (most recent last). Keys whose claim at the store is on its way (not shown yet, not to be claimed twice).</extracomment>
+        <extracomment>This installation's id in the store's "who popped it up first" claims (one per cache). The store's claim for "a new escalation in your queue" (under /api/v1). An item shown for the first time (once per escalation, across restarts). The whole list, after any change (most recent last). Keys whose claim at the store is on its way (not shown yet, not to be claimed twice).</extracomment>
         <translation>Saatnya eskalasi</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="274" />
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="282" />
         <source>{ticket} needs a decision</source>
         <translation>{ticket} perlu keputusan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="276" />
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="284" />
         <source>The customer asked for an escalation to {tier}.</source>
         <translation>Pelanggan meminta eskalasi ke {tier}.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="279" />
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="287" />
         <source>Your tier's time budget for this ticket is used up. Escalate it to {tier}, or keep it with a note saying why.</source>
         <translation>Anggaran waktu tingkat Anda untuk tiket ini sudah habis. Eskalasikan ke {tier}, atau tetap tangani dengan catatan yang menjelaskan alasannya.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="281" />
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="289" />
         <source>Reason for escalating, or the note for keeping (required)</source>
         <translation>Alasan eskalasi, atau catatan untuk tetap menangani (wajib)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="283" />
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="291" />
         <source>&amp;Escalate to {tier}</source>
         <translation>&amp;Eskalasi ke {tier}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="287" />
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="295" />
         <source>Add note and &amp;keep</source>
         <translation>Tambah catatan dan &amp;tetap tangani</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="291" />
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="299" />
         <source>New escalation</source>
         <translation>Eskalasi baru</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="292" />
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="300" />
         <source>{ticket} was escalated to {tier}</source>
         <translation>{ticket} dieskalasi ke {tier}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="293" />
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="301" />
         <source>Reason: {reason}</source>
         <translation>Alasan: {reason}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="295" />
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="303" />
         <source>&amp;Take ticket</source>
         <translation>&amp;Ambil tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="298" />
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="306" />
         <source>&amp;Open ticket</source>
         <translation>&amp;Buka tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="300" />
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="308" />
         <source>&amp;Later</source>
         <translation>&amp;Nanti</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="301" />
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="309" />
         <source>It stays in “Needs attention” until handled.</source>
         <translation>Tiket tetap ada di “Perlu perhatian” sampai ditangani.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="324" />
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="332" />
         <source>Write the reason (or the note) first.</source>
         <translation>Tulis alasan (atau catatannya) terlebih dahulu.</translation>
     </message>
@@ -1073,33 +1073,33 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>NeedsAttention</name>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="367" />
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="372" />
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="375" />
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="380" />
         <source>Needs attention</source>
         <translation>Perlu perhatian</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="390" />
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="398" />
         <source>{number}: escalation due to {tier}</source>
         <translation>{number}: saatnya eskalasi ke {tier}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="394" />
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="402" />
         <source>{number}: escalated to {tier}</source>
         <translation>{number}: dieskalasi ke {tier}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="401" />
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="409" />
         <source>Needs &amp;attention ({count})</source>
         <translation>Perlu per&amp;hatian ({count})</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="436" />
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="444" />
         <source>Escalation due: {number}</source>
         <translation>Saatnya eskalasi: {number}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="438" />
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="446" />
         <source>Escalated to {tier}: {number}</source>
         <translation>Dieskalasi ke {tier}: {number}</translation>
     </message>
@@ -1107,128 +1107,148 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>NewTicketFromCallDialog</name>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="76" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="104" />
         <source>New ticket from call</source>
-        <extracomment>The new ticket's id (a negative placeholder until the server has it).</extracomment>
+        <extracomment>The store's customer search (under /api/v1). The new ticket's id (a negative placeholder until the server has it).</extracomment>
         <translation>Tiket baru dari panggilan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="86" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="114" />
         <source>Caller's number</source>
         <translation>Nomor penelepon</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="88" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="116" />
         <source>Phone, e-mail or order id</source>
         <translation>Telepon, e-mail, atau ID pesanan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="93" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="121" />
         <source>Matching customers</source>
         <translation>Pelanggan yang cocok</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="95" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="130" />
         <source>For a new customer</source>
         <translation>Untuk pelanggan baru</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="104" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="139" />
         <source>What the caller needs</source>
         <translation>Apa yang dibutuhkan penelepon</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="106" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="141" />
         <source>Caller &amp;number:</source>
         <translation>&amp;Nomor penelepon:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="106" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="141" />
         <source>&amp;Find customer:</source>
         <translation>&amp;Cari pelanggan:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="107" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="142" />
         <source>&amp;Matches:</source>
         <translation>&amp;Hasil yang cocok:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="107" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="142" />
         <source>Customer n&amp;ame:</source>
         <translation>N&amp;ama pelanggan:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="108" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="143" />
         <source>&amp;E-mail:</source>
         <translation>&amp;E-mail:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="108" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="143" />
         <source>&amp;Policy:</source>
         <translation>&amp;Kebijakan:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="109" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="144" />
         <source>&amp;Category:</source>
         <translation>Kate&amp;gori:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="109" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="144" />
         <source>P&amp;riority:</source>
         <translation>P&amp;rioritas:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="110" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="145" />
         <source>&amp;Order id:</source>
         <translation>&amp;ID pesanan:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="110" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="145" />
         <source>&amp;Subject:</source>
         <translation>&amp;Subjek:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="111" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="146" />
         <source>No&amp;tes:</source>
         <translation>Ca&amp;tatan:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="124" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="159" />
         <source>Create &amp;ticket</source>
         <translation>&amp;Buat tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="159" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="194" />
         <source>No policy served by this desk has a phone line.</source>
         <translation>Tidak ada kebijakan yang dilayani desk ini yang memiliki saluran telepon.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="215" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="245" />
+        <source>Searching the server as well…</source>
+        <translation>Mencari juga di server…</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="260" />
+        <source>Offline: only the customers on this computer are searched.</source>
+        <translation>Luring: hanya pelanggan di komputer ini yang dicari.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="286" />
         <source>No customer found: a new one is created.</source>
         <translation>Pelanggan tidak ditemukan: pelanggan baru akan dibuat.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="244" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="300" />
+        <source>contact hidden</source>
+        <translation>kontak disembunyikan</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="304" />
+        <source>(found on the server)</source>
+        <translation>(ditemukan di server)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="331" />
         <source>Phone call from {number}</source>
         <translation>Panggilan telepon dari {number}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="244" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="331" />
         <source>unknown number</source>
         <translation>nomor tidak dikenal</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="263" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="350" />
         <source>Enter the caller's name, or pick a matching customer.</source>
         <translation>Masukkan nama penelepon, atau pilih pelanggan yang cocok.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="271" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="358" />
         <source>Choose the policy, category and priority.</source>
         <translation>Pilih kebijakan, kategori, dan prioritas.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="273" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="360" />
         <source>Enter the caller's number.</source>
         <translation>Masukkan nomor penelepon.</translation>
     </message>
@@ -1245,9 +1265,9 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>QueueView</name>
     <message>
-        <location filename="../../desk_app/ui/queue_view.py" line="74" />
+        <location filename="../../desk_app/ui/queue_view.py" line="76" />
         <source>Tickets in the queue</source>
-        <extracomment>The current ticket changed: its id, or None. A full load of the current queue was shown: the number of rows. Changed rows were applied (tests wait on it).</extracomment>
+        <extracomment>The highest escalation tier a ticket can be at (a queue's tier is 1-9; the policies use 1-3). The current ticket changed: its id, or None. A full load of the current queue was shown: the number of rows. Changed rows were applied (tests wait on it).</extracomment>
         <translation>Tiket dalam antrean</translation>
     </message>
 </context>
@@ -1930,17 +1950,19 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>ThreadView</name>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="188" />
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="203" />
         <source>Conversation</source>
+        <extracomment>Cards built at once when a thread is shown: the newest, which fill the view. Older cards built per turn of the event loop after that.</extracomment>
         <translation>Percakapan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="235" />
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="266" />
         <source>Loading the conversation…</source>
+        <extracomment>(row, its top minus the scroll value) the agent scrolled to; None: the end of the thread.</extracomment>
         <translation>Memuat percakapan…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="237" />
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="268" />
         <source>Part of the conversation is not on this computer yet; it appears when the server is reachable.</source>
         <translation>Sebagian percakapan belum ada di komputer ini; akan tampil saat server dapat dihubungi.</translation>
     </message>
@@ -2082,62 +2104,63 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>TicketHeader</name>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/header.py" line="159" />
+        <location filename="../../desk_app/ui/ticket_panel/header.py" line="178" />
         <source>Customer</source>
+        <extracomment>Top and bottom margin around the icon and text.</extracomment>
         <translation>Pelanggan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/header.py" line="159" />
+        <location filename="../../desk_app/ui/ticket_panel/header.py" line="178" />
         <source>Policy</source>
         <translation>Kebijakan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/header.py" line="159" />
+        <location filename="../../desk_app/ui/ticket_panel/header.py" line="178" />
         <source>Category</source>
         <translation>Kategori</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/header.py" line="160" />
+        <location filename="../../desk_app/ui/ticket_panel/header.py" line="179" />
         <source>Priority</source>
         <translation>Prioritas</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/header.py" line="160" />
+        <location filename="../../desk_app/ui/ticket_panel/header.py" line="179" />
         <source>Channel</source>
         <translation>Saluran</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/header.py" line="160" />
+        <location filename="../../desk_app/ui/ticket_panel/header.py" line="179" />
         <source>Tier</source>
         <translation>Tingkat</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/header.py" line="161" />
+        <location filename="../../desk_app/ui/ticket_panel/header.py" line="180" />
         <source>Assignee</source>
         <translation>Petugas</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/header.py" line="161" />
+        <location filename="../../desk_app/ui/ticket_panel/header.py" line="180" />
         <source>Order</source>
         <translation>Pesanan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/header.py" line="180" />
+        <location filename="../../desk_app/ui/ticket_panel/header.py" line="199" />
         <source>SLA</source>
         <translation>SLA</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/header.py" line="183" />
+        <location filename="../../desk_app/ui/ticket_panel/header.py" line="202" />
         <source>No SLA clock is running.</source>
         <translation>Tidak ada jam SLA yang berjalan.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/header.py" line="213" />
+        <location filename="../../desk_app/ui/ticket_panel/header.py" line="234" />
         <source>No ticket selected</source>
         <translation>Tidak ada tiket yang dipilih</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/header.py" line="237" />
+        <location filename="../../desk_app/ui/ticket_panel/header.py" line="258" />
         <source>Unassigned</source>
         <translation>Belum ditugaskan</translation>
     </message>
@@ -2233,133 +2256,133 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>TicketPanel</name>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="76" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="77" />
         <source>Escalate…</source>
         <extracomment>The ticket shown (None: none), after it was loaded. Where an attachment's bytes are (under /api/v1).</extracomment>
         <translation>Eskalasi…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="77" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="78" />
         <source>Add note and keep…</source>
         <translation>Tambah catatan dan tetap tangani…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="175" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="227" />
         <source>This ticket is no longer in your view.</source>
         <translation>Tiket ini sudah tidak ada di tampilan Anda.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="208" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="260" />
         <source>{mode} is on: {notice}</source>
         <translation>{mode} aktif: {notice}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="218" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="270" />
         <source>The customer asked for an escalation: hand this ticket to {tier}.</source>
         <translation>Pelanggan meminta eskalasi: serahkan tiket ini ke {tier}.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="220" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="272" />
         <source>This tier's time budget is used up: escalate to {tier}, or keep it with a note.</source>
         <translation>Anggaran waktu tingkat ini sudah habis: eskalasikan ke {tier}, atau tetap tangani dengan catatan.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="223" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="275" />
         <source>It moves up by itself at {when}.</source>
         <translation>Tiket naik tingkat otomatis pada {when}.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="224" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="276" />
         <source>Escalate to {tier}…</source>
         <translation>Eskalasi ke {tier}…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="237" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="289" />
         <source>{names} replying now</source>
         <translation>{names} sedang membalas</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="239" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="291" />
         <source>{names} viewing</source>
         <translation>{names} sedang melihat</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="240" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="292" />
         <source>Also on this ticket: {who}.</source>
         <translation>Juga di tiket ini: {who}.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="269" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="321" />
         <source>The server refused a change to {number}: {message}</source>
         <translation>Server menolak perubahan pada {number}: {message}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="305" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="357" />
         <source>Not sent: {reason}</source>
         <translation>Tidak terkirim: {reason}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="309" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="361" />
         <source>Reply queued for {number}.</source>
         <translation>Balasan untuk {number} masuk antrean kirim.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="310" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="362" />
         <source>Note added to {number}.</source>
         <translation>Catatan ditambahkan ke {number}.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="336" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="388" />
         <source>Escalate to {tier}</source>
         <translation>Eskalasi ke {tier}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="337" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="389" />
         <source>Why does this ticket go up? The next tier reads this.</source>
         <translation>Mengapa tiket ini dinaikkan? Tingkat berikutnya akan membaca ini.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="337" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="389" />
         <source>&amp;Reason:</source>
         <translation>&amp;Alasan:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="345" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="397" />
         <source>Keep the ticket</source>
         <translation>Tetap tangani tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="345" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="397" />
         <source>Why can your tier still settle it? The note is internal and restarts the tier's budget.</source>
         <translation>Mengapa tingkat Anda masih dapat menyelesaikannya? Catatan ini internal dan memulai ulang anggaran waktu tingkat.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="347" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="399" />
         <source>&amp;Note:</source>
         <translation>&amp;Catatan:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="353" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="405" />
         <source>Not done: {reason}</source>
         <translation>Tidak dilakukan: {reason}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="377" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="429" />
         <source>Call logged.</source>
         <translation>Panggilan dicatat.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="389" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="446" />
         <source>Downloading {name}…</source>
         <translation>Mengunduh {name}…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="406" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="464" />
         <source>Opened {name}.</source>
         <translation>{name} dibuka.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="411" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="469" />
         <source>Could not open {name}: {reason}</source>
         <translation>Tidak dapat membuka {name}: {reason}</translation>
     </message>
@@ -2452,6 +2475,7 @@ Dasbor ini untuk manajer.</translation>
         <translation>Ditutup</translation>
     </message>
     <message>
+        <location filename="../../desk_app/ui/queue_view.py" line="109" />
         <location filename="../../desk_app/ui/ticket_table_model.py" line="158" />
         <source>Tier {level}</source>
         <extracomment>Emitted after `set_now`: the instant the countdowns now show.</extracomment>

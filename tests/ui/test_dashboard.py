@@ -335,3 +335,30 @@ def test_nothing_is_fetched_until_the_page_is_shown(qtbot, store, sessions, sync
     view.show()
     assert set(view.reports) == {"compliance", "breaches", "escalations", "backlog", "times", "agents"}
     assert view.queue_combo.count() == 1 + len(store.get("/queues", {})["queues"])
+
+
+@pytest.mark.parametrize("language, date_format, time_format", [
+    ("id", "%d/%m/%y", "%H.%M"),  # Indonesian: 22/11/26, 14.05
+    ("en_US", "%-m/%-d/%y", "%-I:%M\u202f%p"),  # 11/22/26, 2:05 PM (a narrow space, as CLDR has it)
+])
+def test_the_period_subtitle_follows_the_locale(qtbot, store, sessions, sync_runner, qapp, language, date_format,
+                                                time_format):
+    from PySide6.QtCore import QLocale
+
+    from desk_app.ui import i18n, sla_display
+
+    if language == "id":
+        i18n.install_translations("id", app=qapp)
+    else:
+        QLocale.setDefault(QLocale(language))
+    try:
+        view = open_view(qtbot, sessions(), sync_runner)
+        period = view.reports["agents"]["period"]
+        start, end, now = (datetime.fromisoformat(period[k].replace("Z", "+00:00")) for k in ("start", "end", "now"))
+        text = view.period_label.text()
+        assert text.startswith(f"{start:{date_format}} \u2013 {end:{date_format}} (UTC)"), text
+        assert text.endswith(f"{now.astimezone():{time_format}}"), text
+    finally:
+        i18n.install_translations("en", app=qapp)
+        QLocale.setDefault(QLocale.c())
+        sla_display.retranslate()

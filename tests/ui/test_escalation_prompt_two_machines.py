@@ -116,3 +116,69 @@ def test_offline_the_prompt_pops_up_anyway(qtbot, live, sync_ops, tmp_path):
     # Better twice than never: it could not ask, so it pops up here too.
     assert attention.list.count() == 1 and list(attention.prompts) == [f"due:{due['id']}"]
     assert not sync_ops.error_reporter.errors
+
+
+# -- "a new escalation in your queue": once per user too --------------------------------------
+
+
+@pytest.mark.parametrize("role, tier", [("specialist", 2), ("manager", 3)])
+def test_a_new_escalation_pops_up_on_one_of_the_users_machines(qtbot, live, ops, tmp_path, role, tier):
+    ticket = live.create_ticket("agent", assign_to_me=True)
+    laptop = Machine(qtbot, live, ops, tmp_path / "laptop", username=role)
+    desktop = Machine(qtbot, live, ops, tmp_path / "desktop", username=role)
+    qtbot.waitUntil(lambda: ops.is_idle, timeout=5_000)
+    assert laptop.listed == desktop.listed == 0
+
+    escalated = live.call("manager", "POST", f"/tickets/{ticket['id']}/escalate",
+                          {"reason": "Chargeback risk", "to_tier": tier}, if_match=ticket["version"])
+    key = f"esc:{escalated['escalation']['id']}"
+    qtbot.waitUntil(lambda: laptop.listed == 1 and desktop.listed == 1, timeout=15_000)
+    qtbot.waitUntil(lambda: laptop.attention.watcher.claiming == desktop.attention.watcher.claiming == set()
+                    and ops.is_idle, timeout=5_000)
+    assert len(laptop.prompted) + len(desktop.prompted) == 1
+    shown, quiet = (laptop, desktop) if laptop.prompted else (desktop, laptop)
+    assert shown.prompted[0]["key"] == key and list(shown.attention.prompts) == [key]
+    assert quiet.attention.prompts == {}
+    for machine in (laptop, desktop):
+        assert machine.session.cache.meta(SHOWN_KEY) == f'["{key}"]'
+
+    # Taken on the quiet machine: acknowledged, it leaves both lists and the pop-up closes.
+    quiet.attention.list.setCurrentRow(0)
+    quiet.attention.list.itemActivated.emit(quiet.attention.list.item(0))
+    quiet.attention.prompts[key].take.click()
+    qtbot.waitUntil(lambda: quiet.listed == 0 and shown.listed == 0, timeout=15_000)
+    assert shown.attention.prompts == {}
+    assert len(laptop.prompted) + len(desktop.prompted) == 1
+    wait_until(lambda: quiet.session.cache.outbox.size() == 0, message="sent")
+    for machine in (laptop, desktop):  # no change may reach the watchers once the runner is gone
+        machine.session.stop()
+    assert live.call("manager", "GET", f"/tickets/{ticket['id']}")["escalation"]["acknowledged"]
+    assert not ops.error_reporter.errors
+
+
+def test_the_escalation_claim_at_the_store(live):
+    """The claim itself: first once per user, the same app stays first, refused once handled."""
+    ticket = live.create_ticket("agent", assign_to_me=True)
+    escalated = live.call("manager", "POST", f"/tickets/{ticket['id']}/escalate",
+                          {"reason": "Chargeback risk", "to_tier": 2}, if_match=ticket["version"])
+    path = f"/tickets/{ticket['id']}/escalations/{escalated['escalation']['id']}/notify"
+
+    first = live.call("specialist", "POST", path, {"client_id": "laptop"})
+    assert first["first"] is True
+    assert live.call("specialist", "POST", path, {"client_id": "desktop"}) == {**first, "first": False}
+    assert live.call("specialist", "POST", path, {"client_id": "laptop"})["first"] is True  # asked again
+    assert live.call("manager", "POST", path, {"client_id": "desktop"})["first"] is True  # another user
+
+    for body, status in (({"client_id": ""}, 422), ({"client_id": "x" * 65}, 422), ({"client_id": "a b"}, 422),
+                         ({"client_id": "ok", "extra": 1}, 422), ({}, 422)):
+        live.call("specialist", "POST", path, body, expect=status)
+    missing = f"/tickets/{ticket['id']}/escalations/{escalated['escalation']['id'] + 999}/notify"
+    live.call("specialist", "POST", missing, {"client_id": "laptop"}, expect=404)
+    live.call("specialist", "POST", "/tickets/999999/escalations/1/notify", {"client_id": "laptop"}, expect=404)
+
+    server = live.call("manager", "GET", f"/tickets/{ticket['id']}")
+    assert server["version"] == escalated["version"]  # claiming changes nothing on the ticket
+    live.call("specialist", "POST", f"/tickets/{ticket['id']}/escalations/{escalated['escalation']['id']}/acknowledge",
+              None, if_match=server["version"])
+    handled = live.call("specialist", "POST", path, {"client_id": "phone"}, expect=409)
+    assert handled["code"] == "already_acknowledged"

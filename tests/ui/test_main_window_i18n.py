@@ -76,3 +76,37 @@ def test_the_window_speaks_indonesian(indonesian, windows, ui_store):
     assert window.sync_status.state_label.text() in ("Daring", "Menyinkronkan…")
     header = window.queue_view.model_.headerData(0, window.queue_view.horizontalHeader().orientation())
     assert header == "Nomor"
+
+
+@pytest.mark.parametrize("language", ["en", "id"])
+def test_the_tier_column_fits_its_longest_value_and_its_title(language, qapp, windows, ui_store):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QStyle
+
+    from desk_app.ui.ticket_table_model import Column
+
+    if language == "id":
+        i18n.install_translations("id", app=qapp)
+    try:
+        ui_store.create_ticket("agent")
+        window = windows("agent")
+        view, model = window.queue_view, window.queue_view.model_
+        window.sidebar.select_queue("all")
+        tier = int(Column.TIER)
+        width, style, header = view.columnWidth(tier), view.style(), view.horizontalHeader()
+        cell_margin = 2 * (style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1)
+        shown = {model.data(model.index(row, tier)) for row in range(model.rowCount())}
+        longest = {"en": "Tier 3", "id": "Tingkat 3"}[language]
+        assert shown and all(text.startswith(longest[:-1]) for text in shown)
+        for text in shown | {longest}:
+            assert view.fontMetrics().horizontalAdvance(text) + cell_margin <= width, (text, width)
+        title = model.headerData(tier, Qt.Orientation.Horizontal)
+        assert title == {"en": "Tier", "id": "Tingkat"}[language]
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+        mark = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header)
+        assert header.fontMetrics().horizontalAdvance(title) + 4 * margin + mark <= width  # sorted by it, too
+    finally:
+        if language == "id":
+            i18n.install_translations("en", app=qapp)
+            QLocale.setDefault(QLocale.c())
+            sla_display.retranslate()

@@ -163,3 +163,96 @@ def test_call_time_format(seconds, text):
     from desk_app.ui.phone import format_call_time
 
     assert format_call_time(seconds) == text
+
+
+# -- finding the caller on the server too ------------------------------------------------------
+
+
+def _online_session(live, username: str = "agent"):
+    from desk_app.services.events import Connection
+
+    session = live.session(username)
+    wait_until(lambda: session.cache.reference("policies") and session.status.connection is Connection.ONLINE,
+               message="online, policies cached")
+    return session
+
+
+def test_a_caller_none_of_whose_tickets_is_here_is_found_on_the_server(qtbot, live, sync_ops):
+    siti = live.call("admin", "POST", "/customers",
+                     {"name": "Siti Rahma", "phone": "+62 811 2222 3333", "email": "siti@example.com"})
+    session = _online_session(live)
+    assert session.cache.search("811 2222 3333", limit=5) == []  # nothing of hers on this computer
+    dialog = NewTicketFromCallDialog(session, sync_ops, clock=FakeClock())
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.number, "+62 811 2222 3333")
+    dialog.look_up()
+
+    assert dialog.selected_customer()["id"] == siti["id"]
+    assert dialog.name.text() == "Siti Rahma"
+    text = dialog.results.item(0).text()
+    assert "(found on the server)" in text and "contact hidden" in text  # the agent handles none of hers
+    assert dialog.lookup_note.isHidden()
+    dialog.policy.setCurrentIndex(dialog.policy.findData("shopee"))
+    dialog.notes.setPlainText("Asks about a refund.")
+    with qtbot.waitSignal(dialog.created, timeout=5_000):
+        dialog.create_button.click()
+    (ticket,) = wait_until(lambda: phone_tickets(live), message="the ticket reached the server")
+    assert ticket["customer_id"] == siti["id"]
+
+
+def test_the_cache_answers_first_and_the_servers_other_matches_are_added(qtbot, live, tmp_path):
+    from desk_app.ui.ops import CollectingReporter, OpRunner
+
+    known = live.create_ticket("agent", assign_to_me=True)  # Asha Rao, cached with her contact
+    other = live.call("admin", "POST", "/customers", {"name": "Asha Putri", "phone": "+62 812 5555 0000"})
+    session = _online_session(live)
+    session.cache.store_ticket(session.api.ticket(known["id"]))
+    runner = OpRunner(error_reporter=CollectingReporter())
+    try:
+        dialog = NewTicketFromCallDialog(session, runner, clock=FakeClock())
+        qtbot.addWidget(dialog)
+        dialog.lookup.setText("Asha")
+        dialog.look_up()
+        qtbot.waitUntil(lambda: len(dialog.matches) == 2, timeout=10_000)
+        # One entry per customer: Asha Rao from the cache (with her contact), first; Asha Putri from the store.
+        assert [m["id"] for m in dialog.matches] == [known["customer_id"], other["id"]]
+        assert not dialog.matches[0].get("from_server") and dialog.matches[0]["phone"] == "+919876543210"
+        assert dialog.matches[1]["from_server"] and "(found on the server)" in dialog.results.item(1).text()
+        assert dialog.selected_customer()["id"] == known["customer_id"]  # the first pick stays
+        assert dialog.name.text() == "Asha Rao"
+        qtbot.waitUntil(lambda: runner.is_idle, timeout=5_000)
+        assert not runner.error_reporter.errors
+    finally:
+        runner.shutdown()
+
+
+def test_offline_the_lookup_stays_on_this_computer_and_says_so(qtbot, live, sync_ops):
+    from desk_app.services.events import Connection
+
+    known = live.create_ticket("agent", assign_to_me=True)
+    live.call("admin", "POST", "/customers", {"name": "Asha Putri", "phone": "+62 812 5555 0000"})
+    session = _online_session(live)
+    session.cache.store_ticket(session.api.ticket(known["id"]))
+    live.server.stop()
+    wait_until(lambda: session.status.connection is Connection.OFFLINE, message="offline")
+    dialog = NewTicketFromCallDialog(session, sync_ops, clock=FakeClock())
+    qtbot.addWidget(dialog)
+    dialog.lookup.setText("Asha")
+    dialog.look_up()
+    assert [m["id"] for m in dialog.matches] == [known["customer_id"]]  # only what is cached
+    assert dialog.lookup_note.isVisibleTo(dialog) and "Offline" in dialog.lookup_note.text()
+    assert not sync_ops.error_reporter.errors
+
+
+def test_a_failed_server_search_keeps_the_cached_matches_and_says_so(qtbot, live, sync_ops):
+    known = live.create_ticket("agent", assign_to_me=True)
+    session = _online_session(live)
+    session.cache.store_ticket(session.api.ticket(known["id"]))
+    live.server.stop()  # gone before the status noticed: the request itself fails
+    dialog = NewTicketFromCallDialog(session, sync_ops, clock=FakeClock())
+    qtbot.addWidget(dialog)
+    dialog.lookup.setText("asha@example.com")
+    dialog.look_up()
+    assert [m["id"] for m in dialog.matches] == [known["customer_id"]]
+    assert "Offline" in dialog.lookup_note.text() and dialog.lookup_note.isVisibleTo(dialog)
+    assert not sync_ops.error_reporter.errors

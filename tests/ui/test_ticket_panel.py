@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
@@ -10,6 +12,7 @@ from PySide6.QtWidgets import QPushButton
 from desk_app.core.sla import ClockState
 from desk_app.ui.countdown import CountdownClock
 from desk_app.ui.ticket_panel import TicketPanel
+from desk_app.ui.ticket_panel.attachment_files import AttachmentFiles
 from live_store import *  # noqa: F401,F403 - the store's fixtures
 from live_store import wait_until
 
@@ -234,7 +237,7 @@ PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08
        b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
 
 
-def test_an_attachment_is_downloaded_and_opened(qtbot, live, sync_ops, countdown):
+def test_an_attachment_is_downloaded_and_opened(qtbot, live, sync_ops, countdown, tmp_path):
     import httpx
 
     ticket = live.create_ticket("agent", assign_to_me=True)
@@ -247,7 +250,16 @@ def test_an_attachment_is_downloaded_and_opened(qtbot, live, sync_ops, countdown
     live.call("agent", "POST", f"/tickets/{tid}/entries",
               {"kind": "public_reply", "body": "Here is your return label.", "attachment_ids": [uploaded["id"]]})
     session = live.session("agent")
-    panel = open_panel(qtbot, session, sync_ops, countdown, tid)
+    stale = tmp_path / "attachments" / "session-crashed"  # a crashed run's folder: no live owner
+    stale.mkdir(parents=True)
+    (stale / "old.png").write_bytes(PNG)
+    wait_until(lambda: session.cache.ticket(tid), message="the ticket reached the cache")
+    panel = TicketPanel(session, sync_ops, countdown=countdown,
+                        attachment_files=AttachmentFiles(tmp_path / "attachments"))
+    assert not stale.exists()  # removed as the panel started
+    panel.resize(900, 700)
+    panel.show()
+    panel.show_ticket(tid)
     qtbot.waitUntil(lambda: bool(panel.thread.findChildren(QPushButton, "attachmentButton")), timeout=10_000)
     (button,) = panel.thread.findChildren(QPushButton, "attachmentButton")
     reply = [c for c in panel.thread.cards if c.kind == "public_reply"][0]
@@ -264,6 +276,13 @@ def test_an_attachment_is_downloaded_and_opened(qtbot, live, sync_ops, countdown
     assert path.endswith("label.png") and "/../" not in path  # the server's name, never a path
     with open(path, "rb") as handle:
         assert handle.read() == PNG
+    assert Path(path).is_relative_to(panel.attachment_files.folder)
+
+    # Logging out (or closing the window) deletes the panel, and the session's files with it.
+    panel.close()
+    panel.deleteLater()
+    qtbot.waitUntil(lambda: not panel.attachment_files.folder.exists(), timeout=5_000)
+    assert list((tmp_path / "attachments").iterdir()) == []
 
 
 def test_the_escalation_due_banner_keeps_the_ticket_with_a_note(qtbot, live, sync_ops, countdown):
@@ -312,3 +331,33 @@ def test_a_ticket_created_offline_is_followed_to_its_real_id(qtbot, live, sync_o
     panel.composer.flush_drafts()
     draft = session.cache.outbox.load_draft(panel.ticket_id, "public_reply")
     assert draft is not None and draft.body == "Draft typed before the ticket reached the server"
+
+
+def test_opening_tickets_keeps_the_header_height_and_reuses_the_clock_chips(qtbot, live, sync_ops, countdown):
+    """The header does not grow when a ticket opens (it would push the queue above it and repaint
+    the whole table); the clock chips of one ticket serve the next."""
+    first = live.create_ticket("agent", assign_to_me=True)
+    second = live.create_ticket("agent", assign_to_me=True, subject="Wrong colour")
+    session = live.session("agent")
+    wait_until(lambda: session.cache.ticket(second["id"]), message="cached")
+    panel = TicketPanel(session, sync_ops, countdown=countdown)
+    qtbot.addWidget(panel)
+    panel.resize(900, 700)
+    panel.show()
+    header = panel.header
+    empty = header.heightForWidth(header.width())
+
+    panel.show_ticket(first["id"])
+    qtbot.waitUntil(lambda: header.number.text() == first["number"], timeout=10_000)
+    chips = list(header.chips)
+    assert chips and header.heightForWidth(header.width()) == empty
+
+    panel.show_ticket(second["id"])
+    qtbot.waitUntil(lambda: header.number.text() == second["number"], timeout=10_000)
+    assert header.chips == chips  # the same widgets, showing the second ticket's clocks
+    assert [chip.clock for chip in header.chips] == [
+        c for c in sorted(panel.ticket["sla"]["clocks"], key=lambda c: c.get("state") in ("met", "missed"))]
+    assert header.heightForWidth(header.width()) == empty
+    panel.show_ticket(None)
+    assert header.chips == [] and all(chip.isHidden() for chip in chips)
+    assert header.heightForWidth(header.width()) == empty

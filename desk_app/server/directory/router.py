@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 from sqlalchemy import select
 
@@ -12,9 +12,16 @@ from desk_app.server.core.db import Database
 from desk_app.server.core.deps import get_db
 from desk_app.server.core.errors import ApiError, ErrorOut, json_response
 from desk_app.server.core.idempotency import MutationDep
-from desk_app.server.core.validation import MAX_ID, normalize_email, normalize_phone
+from desk_app.server.core.validation import MAX_ID, SearchText, normalize_email, normalize_phone
+from desk_app.server.directory import search
 from desk_app.server.directory.models import Customer, Queue
-from desk_app.server.directory.schemas import CustomerCreateIn, QueueCreateIn, QueueListOut, QueueOut
+from desk_app.server.directory.schemas import (
+    CustomerCreateIn,
+    CustomerSearchOut,
+    QueueCreateIn,
+    QueueListOut,
+    QueueOut,
+)
 from desk_app.server.sync.visibility import viewer_for
 from desk_app.server.tickets.models import Ticket
 from desk_app.server.tickets.schemas import CustomerOut
@@ -72,6 +79,28 @@ def _handles_customer(session, principal, customer: Customer) -> bool:
         and viewer.sees_contact(tier=tier, assignee_id=assignee_id, account_manager_id=customer.account_manager_id)
         for tier, assignee_id, queue_id in rows
     )
+
+
+@router.get("/customers", response_model=CustomerSearchOut, responses=_ERRORS)
+def search_customers(
+    principal: Staff,
+    db: Db,
+    q: Annotated[SearchText, Query(
+        min_length=search.MIN_QUERY,
+        description="A phone number, an e-mail address, an order id, or part of a name (at least 3 characters).",
+    )],
+    limit: Annotated[int, Query(ge=1, le=search.MAX_LIMIT)] = 10,
+) -> Response:
+    """Customers matching a phone number, e-mail, order id or name: for the agent on a call.
+
+    Exact matches (phone, e-mail, order id of a ticket you may see) first, then
+    names containing the text. Every customer may be found; e-mail and phone
+    show only for staff who handle one of their tickets, as in `read_customer`.
+    """
+    if len(q.strip()) < search.MIN_QUERY:
+        raise ApiError(422, "query_too_short", f"Type at least {search.MIN_QUERY} characters to search.")
+    with db.read() as session:
+        return json_response(search.search_customers(session, principal, q, limit))
 
 
 @router.get("/customers/{customer_id}", response_model=CustomerOut, responses=_ERRORS)

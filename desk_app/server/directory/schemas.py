@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from desk_app.server.core.validation import MAX_ID, Body, Key, Name, Phone, ShortText
+from desk_app.server.tickets.schemas import CustomerOut
 
 
 class QueueOut(BaseModel):
@@ -40,3 +41,20 @@ class CustomerCreateIn(BaseModel):
     account_manager_id: Annotated[int, Field(ge=1, le=MAX_ID)] | None = None
     conduct_flag: bool = False
     conduct_note: Body | None = None
+
+
+class LatestTicketOut(BaseModel):
+    number: str
+    policy: str
+    order_id: str | None
+
+
+class CustomerMatchOut(CustomerOut):
+    matched_by: Literal["phone", "email", "order_id", "name"] = Field(description="What the text matched.")
+    latest_ticket: LatestTicketOut | None = Field(
+        description="The customer's latest ticket you may see (None: none of theirs is in your view).")
+
+
+class CustomerSearchOut(BaseModel):
+    customers: list[CustomerMatchOut]
+    truncated: bool = Field(description="More customers matched than `limit`: type more of the text.")

@@ -28,7 +28,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QLocale, Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -459,8 +459,12 @@ class DashboardView(QWidget):
         start = datetime.fromisoformat(period["start"].replace("Z", "+00:00"))
         end = datetime.fromisoformat(period["end"].replace("Z", "+00:00"))
         now = datetime.fromisoformat(period["now"].replace("Z", "+00:00")).astimezone()
+        # In the user's locale (QLocale(): the system's, or the language chosen): "22/11/26" in Indonesian.
+        locale, short = QLocale(), QLocale.FormatType.ShortFormat
         self.period_label.setText(self.tr("{start} – {end} (UTC) · figures as of {now}").format(
-            start=start.strftime("%d %b %Y"), end=end.strftime("%d %b %Y"), now=now.strftime("%H:%M:%S")))
+            start=locale.toString(QDate(start.year, start.month, start.day), short),
+            end=locale.toString(QDate(end.year, end.month, end.day), short),
+            now=locale.toString(QTime(now.hour, now.minute, now.second), short)))
 
     def _refuse(self, text: str) -> None:
         self.message.setText(text)

@@ -1,8 +1,12 @@
 """A new ticket from a phone call: who is calling, about what, and how long the call took.
 
-The caller's number (or an e-mail address, or an order id) is looked up in the
-local cache as it is typed; picking a match files the ticket under that
-customer, otherwise a new customer is created with the name given. The call
+The caller's number (or an e-mail address, an order id, a name) is looked up
+in the local cache as it is typed, and the matches show at once; online, the
+store is asked too (`GET /customers?q=`, on the network lane) and its matches
+are added below, so a caller none of whose tickets is on this computer is
+still found. Offline the lookup stays local and says so. Picking a match
+files the ticket under that customer, otherwise a new customer is created
+with the name given. The call
 timer runs from the moment the dialog opens; "Create ticket" stops it and
 records the call, with its duration and notes, as the ticket's first entry.
 The ticket is created through the outbox (it appears at once, also offline).
@@ -29,12 +33,17 @@ from PySide6.QtWidgets import (
 )
 
 from desk_app.services.errors import ServiceError
-from desk_app.ui.ops import CACHE, Op, OpRunner
+from desk_app.services.events import Connection
+from desk_app.ui.ops import CACHE, NETWORK, Op, OpRunner
 from desk_app.ui.phone.call_timer import CallTimer
 from desk_app.ui.phone.log_call_dialog import CallTimerDisplay
 from desk_app.ui.ticket_panel.policy_info import shipped_policy
 
-__all__ = ["NewTicketFromCallDialog", "find_customers"]
+__all__ = ["NewTicketFromCallDialog", "find_customers", "search_server", "merge_matches"]
+
+#: The store's customer search (under /api/v1).
+SEARCH_PATH = "/customers"
+_ONLINE = (Connection.ONLINE, Connection.SYNCING)
 
 
 def find_customers(session: Any, text: str, *, limit: int = 8) -> list[dict[str, Any]]:
@@ -60,6 +69,25 @@ def find_customers(session: Any, text: str, *, limit: int = 8) -> list[dict[str,
         if len(found) >= limit:
             break
     return list(found.values())
+
+
+def search_server(api: Any, text: str, *, limit: int = 8) -> list[dict[str, Any]]:
+    """The store's matches for `text` (network lane), in the shape `find_customers` returns."""
+    answer = api.call("GET", SEARCH_PATH, params={"q": text, "limit": limit}) or {}
+    found = []
+    for c in answer.get("customers", ()):
+        latest = c.get("latest_ticket") or {}
+        found.append({"id": c["id"], "name": c["name"], "tier": c.get("tier"), "phone": c.get("phone"),
+                      "email": c.get("email"), "last_ticket": latest.get("number"), "policy": latest.get("policy"),
+                      "order_id": latest.get("order_id"), "contact_hidden": bool(c.get("contact_hidden")),
+                      "from_server": True})
+    return found
+
+
+def merge_matches(local: list[dict[str, Any]], remote: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """The cache's matches first (they know more: contact, latest ticket), then the store's others."""
+    seen = {m["id"] for m in local}
+    return local + [m for m in remote or () if m["id"] not in seen]
 
 
 class NewTicketFromCallDialog(QDialog):
@@ -91,6 +119,13 @@ class NewTicketFromCallDialog(QDialog):
         self.results.setWordWrap(True)
         self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.results.setAccessibleName(self.tr("Matching customers"))
+        self.lookup_note = QLabel(self)
+        self.lookup_note.setObjectName("lookupNote")
+        self.lookup_note.setWordWrap(True)
+        self.lookup_note.hide()
+        self._local: list[dict[str, Any]] = []
+        self._remote: list[dict[str, Any]] | None = None
+        self._looked_up = ""
         self.name = QLineEdit(self)
         self.name.setPlaceholderText(self.tr("For a new customer"))
         self.email = QLineEdit(self)
@@ -104,7 +139,7 @@ class NewTicketFromCallDialog(QDialog):
         self.notes.setPlaceholderText(self.tr("What the caller needs"))
         rows = [
             (self.tr("Caller &number:"), self.number), (self.tr("&Find customer:"), self.lookup),
-            (self.tr("&Matches:"), self.results), (self.tr("Customer n&ame:"), self.name),
+            (self.tr("&Matches:"), self.results), ("", self.lookup_note), (self.tr("Customer n&ame:"), self.name),
             (self.tr("&E-mail:"), self.email), (self.tr("&Policy:"), self.policy),
             (self.tr("&Category:"), self.category), (self.tr("P&riority:"), self.priority),
             (self.tr("&Order id:"), self.order), (self.tr("&Subject:"), self.subject),
@@ -194,28 +229,80 @@ class NewTicketFromCallDialog(QDialog):
         self._lookup_timer.start()
 
     def look_up(self) -> None:
+        """The cache's matches now; online, the store's are added when they come."""
         self._lookup_timer.stop()
         text, session = self.lookup.text().strip(), self.session
+        self._looked_up, self._local, self._remote = text, [], None
         if len(text) < 3:
+            self.lookup_note.hide()
             self._show_matches(text, [])
             return
         Op(self, lambda _: find_customers(session, text), lane=CACHE, label="find customer",
-           runner=self.runner).success(lambda found: self._show_matches(text, found)).run_in_background()
+           runner=self.runner).success(lambda found: self._local_found(text, found)).run_in_background()
+        if session.status.connection not in _ONLINE:
+            self._say_local_only()
+            return
+        self.lookup_note.setText(self.tr("Searching the server as well\u2026"))
+        self.lookup_note.show()
+        api = session.api
+
+        def failed(error: BaseException) -> None:
+            if not isinstance(error, ServiceError):
+                raise error
+            if text == self._looked_up:
+                self._say_local_only()
+
+        Op(self, lambda _: search_server(api, text), lane=NETWORK, label="find customer on the server",
+           runner=self.runner).success(lambda found: self._server_found(text, found)).failure(
+            failed).run_in_background()
+
+    def _say_local_only(self) -> None:
+        self.lookup_note.setText(self.tr("Offline: only the customers on this computer are searched."))
+        self.lookup_note.show()
+
+    def _local_found(self, text: str, found: list[dict[str, Any]]) -> None:
+        if text != self._looked_up:
+            return  # typed on meanwhile: a newer lookup follows
+        self._local = found
+        self._show_matches(text, merge_matches(found, self._remote))
+
+    def _server_found(self, text: str, found: list[dict[str, Any]]) -> None:
+        if text != self._looked_up:
+            return
+        self._remote = found
+        self.lookup_note.hide()
+        self._show_matches(text, merge_matches(self._local, found))
 
     def _show_matches(self, text: str, found: list[dict[str, Any]]) -> None:
         if text != self.lookup.text().strip():
             return  # typed on meanwhile: a newer lookup follows
+        picked = self.selected_customer()
         self.matches = found
+        self.results.blockSignals(True)  # the agent's pick stays; no re-fill of the fields
         self.results.clear()
         for m in found:
-            contact = " \u00b7 ".join(x for x in (m.get("phone"), m.get("email")) if x)
-            item = QListWidgetItem(f"{m['name']} \u2014 {contact} \u2014 {m['last_ticket']}")
-            self.results.addItem(item)
+            self.results.addItem(QListWidgetItem(self._describe(m)))
         if not found and len(text) >= 3:
             self.results.addItem(self.tr("No customer found: a new one is created."))
             self.matches = []
-        elif found:
-            self.results.setCurrentRow(0)
+        self.results.blockSignals(False)
+        if found:
+            ids = [m["id"] for m in found]
+            if picked is not None and picked["id"] in ids:  # the store's answer came: keep the pick as it is
+                self.results.blockSignals(True)
+                self.results.setCurrentRow(ids.index(picked["id"]))
+                self.results.blockSignals(False)
+            else:
+                self.results.setCurrentRow(0)  # fills in the name, e-mail, policy
+
+    def _describe(self, match: dict[str, Any]) -> str:
+        contact = " \u00b7 ".join(x for x in (match.get("phone"), match.get("email")) if x)
+        parts = [match["name"], contact or (self.tr("contact hidden") if match.get("contact_hidden") else ""),
+                 match.get("last_ticket") or ""]
+        text = " \u2014 ".join(p for p in parts if p)
+        if match.get("from_server"):
+            text += " " + self.tr("(found on the server)")
+        return text
 
     def _picked(self, row: int) -> None:
         if 0 <= row < len(self.matches):

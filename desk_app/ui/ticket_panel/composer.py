@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -105,6 +106,7 @@ class Composer(QWidget):
         self._save_timer.setInterval(self.SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self.flush_drafts)
         self._update_mode_texts()
+        self._set_editor("")  # also makes PySide build QTextCursor's enums now, not on the first ticket
         self.setEnabled(False)
 
     # -- mode ---------------------------------------------------------------------------
@@ -122,7 +124,7 @@ class Composer(QWidget):
         self._loading = True
         self.editor.setPlainText(self._texts[self.kind])
         self._loading = False
-        self.editor.moveCursor(self.editor.textCursor().MoveOperation.End)
+        self.editor.moveCursor(QTextCursor.MoveOperation.End)
         self._update_mode_texts()
         self._update_composing()
 
@@ -155,13 +157,20 @@ class Composer(QWidget):
         self.canned.setCurrentIndex(0)
         self.editor.setFocus()
 
-    def show_ticket(self, ticket_id: int | None) -> None:
-        """Switch to another ticket: keep what was typed here, bring back that ticket's drafts."""
+    def show_ticket(self, ticket_id: int | None, *, load_drafts: bool = True) -> None:
+        """Switch to another ticket: keep what was typed here, bring back that ticket's drafts
+        (now, or with `load_drafts()` when the caller starts its reads later)."""
         self.flush_drafts()
         self.ticket_id = ticket_id
         self._texts = {REPLY: "", NOTE: ""}
         self._set_editor("")
         self.setEnabled(ticket_id is not None)
+        if load_drafts:
+            self.load_drafts()
+
+    def load_drafts(self) -> None:
+        """Read the ticket's saved drafts (cache lane); what was typed meanwhile is kept."""
+        ticket_id = self.ticket_id
         if ticket_id is None:
             return
         store = self.session.cache.outbox
@@ -192,7 +201,7 @@ class Composer(QWidget):
         self._loading = True
         self.editor.setPlainText(text)
         self._loading = False
-        self.editor.moveCursor(self.editor.textCursor().MoveOperation.End)
+        self.editor.moveCursor(QTextCursor.MoveOperation.End)
         self._update_composing()
 
     # -- drafts -------------------------------------------------------------------------

@@ -12,12 +12,13 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from desk_app.core.sla import ClockState
 from desk_app.ui.countdown import CountdownClock
 from desk_app.ui.sla_display import (
+    ICON_SIZE,
     clock_label,
     countdown_text,
     due_tooltip,
@@ -70,9 +71,37 @@ def epoch(value: str | None) -> int | None:
 class ClockChip(QFrame):
     """One SLA clock: state icon (shape per state), its name, the time left; details in the tooltip."""
 
+    #: Top and bottom margin around the icon and text.
+    MARGIN = 3
+
     def __init__(self, clock: dict[str, Any], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("clockChip")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, self.MARGIN, 8, self.MARGIN)
+        layout.setSpacing(6)
+        self.icon = QLabel(self)
+        self.icon.setFixedSize(ICON_SIZE, ICON_SIZE)
+        self.name = QLabel(self)
+        self.time = QLabel(self)
+        bold = QFont(self.time.font())
+        bold.setBold(True)
+        self.time.setFont(bold)
+        for widget in (self.icon, self.name, self.time):
+            layout.addWidget(widget)
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # keyboard users reach the tooltip text too
+        self.set_clock(clock)
+
+    @classmethod
+    def row_height(cls, font: QFont) -> int:
+        """A chip's height, known before any chip exists: the clock row keeps it with no clock
+        shown, so the header does not grow (and push the queue) when a ticket opens."""
+        bold = QFont(font)
+        bold.setBold(True)
+        return max(ICON_SIZE, QFontMetrics(bold).height(), QFontMetrics(font).height()) + 2 * cls.MARGIN
+
+    def set_clock(self, clock: dict[str, Any]) -> None:
+        """Show `clock` (a chip is reused from ticket to ticket: no widgets made on opening one)."""
         self.clock = clock
         self.key = clock["key"]
         try:
@@ -81,19 +110,8 @@ class ClockChip(QFrame):
             self.stored = None
         self.due = epoch(clock.get("due_at"))
         self.warn_at = epoch(clock.get("warn_at"))
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 3, 8, 3)
-        layout.setSpacing(6)
-        self.icon = QLabel(self)
-        self.name = QLabel(clock_label(self.key), self)
-        self.time = QLabel(self)
-        bold = QFont(self.time.font())
-        bold.setBold(True)
-        self.time.setFont(bold)
-        for widget in (self.icon, self.name, self.time):
-            layout.addWidget(widget)
+        self.name.setText(clock_label(self.key))
         self.state: ClockState | None = None
-        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # keyboard users reach the tooltip text too
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
         paint_pill(self, 10)
@@ -121,7 +139,8 @@ class TicketHeader(QWidget):
         super().__init__(parent)
         self.countdown = countdown
         self.ticket: dict[str, Any] | None = None
-        self.chips: list[ClockChip] = []
+        self.chips: list[ClockChip] = []  # the ones showing a clock, in order
+        self._spare: list[ClockChip] = []  # hidden, kept for the next ticket's clocks
         self._clocks: list[dict[str, Any]] | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(12, 10, 12, 6)
@@ -181,6 +200,7 @@ class TicketHeader(QWidget):
         self.clock_caption.setObjectName("factCaption")
         self.clock_row.addWidget(self.clock_caption)
         self.no_clocks = QLabel(self.tr("No SLA clock is running."), self)
+        self.no_clocks.setMinimumHeight(ClockChip.row_height(self.font()))
         self.clock_row.addWidget(self.no_clocks)
         self.clock_row.addStretch(1)
         outer.addLayout(self.clock_row)
@@ -205,7 +225,8 @@ class TicketHeader(QWidget):
         clocks = clocks.get("clocks") or []
         if ticket is None or clocks != self._clocks:
             for chip in self.chips:
-                chip.deleteLater()
+                chip.hide()
+            self._spare = self.chips + self._spare
             self.chips = []
             self._clocks = None
         if ticket is None:
@@ -243,9 +264,16 @@ class TicketHeader(QWidget):
         if self._clocks is None:  # new clocks (a change of the same ones keeps the chips)
             self._clocks = clocks
             # Every clock, live ones first; met and missed ones stay visible, quietly, at the end.
-            for clock in sorted(clocks, key=lambda c: c.get("state") in ("met", "missed")):
-                chip = ClockChip(clock, self)
-                self.clock_row.insertWidget(self.clock_row.count() - 1, chip)
+            for index, clock in enumerate(sorted(clocks, key=lambda c: c.get("state") in ("met", "missed"))):
+                if self._spare:
+                    chip = self._spare.pop(0)
+                    chip.set_clock(clock)
+                    self.clock_row.removeWidget(chip)
+                else:
+                    chip = ClockChip(clock, self)
+                # after the caption and "no clock", in order; the spare chips stay behind, hidden
+                self.clock_row.insertWidget(2 + index, chip)
+                chip.show()
                 self.chips.append(chip)
         self.tick(self.countdown.now())
 

@@ -7,7 +7,8 @@
 Reading: the cached ticket, thread, customer and policy are read on the cache
 lane and shown at once; the full ticket (thread, attachments, contact) is then
 fetched on the network lane and stored, and the change notice refreshes the
-panel. Offline, the cached copy is what the agent works with.
+panel. Offline, the cached copy is what the agent works with. See
+`show_ticket` for why these steps are spaced out.
 
 Live: `session.events` (through `SessionSignals`) refreshes the panel when the
 ticket changes, follows a ticket created offline to its real id, shows who
@@ -18,10 +19,9 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from typing import Any
 
-from PySide6.QtCore import QTimer, QUrl, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QTimer, QUrl, Qt, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
@@ -31,6 +31,7 @@ from desk_app.services.errors import ServiceError
 from desk_app.ui.countdown import CountdownClock, application_countdown_clock
 from desk_app.ui.ops import CACHE, NETWORK, Op, OpRunner
 from desk_app.ui.sla_display import format_local_time
+from desk_app.ui.ticket_panel.attachment_files import AttachmentFiles
 from desk_app.ui.ticket_panel.banners import Banner
 from desk_app.ui.ticket_panel.composer import NOTE, REPLY, Composer
 from desk_app.ui.ticket_panel.header import TicketHeader, epoch
@@ -53,7 +54,7 @@ class TicketPanel(QWidget):
     ATTACHMENT_PATH = "/attachments/{attachment_id}"
 
     def __init__(self, session: Any, runner: OpRunner, parent: QWidget | None = None, *,
-                 countdown: CountdownClock | None = None) -> None:
+                 countdown: CountdownClock | None = None, attachment_files: AttachmentFiles | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.runner = runner
@@ -98,6 +99,21 @@ class TicketPanel(QWidget):
         self.splitter.setChildrenCollapsible(False)
         layout.addWidget(self.splitter, 1)
 
+        self._load_changed = False  # the next _start_loading is for another ticket
+        self._fetch_after_shown: tuple[int, bool] | None = None  # (ticket, opened anew): fetch once shown
+        self._load_timer = QTimer(self)
+        self._load_timer.setSingleShot(True)
+        self._load_timer.setInterval(0)
+        self._load_timer.timeout.connect(self._start_loading)
+
+        # Opened attachments live in a folder of this session's, removed when the panel goes
+        # (logout, switching role, closing) or the application quits; a crashed run's, at start.
+        files = self.attachment_files = attachment_files or AttachmentFiles()
+        self.destroyed.connect(lambda *_: files.remove())
+        QCoreApplication.instance().aboutToQuit.connect(files.remove)
+        Op(self, lambda _: files.remove_stale(), lane=NETWORK, label="remove stale attachment files",
+           runner=self.runner).failure(self._stale_not_removed).run_in_background()
+
         self.signals.changes.connect(self.on_changes)
         self.signals.presence.connect(self.on_presence)
         self.signals.rejection.connect(self.on_rejection)
@@ -106,20 +122,51 @@ class TicketPanel(QWidget):
     # -- showing a ticket ----------------------------------------------------------------
 
     def show_ticket(self, ticket_id: int | None) -> None:
-        """Show `ticket_id` (None: nothing); what was typed for the previous one is kept."""
+        """Show `ticket_id` (None: nothing); what was typed for the previous one is kept.
+
+        The composer switches at once (typing goes to the right ticket). The reads start from a
+        zero-timer, after the selection has been painted, one after the other: the drafts and
+        the cached ticket, then, once that is shown, the presence notice and the server's copy.
+        Background workers busy in Python while the UI thread builds and paints make it wait
+        for the interpreter lock, so they are not all started at once; and arrowing through the
+        queue starts them only for the ticket the agent stops on."""
         changed = ticket_id != self.ticket_id
         self.ticket_id = ticket_id
         if changed:
-            self.composer.show_ticket(ticket_id)
-            self.session.presence.focus(ticket_id)
+            self.composer.show_ticket(ticket_id, load_drafts=False)
             self.customer = None
+            self._load_changed = True
         if ticket_id is None:
+            self._load_timer.stop()
+            self.session.presence.focus(None)
             self._display(None, None, [], True)
             return
-        self._others = self.session.presence.others_on(ticket_id) if ticket_id > 0 else []
+        if self.runner.lane(CACHE).threaded:
+            self._load_timer.start()
+        else:  # ops run inline (tests): nothing to wait for
+            self._start_loading()
+
+    def _start_loading(self) -> None:
+        tid, changed = self.ticket_id, self._load_changed
+        self._load_changed = False
+        if tid is None:
+            return
+        if changed:
+            self.composer.load_drafts()
+        self._others = self.session.presence.others_on(tid) if tid > 0 else []
+        # The cached copy first; the server's copy and the presence notice once it is shown
+        # (`_after_shown`): one worker busy at a time while the UI thread builds and paints.
+        self._fetch_after_shown = (tid, changed) if tid > 0 else None
         self.reload(loading=changed)
-        if ticket_id > 0:
-            self.fetch()
+
+    def _after_shown(self) -> None:
+        pending, self._fetch_after_shown = self._fetch_after_shown, None
+        if pending is None or pending[0] != self.ticket_id:
+            return
+        tid, changed = pending
+        if changed:
+            self.session.presence.focus(tid)
+        self.fetch()
 
     def reload(self, *, loading: bool = False) -> None:
         """Read the ticket again from the cache (cache lane) and show it."""
@@ -144,6 +191,11 @@ class TicketPanel(QWidget):
             self.actions_bar.users = users
             names = {u["id"]: u.get("display_name") or u["username"] for u in users}
             self._display(ticket, names, thread.entries, thread.complete, loading=loading and not thread.entries)
+            if self._fetch_after_shown is not None:
+                if self.runner.lane(NETWORK).threaded:
+                    QTimer.singleShot(0, self, self._after_shown)  # after this is painted
+                else:  # ops run inline (tests): nothing to stagger
+                    self._after_shown()
 
         Op(self, read, lane=CACHE, label="read ticket", runner=self.runner).success(shown).run_in_background()
 
@@ -380,17 +432,23 @@ class TicketPanel(QWidget):
 
     # -- attachments ----------------------------------------------------------------------
 
+    @staticmethod
+    def _stale_not_removed(error: BaseException) -> None:
+        if not isinstance(error, OSError):
+            raise error  # a full or read-only temp folder is not worth a message; a bug is
+
     def open_attachment(self, attachment: dict[str, Any]) -> None:
-        """Download on the network lane into a private temporary folder, then open it with the system."""
+        """Download on the network lane into the session's temporary folder, then open it with the system."""
         api = self.session.api
         path = API_PREFIX + self.ATTACHMENT_PATH.format(attachment_id=int(attachment["id"]),
                                                         ticket_id=self.ticket_id)
         name = _SAFE_NAME.sub("_", os.path.basename(attachment.get("filename") or "attachment")).strip(" .")
         self.status_message.emit(self.tr("Downloading {name}\u2026").format(name=name))
 
+        files = self.attachment_files
+
         def download(_) -> str:
-            folder = tempfile.mkdtemp(prefix="desk-attachment-")
-            target = os.path.join(folder, name or "attachment")
+            target = str(files.new_path(name or "attachment"))
             response = api.request("GET", path, stream=True)
             try:
                 with open(target, "wb") as handle:

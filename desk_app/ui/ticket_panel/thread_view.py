@@ -5,7 +5,8 @@ replies on the right, tinted; internal notes on a yellow card marked
 "Internal note" (never sent to the customer); phone calls with their
 direction, duration and number; system events as a small centred line.
 Not colour alone: every card names its kind in its caption.
-Entries not yet sent are marked "Sending...". Attachments are buttons on the
+Entries not yet sent are marked "Sending...". A long thread is built in
+slices, newest first (`ThreadView`). Attachments are buttons on the
 entry they came with (`attachment_requested` hands them to the panel, which
 downloads them on the network lane).
 """
@@ -15,7 +16,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QDateTime, QLocale, QRectF, Qt, Signal
+from PySide6.QtCore import QDateTime, QLocale, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QFrame,
@@ -58,7 +59,7 @@ def local_time(value: str | None) -> str:
     if not value:
         return ""
     moment = QDateTime.fromSecsSinceEpoch(int(datetime.fromisoformat(value).timestamp()))
-    return QLocale.system().toString(moment, QLocale.FormatType.ShortFormat)
+    return QLocale().toString(moment, QLocale.FormatType.ShortFormat)  # the chosen language's locale
 
 
 def call_length(seconds: int | None) -> str:
@@ -69,7 +70,7 @@ def call_length(seconds: int | None) -> str:
 
 
 def size_text(size: int | None) -> str:
-    return QLocale.system().formattedDataSize(int(size or 0))
+    return QLocale().formattedDataSize(int(size or 0))
 
 
 class EntryCard(QFrame):
@@ -178,7 +179,21 @@ class EntryCard(QFrame):
 
 
 class ThreadView(QScrollArea):
+    """The conversation, newest at the bottom, kept scrolled to the end unless the agent scrolls up.
+
+    A long thread is built in slices: the newest `FIRST_SLICE` cards at once (what
+    the agent sees), the older ones `SLICE` at a time from a zero-timer, each slice
+    inserted above the others while the view stays where it is. Showing another
+    thread drops the slices not built yet. `cards` holds the cards built so far,
+    in thread order; `pending` says how many older ones are still to come.
+    """
+
     attachment_requested = Signal(dict)
+
+    #: Cards built at once when a thread is shown: the newest, which fill the view.
+    FIRST_SLICE = 6
+    #: Older cards built per turn of the event loop after that.
+    SLICE = 6
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -188,7 +203,11 @@ class ThreadView(QScrollArea):
         self.setAccessibleName(self.tr("Conversation"))
         self.cards: list[EntryCard] = []
         self.rows: list[QWidget] = []
-        self._signature: tuple | None = None  # what the cards show now
+        self._signature: tuple | None = None  # what the cards show (or will, once the slices are built)
+        self._pending: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []  # older entries, oldest first
+        self._customer_name = ""
+        #: (row, its top minus the scroll value) the agent scrolled to; None: the end of the thread.
+        self._anchor: tuple[QWidget, int] | None = None
         self._content = QWidget(self)
         self._layout = QVBoxLayout(self._content)
         self._layout.setContentsMargins(12, 8, 12, 8)
@@ -201,6 +220,19 @@ class ThreadView(QScrollArea):
         self.notice.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.notice.hide()
         self._layout.insertWidget(0, self.notice)
+        self._slice_timer = QTimer(self)
+        self._slice_timer.setSingleShot(True)
+        self._slice_timer.setInterval(0)
+        self._slice_timer.timeout.connect(self._build_slice)
+        bar = self.verticalScrollBar()
+        bar.rangeChanged.connect(self._keep_position)
+        bar.valueChanged.connect(self._scrolled)
+        self._keeping = False
+
+    @property
+    def pending(self) -> int:
+        """Older cards not built yet."""
+        return len(self._pending)
 
     def show_thread(self, entries: list[dict[str, Any]], attachments: list[dict[str, Any]] | None = None, *,
                     complete: bool = True, loading: bool = False, customer_name: str = "") -> None:
@@ -211,26 +243,25 @@ class ThreadView(QScrollArea):
             by_entry.setdefault(attachment.get("entry_id"), []).append(attachment)
         known = {e.get("id") for e in entries}
         loose = [a for key, items in by_entry.items() if key is None or key not in known for a in items]
-        keys = [(e.get("id"), bool(e.get("pending")), e.get("body"),
-                 tuple(a["id"] for a in by_entry.get(e.get("id"), []) + (loose if n == 0 else [])))
+        own = [by_entry.get(e.get("id"), []) + (loose if n == 0 else []) for n, e in enumerate(entries)]
+        keys = [(e.get("id"), bool(e.get("pending")), e.get("body"), tuple(a["id"] for a in own[n]))
                 for n, e in enumerate(entries)]
         signature = (customer_name, tuple(keys))
         shown = self._signature
         if shown is not None and shown[0] == customer_name and keys[:len(shown[1])] == list(shown[1]):
-            start = len(shown[1])  # the shown cards stay as they are
+            start = len(shown[1])  # the shown cards stay as they are (and the slices still to build)
         else:
-            start = 0
-            for row in self.rows:
-                self._layout.removeWidget(row)
-                row.deleteLater()
-            self.cards = []
-            self.rows = []
+            start = max(0, len(entries) - self.FIRST_SLICE)
+            self._clear()
+            self._pending = list(zip(entries[:start], own[:start]))
+            if self._pending:
+                self._slice_timer.start()
         self._signature = signature
-        for n, entry in enumerate(entries[start:], start):
-            own = by_entry.get(entry.get("id"), []) + (loose if n == 0 else [])
-            card = EntryCard(entry, own, self._content, customer_name=customer_name)
-            card.attachment_requested.connect(self.attachment_requested)
-            self._add_card(card)
+        self._customer_name = customer_name
+        for entry, attached in zip(entries[start:], own[start:]):
+            self._add_row(self._make_card(entry, attached))
+        if start < len(entries):
+            self._fit_content()
         if loading:
             self.notice.setText(self.tr("Loading the conversation\u2026"))
         elif not complete:
@@ -240,7 +271,37 @@ class ThreadView(QScrollArea):
         if start < len(entries):
             self.scroll_to_end()
 
-    def _add_card(self, card: EntryCard) -> None:
+    def _clear(self) -> None:
+        self._slice_timer.stop()
+        self._anchor = None
+        self._pending = []
+        for row in self.rows:
+            self._layout.removeWidget(row)
+            row.deleteLater()
+        self.cards = []
+        self.rows = []
+
+    def _make_card(self, entry: dict[str, Any], attachments: list[dict[str, Any]]) -> EntryCard:
+        card = EntryCard(entry, attachments, self._content, customer_name=self._customer_name)
+        card.attachment_requested.connect(self.attachment_requested)
+        return card
+
+    def _build_slice(self) -> None:
+        """The next older slice, above the cards built so far; the view keeps its place from the end."""
+        chunk, self._pending = self._pending[-self.SLICE:], self._pending[:-self.SLICE]
+        for offset, (entry, attached) in enumerate(chunk):
+            self._add_row(self._make_card(entry, attached), at=offset)
+        self._fit_content()
+        if self._pending:
+            self._slice_timer.start()
+
+    def _fit_content(self) -> None:
+        # QScrollArea resizes its widget one layout pass late when rows are inserted into a
+        # shown one: the cards are squeezed meanwhile and the end moves twice. Sized now, once.
+        self._layout.activate()
+        self.setWidgetResizable(True)  # re-fits the widget to its height for the width
+
+    def _add_row(self, card: EntryCard, *, at: int | None = None) -> None:
         # Customers on the left, agents' replies on the right: indent the other side.
         row = QWidget(self._content)
         box = QHBoxLayout(row)
@@ -250,13 +311,42 @@ class ThreadView(QScrollArea):
         box.addWidget(card, 1)
         if card.kind == EntryKind.CUSTOMER_MESSAGE:
             box.addSpacing(56)
-        self._layout.insertWidget(self._layout.count() - 1, row)
-        self.cards.append(card)
-        self.rows.append(row)
+        row.show()  # laid out in the next pass (a child is otherwise shown one event later)
+        if at is None:  # after the last card (before the stretch)
+            self._layout.insertWidget(self._layout.count() - 1, row)
+            self.cards.append(card)
+            self.rows.append(row)
+        else:  # the notice is the layout's first item
+            self._layout.insertWidget(1 + at, row)
+            self.cards.insert(at, card)
+            self.rows.insert(at, row)
 
     def scroll_to_end(self) -> None:
+        """To the newest entry, now and once the new cards are laid out."""
+        self._anchor = None
+        self._keep_position()
+
+    def _keep_position(self, *_range: int) -> None:
+        # The content grew or shrank (cards laid out, an older slice above, a resize): the end,
+        # or the row the agent was reading, stays where it was in the view.
         bar = self.verticalScrollBar()
-        bar.setValue(bar.maximum())
+        anchor = self._anchor
+        value = bar.maximum() if anchor is None else anchor[0].y() - anchor[1]
+        self._keeping = True
+        try:
+            bar.setValue(value)
+        finally:
+            self._keeping = False
+
+    def _scrolled(self, value: int) -> None:
+        if self._keeping:
+            return
+        # The agent scrolled (or focus moved to a card): remember the first row in view.
+        if value >= self.verticalScrollBar().maximum():
+            self._anchor = None
+            return
+        row = next((r for r in self.rows if r.isVisible() and r.geometry().bottom() >= value), None)
+        self._anchor = None if row is None else (row, row.y() - value)
 
     def kinds(self) -> list[str]:
         return [card.kind for card in self.cards]
