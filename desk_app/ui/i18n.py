@@ -43,6 +43,18 @@ def available_languages() -> list[str]:
     return ["en", *found]
 
 
+def chosen_locale(language: str | None, system: QLocale) -> QLocale:
+    """The locale for `language`, else the system's; US English where the system names none.
+
+    A machine with no locale set (LANG=C, common on servers and in containers)
+    reports Qt's "C" locale, which writes dates as "21 11 2026 12:26".
+    """
+    locale = QLocale(language) if language else system
+    if locale.language() == QLocale.Language.C:
+        return QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+    return locale
+
+
 def install_translations(language: str | None = None, *, app: QCoreApplication | None = None) -> str:
     """Load the catalogue for `language` (a code like "id"; None: the system locale).
 
@@ -56,8 +68,8 @@ def install_translations(language: str | None = None, *, app: QCoreApplication |
     for old in _installed:
         app.removeTranslator(old)
     _installed.clear()
-    locale = QLocale(language) if language else QLocale.system()
-    if language:
+    locale = chosen_locale(language, QLocale.system())
+    if language or locale != QLocale.system():
         QLocale.setDefault(locale)
     ours = QTranslator(app)
     if ours.load(locale, "desk", "_", str(I18N_DIR)):

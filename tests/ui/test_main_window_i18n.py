@@ -110,3 +110,10 @@ def test_the_tier_column_fits_its_longest_value_and_its_title(language, qapp, wi
             i18n.install_translations("en", app=qapp)
             QLocale.setDefault(QLocale.c())
             sla_display.retranslate()
+
+
+def test_a_machine_without_a_locale_gets_us_english_dates(qapp):
+    c_locale = QLocale(QLocale.Language.C)
+    assert i18n.chosen_locale(None, c_locale).name() == "en_US"
+    assert i18n.chosen_locale(None, QLocale("id_ID")).name() == "id_ID"  # a real system locale is followed
+    assert i18n.chosen_locale("id", c_locale).language() == QLocale.Language.Indonesian
