@@ -201,6 +201,19 @@ REPORTS = [
     ("first response / resolution times by priority", "/reports/times", {"group_by": "priority"}),
     ("agent load and CSAT", "/reports/agents", {}),
 ]
+#: The dashboard's queue and policy filters, over the longest period (365 days).
+FILTERED = [
+    ("compliance by agent, queue Specialists", "/reports/compliance", {"group_by": "agent", "trend": "day", "queue": 2}),
+    ("compliance by tier, weekly, policy holesalemart", "/reports/compliance",
+     {"group_by": "customer_tier", "trend": "week", "policy": "holesalemart"}),
+    ("escalations by tier, queue Specialists", "/reports/escalations", {"queue": 2}),
+    ("backlog + arrivals, queue General", "/reports/backlog", {"queue": 1}),
+    ("backlog + arrivals, policy shopom", "/reports/backlog", {"policy": "shopom"}),
+    ("times by priority, queue General", "/reports/times", {"group_by": "priority", "queue": 1}),
+    ("times by channel, policy holesalemart", "/reports/times", {"group_by": "channel", "policy": "holesalemart"}),
+    ("agent load and CSAT, queue General", "/reports/agents", {"queue": 1}),
+    ("agent load and CSAT, policy shopom", "/reports/agents", {"policy": "shopom"}),
+]
 
 
 # -- the baseline: every figure from the raw tables (the rollups switched off) -------------
@@ -256,7 +269,8 @@ def main() -> None:
         with db.write() as session:
             session.execute(report_days.delete())
     t0 = time.perf_counter()
-    rollups.prepare(db, Filters(start=NOW - timedelta(days=max(PERIODS)), end=NOW, now=NOW, queue_id=None, policy=None))
+    rollups.prepare(db, Filters(start=NOW - timedelta(days=max(PERIODS)), end=NOW, now=NOW, queue_id=None, policy=None),
+                    wait=True)
     with db.read() as session:
         sizes = [session.scalar(select(func.count()).select_from(t)) for t in (report_run_counts, report_run_buckets)]
     print(f"rollups of the closed days built (or brought up to date) in {time.perf_counter() - t0:.1f} s: "
@@ -284,6 +298,16 @@ def main() -> None:
                 assert before_body == after_body, f"{name}, {days} days: the rollups and the raw tables disagree"
                 figures.append(f"{before[0]:7.0f} / {after[0]:5.0f} ({after[1]:5.0f})")
             print(f"{name:48}" + "".join(f"{x:>34}" for x in figures), flush=True)
+        print(f"\n{'narrowed to a queue or a policy, 365 days':48}{'before / after (max)':>34}")
+        for name, path, params in FILTERED:
+            query = {**periods[365], **params}
+            with rollups_off():
+                before_body = get(path, query)
+                before = timed(lambda: get(path, query), args.repeat)
+            after_body = get(path, query)
+            after = timed(lambda: get(path, query), args.repeat)
+            assert before_body == after_body, f"{name}: the rollups and the raw tables disagree"
+            print(f"{name:48}{f'{before[0]:7.0f} / {after[0]:5.0f} ({after[1]:5.0f})':>34}", flush=True)
     print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
     year = Filters(start=NOW - timedelta(days=365), end=NOW, now=NOW, queue_id=None, policy=None)
@@ -291,7 +315,7 @@ def main() -> None:
     def rebuild_one_day():
         with db.write() as session:
             rollups.mark_dirty(session.connection(), [(NOW - timedelta(days=12)).date()])
-        rollups.prepare(db, year)
+        rollups.prepare(db, year, wait=True)
 
     rebuilt = timed(rebuild_one_day, args.repeat)
     print(f"\na day of the year changed (marked dirty): rebuilding it and its week before the next report "

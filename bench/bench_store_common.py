@@ -154,10 +154,10 @@ class ServerProcess:
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = tempfile.NamedTemporaryFile(prefix="desk-bench-", suffix=".log", delete=False)
         self.proc = subprocess.Popen(
-            # No scheduler: the cloned tickets' clocks are synthetic, and its passes over
-            # them would compete with what is measured.
+            # No scheduler and no report rollups: the cloned tickets' clocks are synthetic,
+            # and passes over them would compete with what is measured.
             [sys.executable, "-m", "desk_app.server.cli", "serve", "--port", str(self.port), "--log-level", "warning",
-             "--no-scheduler"],
+             "--no-scheduler", "--no-rollups"],
             env={**os.environ, "DESK_DATABASE_URL": url, **(env or {})},
             stdout=self.log,
             stderr=subprocess.STDOUT,

@@ -28,6 +28,7 @@ from desk_app.server.feedback.router import router as feedback_router
 from desk_app.server.policies.registry import PolicyRegistry
 from desk_app.server.policies.router import router as policies_router
 from desk_app.server.presence.router import router as presence_router
+from desk_app.server.reports.rollup_builder import RollupBuilder
 from desk_app.server.reports.router import router as reports_router
 from desk_app.server.scheduler import SchedulerHooks
 from desk_app.server.scheduler.runner import Scheduler
@@ -56,12 +57,15 @@ def create_app(
     policies: PolicyRegistry | None = None,
     listen: bool | None = None,
     scheduler: bool | None = None,
+    rollup_builder: bool | None = None,
 ) -> FastAPI:
     """Build the app. Tests pass their own database, clock and policies.
 
     `listen`: run the PostgreSQL LISTEN thread (default: on for PostgreSQL).
     `scheduler`: run the scheduler thread (default: on with the real clock;
     tests with a manual clock drive `app.state.scheduler.run_due(now)` instead).
+    `rollup_builder`: build the report rollups in a background thread (same default;
+    tests drive `app.state.rollup_builder.run_once(now)`).
     """
     settings = settings or get_settings()
     db = database or Database(settings.database)
@@ -70,6 +74,7 @@ def create_app(
     hooks = SchedulerHooks()
     use_listener = db.is_postgres if listen is None else listen
     run_scheduler = clock is None if scheduler is None else scheduler
+    run_rollups = clock is None if rollup_builder is None else rollup_builder
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -84,6 +89,8 @@ def create_app(
         if run_scheduler:
             hooks.subscribe(app.state.scheduler.ticket_changed)
             app.state.scheduler.start(listen=use_listener)
+        if run_rollups:
+            app.state.rollup_builder.start()  # its first pass runs in the thread: startup does not wait
         worker = app.state.outbox_worker
         if settings.notifications.smtp.host:
             db.add_ticket_listener(worker.wake)
@@ -93,6 +100,8 @@ def create_app(
         try:
             yield
         finally:
+            if run_rollups:
+                app.state.rollup_builder.stop()
             if run_scheduler:
                 app.state.scheduler.stop()
                 hooks.unsubscribe(app.state.scheduler.ticket_changed)
@@ -121,6 +130,7 @@ def create_app(
     app.state.blobs = BlobStore(settings.storage.blob_store, settings.storage.data_dir)
     app.state.token_cache = TokenCache()
     app.state.scheduler = Scheduler(db, registry, settings, app.state.clock)
+    app.state.rollup_builder = RollupBuilder(db, app.state.clock)
     outbox.configure(registry, settings)
     app.state.intake_routing = RoutingRules.load(registry, settings.intake.routing_file)
     app.state.outbox_sender = OutboxSender(db, settings, app.state.clock, registry)

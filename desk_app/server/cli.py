@@ -5,6 +5,7 @@
     desk-server seed-demo                 demo users (password "demo") and realistic tickets
     desk-server serve [--host H] [--port P]
     desk-server mode list [--policy KEY] | mode on POLICY MODE [--note TEXT] | mode off POLICY MODE
+    desk-server reports build-rollups [--days N]
 
 The database comes from --db URL, else DESK_DATABASE_URL, else a SQLite file
 in the data directory (DESK_DATA_DIR, default ~/.local/share/desk).
@@ -131,7 +132,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 2
     db.dispose()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = create_app(settings, scheduler=False if args.no_scheduler else None)
+    app = create_app(settings, scheduler=False if args.no_scheduler else None,
+                     rollup_builder=False if args.no_rollups else None)
     print(f"Desk store on http://{args.host}:{args.port} (database {_describe(settings.database.url)})", flush=True)
     uvicorn.run(
         app,
@@ -183,6 +185,33 @@ def cmd_mode(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reports(args: argparse.Namespace) -> int:
+    """Build the report rollups of the last N closed days now (a large existing database, once)."""
+    import time
+
+    from desk_app.server.core.clock import SystemClock
+    from desk_app.server.reports.rollup_builder import RollupBuilder
+
+    if args.days < 1:
+        print("error: --days must be at least 1", file=sys.stderr)
+        return 2
+    settings = _settings(args)
+    db = _database(settings)
+    try:
+        if not _require_schema(db):
+            return 2
+        builder = RollupBuilder(db, SystemClock(), days=args.days)
+        chunks = builder.chunks(builder.clock.now())
+        print(f"Building the report rollups of the {args.days} closed days up to {chunks[0][1]} "
+              f"({len(chunks)} steps of up to four weeks; waits for a server building them).", flush=True)
+        t0 = time.monotonic()
+        report = builder.run_once(wait=True)
+        print(f"Done in {time.monotonic() - t0:.1f} s: {len(report.chunks)} steps had days to build.")
+    finally:
+        db.dispose()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     db_help = "database URL (default: DESK_DATABASE_URL or a SQLite file in the data directory)"
     parser = argparse.ArgumentParser(prog="desk-server", description="Desk's central ticket store.")
@@ -215,6 +244,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-scheduler", action="store_true",
                    help="do not run the SLA scheduler in this instance (another instance on the same "
                         "PostgreSQL database must; benchmarks of synthetic tickets use it)")
+    p.add_argument("--no-rollups", action="store_true",
+                   help="do not build the reports' daily rollups in this instance (reports still build "
+                        "what they miss; another instance, or `reports build-rollups`, keeps them ahead)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("mode", parents=[common], help="list, switch on or off a policy's emergency modes")
@@ -229,6 +261,14 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("policy", metavar="POLICY")
     q.add_argument("mode", metavar="MODE")
     p.set_defaults(func=cmd_mode)
+
+    p = sub.add_parser("reports", parents=[common], help="report maintenance")
+    reports_sub = p.add_subparsers(dest="action", required=True)
+    q = reports_sub.add_parser("build-rollups", parents=[common],
+                               help="build the daily report rollups now (the server otherwise builds them "
+                                    "in the background)")
+    q.add_argument("--days", type=int, default=366, help="how many closed days back (default 366)")
+    p.set_defaults(func=cmd_reports)
     return parser
 
 

@@ -220,14 +220,39 @@ def test_a_run_written_late_onto_a_closed_day_counts_once_marked(store, db, cloc
     assert max(r["p90_seconds"] for r in after["rows"]) >= max(r["p90_seconds"] for r in before["rows"])
 
 
-def test_narrowed_reports_and_short_periods_read_the_raw_tables(store, db, clock, monkeypatch):
+def test_reports_narrowed_to_a_queue_or_a_policy_read_the_rollups_and_agree(store, db, clock, monkeypatch):
+    seed(store, clock, db)
+    now = clock.now()
+    general, specialists = store.ids["queue:general"], store.ids["queue:specialists"]
+    both = params(START, now, queue=general, policy="shopom")
+    got, expected = both_ways(store, monkeypatch, "/reports/times", both)
+    assert_same(got, expected, "queue and policy")
+    assert rolled_days(db) == set()  # both filters at once: the raw tables (nothing built for them)
+    for narrowed in ({"queue": general}, {"queue": specialists}, {"policy": "shopom"}, {"policy": "holesalemart"}):
+        for start, end in periods(now):
+            for path, extra in REPORTS:
+                got, expected = both_ways(store, monkeypatch, path, params(start, end, **narrowed, **extra))
+                assert_same(got, expected, (path, extra, narrowed, start, end))
+    assert rolled_days(db)  # built by the narrowed reports
+    with db.read() as s:
+        scopes = set(s.scalars(select(report_run_counts.c.scope).distinct()))
+    assert scopes == {"", f"queue:{general}", f"queue:{specialists}", "policy:shopom", "policy:holesalemart"}
+    # Read from the rollups: with the raw runs of the rolled days gone, the narrowed figures stay.
+    start = rollups.utc_midnight(START.date() + timedelta(days=1))
+    end = start + timedelta(days=3)  # whole closed days only
+    query = params(start, end, queue=specialists, group_by="agent")
+    kept = store.manager.get("/reports/compliance", params=query).json()
+    assert kept["overall"] and any(r["total"] for r in kept["overall"])
+    with db.write() as s:
+        s.execute(ClockRun.__table__.delete().where(ClockRun.stopped_at >= start, ClockRun.stopped_at < end))
+    assert store.manager.get("/reports/compliance", params=query).json() == kept
+    _, raw = both_ways(store, monkeypatch, "/reports/compliance", query)
+    assert raw != kept  # (the raw path does see the runs gone)
+
+
+def test_short_periods_read_the_raw_tables(store, db, clock, monkeypatch):
     seed(store, clock, db, n=8)
     now = clock.now()
-    general = store.ids["queue:general"]
-    for path, extra in REPORTS:
-        got, expected = both_ways(store, monkeypatch, path, params(START, now, queue=general, **extra))
-        assert_same(got, expected, (path, extra))
-    assert rolled_days(db) == set()  # a queue filter builds nothing
     today = rollups.utc_midnight(now.date())
     got, expected = both_ways(store, monkeypatch, "/reports/times", params(today, now))
     assert got == expected and rolled_days(db) == set()

@@ -89,7 +89,12 @@ Index(
 # One row per closed UTC day and group, so a year-long report sums a few
 # hundred thousand small rows instead of scanning millions of runs. `dim` is
 # the report dimension the row is grouped by ('' = none) and `value` the
-# group's value as text (NULL: no value, e.g. unassigned).
+# group's value as text (NULL: no value, e.g. unassigned). The run tables also
+# carry the filter a row counts under (`scope`: '' for all tickets,
+# 'queue:<id>' or 'policy:<key>' for the runs of one queue or policy, from the
+# runs' own copies of the ticket's fields), so a report narrowed to a queue or a
+# policy reads its own rows; the day tables carry the ticket's queue and policy
+# as columns (a few combinations a day), summed over when not filtered.
 
 #: The spans whose rollup rows are complete: days (span 1; a day without any data has its row
 #: here too) and, for the run tables, whole UTC weeks from Monday (span 7, summed from the days).
@@ -107,12 +112,13 @@ report_run_counts = Table(
     Base.metadata,
     Column("day", Date, nullable=False),
     Column("span", SmallInteger, nullable=False),
+    Column("scope", String(80), nullable=False),
     Column("measure", String(64), nullable=False),
     Column("dim", String(16), nullable=False),
     Column("value", String(64)),
     Column("met", BigInteger, nullable=False),
     Column("missed", BigInteger, nullable=False),
-    Index("ix_report_run_counts_dim_span_day", "dim", "span", "day"),
+    Index("ix_report_run_counts_scope_dim_span_day", "scope", "dim", "span", "day"),
 )
 #: Business seconds of the timed runs per day, measure, group and value bucket:
 #: how many, their sum, and the values themselves (comma-separated), so that
@@ -122,6 +128,7 @@ report_run_buckets = Table(
     Base.metadata,
     Column("day", Date, nullable=False),
     Column("span", SmallInteger, nullable=False),
+    Column("scope", String(80), nullable=False),
     Column("measure", String(64), nullable=False),
     Column("dim", String(16), nullable=False),
     Column("value", String(64)),
@@ -129,33 +136,41 @@ report_run_buckets = Table(
     Column("n", BigInteger, nullable=False),
     Column("total", BigInteger, nullable=False),
     Column("vals", Text, nullable=False),
-    Index("ix_report_run_buckets_dim_measure_span_day", "dim", "measure", "span", "day"),
+    Index("ix_report_run_buckets_scope_dim_measure_span_day", "scope", "dim", "measure", "span", "day"),
 )
-#: Arrivals (tickets created) and resolutions / closures (status changes) per day.
+#: Arrivals (tickets created) and resolutions / closures (status changes) per day, queue and policy.
 report_flow_days = Table(
     "report_flow_days",
     Base.metadata,
-    Column("day", Date, primary_key=True),
+    Column("day", Date, nullable=False),
+    Column("queue_id", BigInteger),
+    Column("policy_key", String(64), nullable=False),
     Column("arrivals", BigInteger, nullable=False),
     Column("resolved", BigInteger, nullable=False),
     Column("closed", BigInteger, nullable=False),
+    Index("ix_report_flow_days_day", "day"),
 )
-#: Public replies and phone calls per day and author.
+#: Public replies and phone calls per day, author, and the ticket's queue and policy.
 report_entry_days = Table(
     "report_entry_days",
     Base.metadata,
     Column("day", Date, nullable=False),
     Column("author_id", BigInteger, nullable=False),
+    Column("queue_id", BigInteger),
+    Column("policy_key", String(64), nullable=False),
     Column("replies", BigInteger, nullable=False),
     Column("calls", BigInteger, nullable=False),
     Index("ix_report_entry_days_day", "day"),
 )
-#: CSAT answers per day and agent: how many, their summed score, how many scored 4 or 5.
+#: CSAT answers per day, agent, and the ticket's queue and policy: how many, their summed score,
+#: how many scored 4 or 5.
 report_csat_days = Table(
     "report_csat_days",
     Base.metadata,
     Column("day", Date, nullable=False),
     Column("agent_id", BigInteger),
+    Column("queue_id", BigInteger),
+    Column("policy_key", String(64), nullable=False),
     Column("responses", BigInteger, nullable=False),
     Column("score_sum", BigInteger, nullable=False),
     Column("satisfied", BigInteger, nullable=False),

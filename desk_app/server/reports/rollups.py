@@ -20,12 +20,28 @@ days' rollups and rebuilds them. A write still running when its day closes
 is covered by the grace period. Anything else that changes rows of a closed
 day (an import, a repair) must call `mark_dirty`.
 
-Rollups are built lazily (`prepare`, before a report opens its read
-transaction), in a write transaction of their own, one statement per table
-and dimension over every missing day at once; the run tables also get one row
-set per whole UTC week (Monday to Sunday), summed from its days, so a year
-reads ~52 week rows and a few day rows per group. Reports narrowed to a queue
-or a policy read the raw tables only (the rollups are not split by them).
+Rollups are built ahead of time by the server (`rollup_builder`: at startup,
+after each day closes, soon after days are marked dirty), and a report builds
+only what is still missing (`prepare`, before it opens its read transaction),
+in a write transaction of its own, one statement per table and dimension over
+every missing day at once; the run tables also get one row set per whole UTC
+week (Monday to Sunday), summed from its days, so a year reads ~52 week rows
+and a few day rows per group.
+
+Filters. The run tables hold each row set three times (`scope`): over all
+runs, per queue ('queue:<id>') and per policy ('policy:<key>'), from the
+runs' own copies of the ticket's fields, exactly what the raw queries filter
+on. The day tables (arrivals, replies, CSAT) are grouped by the ticket's
+queue and policy too, which the raw queries join the ticket for; a change of
+a ticket's queue or policy marks the closed days of its rows dirty
+(`clock_runs.record_runs`). A report narrowed to both a queue and a policy
+reads the raw tables.
+
+Locking (PostgreSQL). Building takes the transaction advisory lock
+`LOCK_BUILD`; the background builder also holds the session lock
+`LOCK_BUILDER` while it works through its chunks. A report never waits for
+either: when a build is under way it reads the days still missing from the
+raw tables (exact all the same) instead of building them.
 """
 
 from __future__ import annotations
@@ -89,6 +105,12 @@ BOUNDS: tuple[int, ...] = tuple(
 )
 #: The report dimensions the rollups are grouped by ('' = no grouping).
 DIMS: tuple[str, ...] = ("", *DIMENSIONS)
+#: The filters the run tables are also kept under ('' = none), and the run column each filters on.
+SCOPES: tuple[str, ...] = ("", "queue", "policy")
+_SCOPE_COLUMN = {"queue": ClockRun.queue_id, "policy": ClockRun.policy_key}
+#: PostgreSQL advisory lock keys: one build transaction at a time; the background builder at work.
+LOCK_BUILD = 7011
+LOCK_BUILDER = 7012
 _ID_DIMS = {"queue": Queue, "agent": User}
 _PERCENTILES = (0.5, 0.9)
 
@@ -104,6 +126,17 @@ def _utc(value: datetime) -> datetime:
 def closed_before(now: datetime) -> date:
     """The first day that is not closed yet at `now` (days before it are)."""
     return (_utc(now) - GRACE).date()
+
+
+def scope_of(f: Filters) -> str | None:
+    """The run tables' scope that serves `f`'s filters (None: both filters, read raw)."""
+    if f.queue_id is not None and f.policy is not None:
+        return None
+    if f.queue_id is not None:
+        return f"queue:{f.queue_id}"
+    if f.policy is not None:
+        return f"policy:{f.policy}"
+    return ""
 
 
 def bucket_of(value: int) -> int:
@@ -156,6 +189,18 @@ class Split:
     rolled: tuple[tuple[date, date], ...]  # [first, last) day ranges
     weeks: tuple[date, ...]  # Mondays of the whole weeks of `rolled` whose week rows are built
     live: tuple[Filters, ...]  # the same filters, each over one raw window
+    scope: str = ""  # the run tables' rows to read (`scope_of`)
+    queue_id: int | None = None  # the day tables' rows to read
+    policy: str | None = None
+
+    def filtered(self, table: Any) -> list[ColumnElement[bool]]:
+        """The day tables' rows of the report's queue and policy (every row when not filtered)."""
+        where = []
+        if self.queue_id is not None:
+            where.append(table.c.queue_id == self.queue_id)
+        if self.policy is not None:
+            where.append(table.c.policy_key == self.policy)
+        return where
 
     def days(self, column: Any) -> ColumnElement[bool]:
         """Every rolled day (tables kept per day only, or their day rows)."""
@@ -201,7 +246,8 @@ def _ranges(days: Sequence[date]) -> list[tuple[date, date]]:
 
 def plan(session: Session, f: Filters) -> Split | None:
     """How to read `f`'s period: None when the rollups cannot serve any of it (read it all raw)."""
-    if not ENABLED or f.narrowed:
+    scope = scope_of(f)
+    if not ENABLED or scope is None:
         return None
     full = _full_days(f)
     if full is None:
@@ -230,7 +276,8 @@ def plan(session: Session, f: Filters) -> Split | None:
             cursor = utc_midnight(b)
         if cursor < _utc(f.end):
             live.append(replace(f, start=cursor, end=_utc(f.end)))
-        split = Split(rolled=tuple(rolled), weeks=weeks, live=tuple(live))
+        split = Split(rolled=tuple(rolled), weeks=weeks, live=tuple(live), scope=scope, queue_id=f.queue_id,
+                      policy=f.policy)
     cache[f] = split
     return split
 
@@ -238,20 +285,27 @@ def plan(session: Session, f: Filters) -> Split | None:
 # -- building -------------------------------------------------------------------------------
 
 
-def prepare(db: Any, f: Filters) -> None:
+def prepare(db: Any, f: Filters, *, wait: bool = False) -> bool:
     """Build the rollups of the closed days of `f`'s period that are missing or dirty.
 
     Its own transactions, before the report's read: first the dirty days lose
     their "built" mark (short), then the missing days are built in one write
-    transaction. Both hold an advisory lock on PostgreSQL: two reports never
+    transaction. Both hold an advisory lock on PostgreSQL: two builders never
     build the same days, and a dirty mark is never consumed while a build
-    that may predate the change is still to commit.
+    that may predate the change is still to commit. Whatever is built, for
+    every filter scope. The days already built when the lock is taken are
+    left alone.
+
+    `wait`: wait for a build under way (the builder, the CLI); without it (a
+    report) nothing is built while another build runs or the background
+    builder is at work: the report reads those days raw. False when it gave
+    up for that reason.
     """
-    if not ENABLED or f.narrowed:
-        return
+    if not ENABLED or scope_of(f) is None:
+        return True
     full = _full_days(f)
     if full is None:
-        return
+        return True
     first, last = full
     with db.read() as session:
         dirty = list(session.scalars(select(report_dirty_days.c.day)))
@@ -262,17 +316,20 @@ def prepare(db: Any, f: Filters) -> None:
     if dirty:
         with db.write() as session:
             conn = session.connection()
-            _lock(conn)  # not while another request builds: it might be building these days from before the change
+            # Not while another build runs: it might be building these days from before the change.
+            if not _lock(conn, wait):
+                return False
             days = [d for (d,) in conn.execute(delete(report_dirty_days).returning(report_dirty_days.c.day)).all()]
             if days:
                 _unmark(conn, days)
                 spans -= {(d, 1) for d in days} | {(_monday(d), 7) for d in days}
     wanted = [first + timedelta(days=i) for i in range((last - first).days)]
     if all((d, 1) in spans for d in wanted) and all((w, 7) in spans for w in _whole_weeks(wanted)):
-        return
+        return True
     with db.write() as session:
         conn = session.connection()
-        _lock(conn)
+        if not _lock(conn, wait):
+            return False
         if _postgres(conn):
             conn.execute(text("SET LOCAL jit = off"))
         spans = set(conn.execute(
@@ -284,18 +341,28 @@ def prepare(db: Any, f: Filters) -> None:
         for week in _whole_weeks(wanted):
             if (week, 7) not in spans:
                 build_week(conn, week)
+    return True
 
 
 def catch_up(db: Any, now: datetime, days: int = 366) -> None:
-    """Build the rollups of the last `days` closed days (for a nightly job: the first long report then waits for nothing)."""
+    """Build the rollups of the last `days` closed days in one go, waiting for any build under way."""
     end = utc_midnight(closed_before(now))
-    prepare(db, Filters(start=end - timedelta(days=days), end=end, now=now, queue_id=None, policy=None))
+    prepare(db, Filters(start=end - timedelta(days=days), end=end, now=now, queue_id=None, policy=None), wait=True)
 
 
-def _lock(conn: Connection) -> None:
-    """One builder at a time (PostgreSQL; SQLite has a single writer anyway), until the transaction ends."""
-    if _postgres(conn):
-        conn.execute(text("SELECT pg_advisory_xact_lock(7011)"))
+def _lock(conn: Connection, wait: bool = True) -> bool:
+    """One build at a time (PostgreSQL; SQLite has a single writer anyway), until the transaction ends.
+
+    Without `wait`: only if no build runs and the background builder is not
+    at work (its session lock), else False at once.
+    """
+    if not _postgres(conn):
+        return True
+    if wait:
+        conn.execute(text(f"SELECT pg_advisory_xact_lock({LOCK_BUILD})"))
+        return True
+    got = conn.execute(text(f"SELECT pg_try_advisory_xact_lock({LOCK_BUILD})")).scalar_one()
+    return bool(got and conn.execute(text(f"SELECT pg_try_advisory_xact_lock({LOCK_BUILDER})")).scalar_one())
 
 
 def _whole_weeks(days: Sequence[date]) -> list[date]:
@@ -342,64 +409,86 @@ def build(conn: Connection, first: date, last: date) -> None:
         else func.group_concat(elapsed, literal(","))
     )
     b = _bucket_sql(elapsed)
-    for dim in DIMS:
-        col = run_dimension(dim or None)
-        value = _text(col) if col is not None else null()
-        group = [col] if col is not None else []
-        counts = select(
-            ClockRun.stopped_on, literal(1), m, literal(dim), value,
-            func.sum(case((ClockRun.state == "met", 1), else_=0)),
-            func.sum(case((ClockRun.state == "missed", 1), else_=0)),
-        ).where(ClockRun.metric.in_(PROMISE_METRICS), in_days).group_by(ClockRun.stopped_on, m, *group)
-        conn.execute(insert(report_run_counts).from_select(
-            ["day", "span", "measure", "dim", "value", "met", "missed"], counts))
-        timed = select(
-            ClockRun.stopped_on, literal(1), ClockRun.metric, literal(dim), value, b, func.count(), func.sum(elapsed), values
-        ).where(ClockRun.metric.in_(TIMED), in_days).group_by(ClockRun.stopped_on, ClockRun.metric, *group, b)
+    for scope_name in SCOPES:
+        scope, by_scope, scoped = _scope_sql(scope_name)
+        for dim in DIMS:
+            col = run_dimension(dim or None)
+            value = _text(col) if col is not None else null()
+            group = [*by_scope, *([col] if col is not None else [])]
+            counts = select(
+                ClockRun.stopped_on, literal(1), scope, m, literal(dim), value,
+                func.sum(case((ClockRun.state == "met", 1), else_=0)),
+                func.sum(case((ClockRun.state == "missed", 1), else_=0)),
+            ).where(ClockRun.metric.in_(PROMISE_METRICS), in_days, *scoped).group_by(ClockRun.stopped_on, m, *group)
+            conn.execute(insert(report_run_counts).from_select(
+                ["day", "span", "scope", "measure", "dim", "value", "met", "missed"], counts))
+            timed = select(
+                ClockRun.stopped_on, literal(1), scope, ClockRun.metric, literal(dim), value, b, func.count(),
+                func.sum(elapsed), values,
+            ).where(ClockRun.metric.in_(TIMED), in_days, *scoped).group_by(ClockRun.stopped_on, ClockRun.metric, *group, b)
+            conn.execute(insert(report_run_buckets).from_select(
+                ["day", "span", "scope", "measure", "dim", "value", "bucket", "n", "total", "vals"], timed))
+        budgets = select(
+            ClockRun.stopped_on, literal(1), scope, ClockRun.key, literal(""), null(), b, func.count(), func.sum(elapsed),
+            values,
+        ).where(ClockRun.metric == "tier_budget", in_days, *scoped).group_by(ClockRun.stopped_on, ClockRun.key, *by_scope, b)
         conn.execute(insert(report_run_buckets).from_select(
-            ["day", "span", "measure", "dim", "value", "bucket", "n", "total", "vals"], timed))
-    budgets = select(
-        ClockRun.stopped_on, literal(1), ClockRun.key, literal(""), null(), b, func.count(), func.sum(elapsed), values
-    ).where(ClockRun.metric == "tier_budget", in_days).group_by(ClockRun.stopped_on, ClockRun.key, b)
-    conn.execute(insert(report_run_buckets).from_select(
-        ["day", "span", "measure", "dim", "value", "bucket", "n", "total", "vals"], budgets))
+            ["day", "span", "scope", "measure", "dim", "value", "bucket", "n", "total", "vals"], budgets))
 
-    flow: dict[date, dict[str, int]] = defaultdict(lambda: {"arrivals": 0, "resolved": 0, "closed": 0})
+    # The day tables by the ticket's queue and policy as they are now (what the raw queries join for).
+    filters = (Ticket.queue_id, Ticket.policy_key)
+    flow: dict[tuple, dict[str, int]] = defaultdict(lambda: {"arrivals": 0, "resolved": 0, "closed": 0})
     day = _day(conn, Ticket.created_at)
-    for d, n in conn.execute(
-        select(day, func.count()).where(Ticket.created_at >= t0, Ticket.created_at < t1).group_by(day)
+    for d, q, p, n in conn.execute(
+        select(day, *filters, func.count()).where(Ticket.created_at >= t0, Ticket.created_at < t1)
+        .group_by(day, *filters)
     ):
-        flow[_as_date(d)]["arrivals"] += n
+        flow[(_as_date(d), q, p)]["arrivals"] += n
     ev = TicketHistoryEvent
     day = _day(conn, ev.at)
-    for d, status, n in conn.execute(
-        select(day, ev.status, func.count())
+    for d, q, p, status, n in conn.execute(
+        select(day, *filters, ev.status, func.count())
+        .join(Ticket, Ticket.id == ev.ticket_id)
         .where(ev.kind == "status_changed", ev.status.in_(("resolved", "closed")), ev.at >= t0, ev.at < t1)
-        .group_by(day, ev.status)
+        .group_by(day, *filters, ev.status)
     ):
-        flow[_as_date(d)][status] += n
+        flow[(_as_date(d), q, p)][status] += n
     if flow:
-        conn.execute(insert(report_flow_days), [{"day": d, **v} for d, v in sorted(flow.items())])
+        conn.execute(insert(report_flow_days), [
+            {"day": d, "queue_id": q, "policy_key": p, **v}
+            for (d, q, p), v in sorted(flow.items(), key=lambda item: (item[0][0], str(item[0][1]), item[0][2]))
+        ])
 
     t = ThreadEntry
     day = _day(conn, t.created_at)
     conn.execute(insert(report_entry_days).from_select(
-        ["day", "author_id", "replies", "calls"],
-        select(day, t.author_id, func.sum(case((t.kind == "public_reply", 1), else_=0)),
+        ["day", "author_id", "queue_id", "policy_key", "replies", "calls"],
+        select(day, t.author_id, *filters, func.sum(case((t.kind == "public_reply", 1), else_=0)),
                func.sum(case((t.kind == "phone_call", 1), else_=0)))
+        .join(Ticket, Ticket.id == t.ticket_id)
         .where(t.kind.in_(("public_reply", "phone_call")), t.author_id.is_not(None), t.created_at >= t0, t.created_at < t1)
-        .group_by(day, t.author_id),
+        .group_by(day, t.author_id, *filters),
     ))
     s = SurveyResponse
     day = _day(conn, s.answered_at)
     conn.execute(insert(report_csat_days).from_select(
-        ["day", "agent_id", "responses", "score_sum", "satisfied"],
-        select(day, s.agent_id, func.count(s.score), func.coalesce(func.sum(s.score), 0),
+        ["day", "agent_id", "queue_id", "policy_key", "responses", "score_sum", "satisfied"],
+        select(day, s.agent_id, *filters, func.count(s.score), func.coalesce(func.sum(s.score), 0),
                func.sum(case((s.score >= 4, 1), else_=0)))
+        .join(Ticket, Ticket.id == s.ticket_id)
         .where(s.answered_at.is_not(None), s.answered_at >= t0, s.answered_at < t1)
-        .group_by(day, s.agent_id),
+        .group_by(day, s.agent_id, *filters),
     ))
     conn.execute(insert(report_days), [{"day": d, "span": 1} for d in days])
+
+
+def _scope_sql(name: str) -> tuple[ColumnElement[str], list[Any], list[ColumnElement[bool]]]:
+    """(the scope value of a run, the GROUP BY it needs, the WHERE it needs) for a scope of `SCOPES`."""
+    if not name:
+        return literal(""), [], []
+    column = _SCOPE_COLUMN[name]
+    # Runs without a queue are under no queue scope: a report cannot be narrowed to "no queue".
+    return literal(f"{name}:") + _text(column), [column], [column.is_not(None)]
 
 
 def build_week(conn: Connection, monday: date) -> None:
@@ -410,17 +499,19 @@ def build_week(conn: Connection, monday: date) -> None:
         conn.execute(delete(table).where(table.c.span == 7, table.c.day == monday))
     r = report_run_counts
     conn.execute(insert(r).from_select(
-        ["day", "span", "measure", "dim", "value", "met", "missed"],
-        select(literal(monday, Date), literal(7), r.c.measure, r.c.dim, r.c.value, func.sum(r.c.met), func.sum(r.c.missed))
-        .where(r.c.span == 1, *week).group_by(r.c.measure, r.c.dim, r.c.value),
+        ["day", "span", "scope", "measure", "dim", "value", "met", "missed"],
+        select(literal(monday, Date), literal(7), r.c.scope, r.c.measure, r.c.dim, r.c.value, func.sum(r.c.met),
+               func.sum(r.c.missed))
+        .where(r.c.span == 1, *week).group_by(r.c.scope, r.c.measure, r.c.dim, r.c.value),
     ))
     b = report_run_buckets
     vals = func.string_agg(b.c.vals, literal(",")) if _postgres(conn) else func.group_concat(b.c.vals, literal(","))
     conn.execute(insert(b).from_select(
-        ["day", "span", "measure", "dim", "value", "bucket", "n", "total", "vals"],
-        select(literal(monday, Date), literal(7), b.c.measure, b.c.dim, b.c.value, b.c.bucket, func.sum(b.c.n),
-               func.sum(b.c.total), vals)
-        .where(b.c.span == 1, b.c.day >= monday, b.c.day < end).group_by(b.c.measure, b.c.dim, b.c.value, b.c.bucket),
+        ["day", "span", "scope", "measure", "dim", "value", "bucket", "n", "total", "vals"],
+        select(literal(monday, Date), literal(7), b.c.scope, b.c.measure, b.c.dim, b.c.value, b.c.bucket,
+               func.sum(b.c.n), func.sum(b.c.total), vals)
+        .where(b.c.span == 1, b.c.day >= monday, b.c.day < end)
+        .group_by(b.c.scope, b.c.measure, b.c.dim, b.c.value, b.c.bucket),
     ))
     conn.execute(insert(report_days), [{"day": monday, "span": 7}])
 
@@ -457,7 +548,7 @@ def run_counts(session: Session, split: Split, dim: str) -> list[tuple]:
     r = report_run_counts
     rows = session.execute(
         select(r.c.measure, r.c.value, func.sum(r.c.met), func.sum(r.c.missed))
-        .where(r.c.dim == dim, split.spans(r))
+        .where(r.c.scope == split.scope, r.c.dim == dim, split.spans(r))
         .group_by(r.c.measure, r.c.value)
     ).all()
     key = GroupValues(session, dim)
@@ -469,7 +560,7 @@ def run_counts_by_day(session: Session, split: Split, trend: str) -> list[tuple]
     r = report_run_counts
     rows = session.execute(
         select(r.c.measure, r.c.day, func.sum(r.c.met), func.sum(r.c.missed))
-        .where(r.c.dim == "", r.c.span == 1, split.days(r.c.day))
+        .where(r.c.scope == split.scope, r.c.dim == "", r.c.span == 1, split.days(r.c.day))
         .group_by(r.c.measure, r.c.day)
     ).all()
     return [(m, trend_bucket(_as_date(d), trend), int(a), int(b)) for m, d, a, b in rows]
@@ -481,15 +572,19 @@ def trend_bucket(day: date, trend: str) -> date:
 
 def flow_days(session: Session, split: Split) -> list[tuple[date, int, int, int]]:
     r = report_flow_days
-    rows = session.execute(select(r.c.day, r.c.arrivals, r.c.resolved, r.c.closed).where(split.days(r.c.day))).all()
-    return [(_as_date(d), a, b, c) for d, a, b, c in rows]
+    rows = session.execute(
+        select(r.c.day, func.sum(r.c.arrivals), func.sum(r.c.resolved), func.sum(r.c.closed))
+        .where(split.days(r.c.day), *split.filtered(r)).group_by(r.c.day)
+    ).all()
+    return [(_as_date(d), int(a), int(b), int(c)) for d, a, b, c in rows]
 
 
 def entry_counts(session: Session, split: Split) -> list[tuple[int, int, int]]:
     """(author, replies, calls) of the rolled days (authors that no longer exist are left out, as NULLs are)."""
     r = report_entry_days
     rows = session.execute(
-        select(r.c.author_id, func.sum(r.c.replies), func.sum(r.c.calls)).where(split.days(r.c.day)).group_by(r.c.author_id)
+        select(r.c.author_id, func.sum(r.c.replies), func.sum(r.c.calls))
+        .where(split.days(r.c.day), *split.filtered(r)).group_by(r.c.author_id)
     ).all()
     key = GroupValues(session, "agent")
     return [(key(str(a)), int(x), int(y)) for a, x, y in rows if key(str(a)) is not None]
@@ -500,7 +595,7 @@ def csat_counts(session: Session, split: Split) -> list[tuple[Any, int, int, int
     r = report_csat_days
     rows = session.execute(
         select(r.c.agent_id, func.sum(r.c.responses), func.sum(r.c.score_sum), func.sum(r.c.satisfied))
-        .where(split.days(r.c.day)).group_by(r.c.agent_id)
+        .where(split.days(r.c.day), *split.filtered(r)).group_by(r.c.agent_id)
     ).all()
     key = GroupValues(session, "agent")
     return [(key(None if a is None else str(a)), int(n), int(s), int(h)) for a, n, s, h in rows]
@@ -548,7 +643,7 @@ def distribution(
     `live(filters)`: the raw runs of one window, as (measure, value[, k]) rows.
     """
     r = report_run_buckets
-    where = [r.c.dim == dim, split.spans(r)]
+    where = [r.c.scope == split.scope, r.c.dim == dim, split.spans(r)]
     where.append(r.c.measure.in_(measures) if measures is not None else r.c.measure.like("tier_budget:%"))
     key_of = GroupValues(session, dim)
     counts: dict[tuple, dict[int, int]] = defaultdict(lambda: defaultdict(int))
