@@ -159,7 +159,10 @@ class DemoStore:
 
         from desk_app.server.app import create_app
 
-        app = create_app(self._settings, database=self._db)
+        # No background rollup builder: this store shares the client's process (and its
+        # interpreter lock) with the window, and a year of rollups for the seeded data
+        # takes seconds of Python. A report builds the few days it reads on demand.
+        app = create_app(self._settings, database=self._db, rollup_builder=False)
         config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on",
                                 timeout_graceful_shutdown=0.5)
         server = uvicorn.Server(config)
