@@ -128,7 +128,8 @@ class Mutation:
         )
 
     def run(self, body: BaseModel | None, fn: Callable[[Session], Result]) -> Response:
-        request_hash = self._request_hash(body)
+        # Only a keyed request is ever compared with another one.
+        request_hash = self._request_hash(body) if self.key is not None else ""
         try:
             with self.db.write() as session:
                 record = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Annotated, Literal
 
 import anyio
@@ -31,6 +32,8 @@ _ROW_FIELDS_JSON = orjson.dumps(ROW_FIELDS)
 
 #: Changes read per database round trip by a live stream.
 STREAM_BATCH = 500
+#: How long a live stream trusts its reading of which queues its user may see.
+VIEWER_TTL_SECONDS = 2.0
 
 
 @router.get("/sync/bootstrap", response_model=BootstrapOut, responses=_ERRORS)
@@ -151,10 +154,15 @@ async def stream_events(
     else:
         start = current_head
 
+    recent = db.recent_changes
+
     def _read(cursor: int):
-        with db.read() as session:
+        with db.feed_read() as session:
             viewer = viewer_for(session, principal)
-            return viewer, service.read_changes(session, cursor, STREAM_BATCH)
+            rows = service.read_changes(session, cursor, STREAM_BATCH)
+        # The other streams of this instance take them from there.
+        recent.read(rows, cursor, to_the_end=len(rows) < STREAM_BATCH)
+        return viewer, rows, time.monotonic()
 
     def _still_valid() -> bool:
         try:
@@ -171,13 +179,19 @@ async def stream_events(
                                               "server's change log; bootstrap again."}))
             return
         delivered = False  # the last read found changes and reached the end of the log
+        viewer, viewer_at = None, 0.0
         while True:
             wake = notifier.arm()
             # Right after delivering, read again only if something was published
             # since: the token is armed first, so a publish from here on wakes
             # the wait below (this saves a read per change and stream).
             if not delivered or notifier.head > cursor:
-                viewer, rows = await anyio.to_thread.run_sync(_read, cursor)
+                # The rows right after the cursor that this instance committed
+                # or read lately need no read (nor a thread) at all; the
+                # viewer (queues this user may see) is re-read every few seconds.
+                rows = recent.after(cursor, STREAM_BATCH)
+                if not rows or time.monotonic() - viewer_at > VIEWER_TTL_SECONDS:
+                    viewer, rows, viewer_at = await anyio.to_thread.run_sync(_read, cursor)
                 out = []
                 for row in rows:
                     rendered = service.render_change(row, viewer)

@@ -22,20 +22,30 @@ which gives the same guarantee.
 A PostgreSQL NOTIFY carrying only the new number is sent in the same
 transaction (delivered at commit); every instance then re-reads the log by
 cursor, so a lost or coalesced notification loses nothing.
+
+Riders: the last writes of a change (the ticket's rewritten row, its clock
+rows, its audit entry) can be handed to `append_change` as `(statement, params)` pairs. On
+PostgreSQL they go out in the change's own statement, as data-modifying CTEs:
+one round trip for all of them instead of one each (each round trip waits for
+a server process that competes for the same cores). On SQLite, which has no
+round trips, they run just before the change. Either way they are in the
+change's transaction.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import bindparam, func, insert, select, text
+from sqlalchemy import Text, bindparam, cast, func, insert, select, text, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import UpdateBase
 
-from desk_app.server.core.db import PENDING_SEQ_KEY
-from desk_app.server.core.types import UTCDateTime, iso
-from desk_app.server.sync.models import Change
+from desk_app.server.core.db import PENDING_ROWS_KEY, PENDING_SEQ_KEY
+from desk_app.server.core.types import iso
+from desk_app.server.sync.models import Change, Counter
 from desk_app.server.sync.visibility import Viewer
 
 NOTIFY_CHANNEL = "desk_changes"
@@ -51,6 +61,13 @@ def next_counter_value(session: Session, name: str) -> int:
     return session.connection().execute(_NEXT_VALUE, {"name": name}).scalar_one()
 
 
+#: A write that rides with a change: a DML statement built once (its bind
+#: parameters named apart from every other rider's and from the change's own,
+#: which start with "c_"), and its parameters (a list of them, for an
+#: executemany, only on SQLite).
+Rider = tuple[UpdateBase, dict[str, Any] | list[dict[str, Any]]]
+
+
 def append_change(
     session: Session,
     *,
@@ -62,8 +79,12 @@ def append_change(
     payload: bytes,
     placement: tuple[int | None, int | None, int | None],
     prev_placement: tuple[int | None, int | None, int | None] | None,
+    riders: Sequence[Rider] = (),
 ) -> int:
-    """Append one change; call it last in the transaction (it takes the sequence lock)."""
+    """Append one change; call it last in the transaction (it takes the sequence lock).
+
+    `riders`: the transaction's other last writes, sent with the change (see above).
+    """
     session.flush()  # the change's own writes go first; the sequence lock is held only from here to commit
     queue_id, tier, assignee_id = placement
     prev = prev_placement or (None, None, None)
@@ -79,40 +100,75 @@ def append_change(
         payload,
     )
     values = {
-        "at": now,
-        "kind": kind,
-        "ticket_id": ticket_id,
-        "actor_id": actor_id,
-        "fields": fields_json.decode(),
-        "payload": body.decode(),
-        "queue_id": queue_id,
-        "tier": tier,
-        "assignee_id": assignee_id,
-        "prev_queue_id": prev[0],
-        "prev_tier": prev[1],
-        "prev_assignee_id": prev[2],
+        "c_at": now,
+        "c_kind": kind,
+        "c_ticket_id": ticket_id,
+        "c_actor_id": actor_id,
+        "c_fields": fields_json.decode(),
+        "c_payload": body.decode(),
+        "c_queue_id": queue_id,
+        "c_tier": tier,
+        "c_assignee_id": assignee_id,
+        "c_prev_queue_id": prev[0],
+        "c_prev_tier": prev[1],
+        "c_prev_assignee_id": prev[2],
     }
-    if session.get_bind().dialect.name == "postgresql":
-        # One round trip: take the number, insert the change, queue the NOTIFY.
-        seq = session.connection().execute(_PG_APPEND, {**values, "channel": NOTIFY_CHANNEL}).scalar_one()
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        # One round trip: the riders, the number, the change and the NOTIFY.
+        for _, params in riders:
+            values.update(params)
+        seq = connection.execute(_pg_append(tuple(stmt for stmt, _ in riders)), values).first()[0]
     else:
+        for stmt, params in riders:
+            connection.execute(stmt, params)
         seq = next_counter_value(session, CHANGE_SEQ)
-        session.connection().execute(_INSERT_CHANGE, {"seq": seq, **values})
+        connection.execute(_INSERT_CHANGE, {"c_seq": seq, **values})
     session.info.setdefault(PENDING_SEQ_KEY, []).append(seq)
+    # The row as `read_changes` gives it: once committed, this instance's
+    # streams deliver it without reading it back (core.db.RecentChanges).
+    session.info.setdefault(PENDING_ROWS_KEY, []).append(
+        (seq, ticket_id, kind, values["c_payload"], queue_id, assignee_id, prev[0], prev[2])
+    )
     return seq
 
 
-_INSERT_CHANGE = insert(Change.__table__)
+_CHANGES = Change.__table__
 _COLUMNS = (
     "at", "kind", "ticket_id", "actor_id", "fields", "payload",
     "queue_id", "tier", "assignee_id", "prev_queue_id", "prev_tier", "prev_assignee_id",
 )
-_PG_APPEND = text(
-    "WITH next AS (UPDATE counters SET value = value + 1 WHERE name = 'change_seq' RETURNING value), "
-    f"added AS (INSERT INTO change_log (seq, {', '.join(_COLUMNS)}) "
-    f"SELECT next.value, {', '.join(':' + c for c in _COLUMNS)} FROM next RETURNING seq) "
-    "SELECT seq FROM added, LATERAL (SELECT pg_notify(:channel, added.seq::text)) AS notified"
-).bindparams(bindparam("at", type_=UTCDateTime()))
+_INSERT_CHANGE = insert(_CHANGES).values({c: bindparam("c_" + c) for c in ("seq", *_COLUMNS)})
+#: The combined statement per tuple of rider statements (those are built once, so there are few).
+_PG_STATEMENTS: dict[tuple[UpdateBase, ...], Any] = {}
+
+
+def _pg_append(riders: tuple[UpdateBase, ...]) -> Any:
+    """WITH <riders>, next (the number), added (the change) SELECT seq, pg_notify(channel, seq)."""
+    statement = _PG_STATEMENTS.get(riders)
+    if statement is None:
+        counters = Counter.__table__
+        number = (
+            update(counters)
+            .where(counters.c.name == CHANGE_SEQ)
+            .values(value=counters.c.value + 1)
+            .returning(counters.c.value)
+            .cte("next")
+        )
+        added = (
+            insert(_CHANGES)
+            .from_select(
+                ["seq", *_COLUMNS],
+                select(number.c.value, *(bindparam("c_" + c, type_=_CHANGES.c[c].type) for c in _COLUMNS)),
+            )
+            .returning(_CHANGES.c.seq)
+            .cte("added")
+        )
+        statement = select(added.c.seq, func.pg_notify(NOTIFY_CHANNEL, cast(added.c.seq, Text))).add_cte(
+            *(rider.cte(f"rider_{i}") for i, rider in enumerate(riders))
+        )
+        _PG_STATEMENTS[riders] = statement
+    return statement
 
 
 def head(session: Session) -> int:

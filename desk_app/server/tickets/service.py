@@ -22,7 +22,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from desk_app.core.policy import Policy
 from desk_app.core.ticket import DONE_STATUSES, EntryKind, EventKind, Status
 from desk_app.server.attachments import service as attachments
-from desk_app.server.audit.service import record_audit
+from desk_app.server.audit.service import audit_rider
 from desk_app.server.auth.models import ROLE_TIER, Role, User
 from desk_app.server.auth.service import Principal
 from desk_app.server.core.db import CHANGED_TICKETS_KEY
@@ -35,10 +35,10 @@ from desk_app.server.notifications.outbox import notify_ticket_change
 from desk_app.server.policies.registry import PolicyRegistry
 from desk_app.server.scheduler import dues
 from desk_app.server.sync.queue_row import queue_row
-from desk_app.server.sync.service import append_change, next_counter_value
+from desk_app.server.sync.service import Rider, append_change, next_counter_value
 from desk_app.server.sync.visibility import Viewer, viewer_for
 from desk_app.server.tickets import sla_authority
-from desk_app.server.tickets.models import Escalation, ThreadEntry, Ticket, TicketHistoryEvent
+from desk_app.server.tickets.models import Escalation, ThreadEntry, Ticket
 from desk_app.server.tickets.schemas import EntryIn, TicketCreateIn, TicketUpdateIn
 from desk_app.server.tickets.serialize import entry_json, escalation_json, ticket_detail, ticket_snapshot
 
@@ -153,11 +153,11 @@ def queue_for_tier(session: Session, policy_key: str, tier: int) -> Queue | None
 # -- the common tail ------------------------------------------------------------------
 
 
-# Events and thread entries are only ever appended: plain Core inserts, run at
-# once on the transaction's connection, cost a fraction of a unit-of-work
-# flush (this is the hot path of every write). The ticket row exists by then
+# Events and thread entries are only ever appended: plain Core inserts on the
+# transaction's connection cost a fraction of a unit-of-work flush (this is
+# the hot path of every write). Entries go out at once (their id is needed);
+# events with the history read of `finish`. The ticket row exists by then
 # (create_ticket flushes it first).
-_INSERT_EVENT = insert(TicketHistoryEvent.__table__)
 _INSERT_ENTRY = insert(ThreadEntry.__table__)
 _EVENT_COLUMNS = ("status", "tier", "party", "direction")
 _ENTRY_COLUMNS = ("call_number", "call_direction", "call_duration_seconds", "event_code", "data")
@@ -166,7 +166,8 @@ _ENTRY_COLUMNS = ("call_number", "call_direction", "call_duration_seconds", "eve
 def _event(session: Session, ticket: Ticket, at: datetime, kind: EventKind, **values: Any) -> None:
     row = {"ticket_id": ticket.id, "at": at, "kind": str(kind)}
     row.update({c: values.get(c) for c in _EVENT_COLUMNS})
-    session.connection().execute(_INSERT_EVENT, row)
+    # Written with the history read that replays it (`finish` -> recompute).
+    sla_authority.add_event(session, row)
 
 
 def _insert_entry(session: Session, **values: Any) -> ThreadEntry:
@@ -203,16 +204,25 @@ _FINISH_COLUMNS = (
     "version", "updated_at", "snapshot", "queue_row", "sla_rule", "sla_computed_at", "sla_state",
     "sla_due_at", "sla_next_change_at", "sla_escalation_due_at",
 )
-_UPDATE_TICKET = update(Ticket.__table__).where(Ticket.__table__.c.id == bindparam("b_id"))
+_UPDATE_TICKET = (
+    update(Ticket.__table__)
+    .where(Ticket.__table__.c.id == bindparam("ticket_b_id"))
+    .values({name: bindparam("ticket_" + name) for name in _FINISH_COLUMNS})
+)
 
 
-def _write_ticket(session: Session, ticket: Ticket) -> None:
-    """UPDATE the ticket's rewritten columns with one Core statement, not a unit-of-work flush."""
-    values = {name: getattr(ticket, name) for name in _FINISH_COLUMNS}
-    session.connection().execute(_UPDATE_TICKET, {"b_id": ticket.id, **values})
-    # The row now holds these values: tell the ORM, so no flush writes them again.
-    for name, value in values.items():
+def _ticket_rider(ticket: Ticket) -> Rider:
+    """The UPDATE of the ticket's rewritten columns, to go out with its change (one Core statement).
+
+    The ORM is told the row holds these values already, so no flush writes
+    them again (the statement runs in this transaction before it ends).
+    """
+    params = {"ticket_b_id": ticket.id}
+    for name in _FINISH_COLUMNS:
+        value = getattr(ticket, name)
+        params["ticket_" + name] = value
         set_committed_value(ticket, name, value)
+    return _UPDATE_TICKET, params
 
 
 def finish(
@@ -248,9 +258,11 @@ def finish(
     else:
         customer = session.get(Customer, ticket.customer_id)
         customer_name, customer_tier = customer.name, customer.tier
+    clock_writes: list[Rider] = []
     try:
         snap, sla = sla_authority.recompute(
-            session, ticket, policy, customer_tier, ctx.now, previous.get("sla") if previous else None
+            session, ticket, policy, customer_tier, ctx.now, previous.get("sla") if previous else None,
+            riders=clock_writes,
         )
     except (ValueError, LookupError) as exc:
         raise ApiError(422, "sla_rejected", f"The SLA clocks cannot be computed for this change: {exc}") from None
@@ -276,25 +288,29 @@ def finish(
     ticket_bytes = orjson.dumps(snapshot)
     ticket.snapshot = ticket_bytes.decode()
     ticket.queue_row = queue_row(snapshot)
-    record_audit(
-        session,
-        at=ctx.now,
-        actor_id=ctx.actor_id,
-        actor_name=ctx.principal.username if ctx.principal else SYSTEM_NAME,
-        action=audit_action,
-        entity_type="ticket",
-        entity_id=ticket.id,
-        before=before,
-        after=after,
-        address=ctx.address,
-    )
     notify_ticket_change(ctx, ticket, kind=kind, previous=previous, entry=entry)
     payload = b'{"ticket":' + ticket_bytes
     if entry is not None:
         # Call numbers are personal data; the feed never carries them.
         payload += b',"entry":' + orjson.dumps(entry_json(entry, show_number=False))
     payload += b"}"
-    _write_ticket(session, ticket)
+    # The ticket's row, its clock rows and the audit entry go out with the
+    # change: on PostgreSQL in its statement (one round trip for them all).
+    riders = (
+        _ticket_rider(ticket),
+        *clock_writes,
+        audit_rider(
+            at=ctx.now,
+            actor_id=ctx.actor_id,
+            actor_name=ctx.principal.username if ctx.principal else SYSTEM_NAME,
+            action=audit_action,
+            entity_type="ticket",
+            entity_id=ticket.id,
+            before=before,
+            after=after,
+            address=ctx.address,
+        ),
+    )
     session.info.setdefault(CHANGED_TICKETS_KEY, []).append((ticket.id, ticket.sla_next_change_at))
     append_change(
         session,
@@ -306,6 +322,7 @@ def finish(
         payload=payload,
         placement=placement(ticket),
         prev_placement=prev,
+        riders=riders,
     )
     return snapshot
 

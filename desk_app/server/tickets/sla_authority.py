@@ -14,7 +14,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, event, insert, select, union_all
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from desk_app.core.policy import Policy
@@ -23,6 +24,7 @@ from desk_app.core.ticket import ModeSpan, TicketEvent, TicketFacts
 from desk_app.server.core.types import iso
 from desk_app.server.policies.models import PolicyModeSpan
 from desk_app.server.reports.clock_runs import record_runs
+from desk_app.server.sync.service import Rider
 from desk_app.server.tickets.models import Ticket, TicketClock, TicketHistoryEvent
 
 #: Worst first: the ticket's `sla_state` is the first of these any clock has.
@@ -38,29 +40,140 @@ _COUNTING = frozenset({ClockState.RUNNING, ClockState.WARNING, ClockState.BREACH
 
 
 _EVENTS = TicketHistoryEvent.__table__
+_EVENT_COLUMNS = ("ticket_id", "at", "kind", "status", "tier", "party", "direction")
+_HISTORY_COLUMNS = ("at", "kind", "status", "tier", "party", "direction", "id")
 _HISTORY = (
-    select(_EVENTS.c.at, _EVENTS.c.kind, _EVENTS.c.status, _EVENTS.c.tier, _EVENTS.c.party, _EVENTS.c.direction)
+    select(*(_EVENTS.c[c] for c in _HISTORY_COLUMNS))
     .where(_EVENTS.c.ticket_id == bindparam("ticket_id"))
     .order_by(_EVENTS.c.at, _EVENTS.c.id)
 )
+_INSERT_EVENTS = insert(_EVENTS)
+#: Key in `Session.info`: events added in this transaction and not yet written.
+PENDING_EVENTS_KEY = "desk_pending_events"
 
 
-_CLOCKS = TicketClock.__table__
-_DELETE_CLOCKS = delete(_CLOCKS).where(_CLOCKS.c.ticket_id == bindparam("ticket_id"))
-_INSERT_CLOCKS = insert(_CLOCKS)
-# SET takes the other columns from the parameters.
-_UPDATE_CLOCK = update(_CLOCKS).where(
-    _CLOCKS.c.ticket_id == bindparam("b_ticket_id"), _CLOCKS.c.key == bindparam("b_key")
-)
+def add_event(session: Session, row: dict[str, Any]) -> None:
+    """Append a history event (a row of `ticket_events`) in this transaction.
+
+    It is written with the next `history` read, in the same statement on
+    PostgreSQL (one round trip, not two), or before the commit at the latest.
+    """
+    session.info.setdefault(PENDING_EVENTS_KEY, []).append(row)
 
 
-def _clock_values(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in row.items() if k not in ("ticket_id", "key")}
+def write_pending_events(session: Session) -> None:
+    """Write the events `add_event` holds (a no-op when there are none)."""
+    pending = session.info.pop(PENDING_EVENTS_KEY, None)
+    if pending:
+        # In the order added: events of the same instant replay in id order.
+        session.connection().execute(_INSERT_EVENTS, pending if len(pending) > 1 else pending[0])
+
+
+def _pg_history_with_event() -> Any:
+    """Insert one event and read the ticket's history, that event included, in one statement."""
+    added = (
+        insert(_EVENTS)
+        .values({c: bindparam(f"event_{c}", type_=_EVENTS.c[c].type) for c in _EVENT_COLUMNS})
+        .returning(_EVENTS.c.ticket_id, *(_EVENTS.c[c] for c in _HISTORY_COLUMNS))
+        .cte("added")
+    )
+    stored = select(*(_EVENTS.c[c] for c in _HISTORY_COLUMNS)).where(_EVENTS.c.ticket_id == bindparam("ticket_id"))
+    # The statement's read does not see its own insert: the new row comes from RETURNING.
+    new = select(*(added.c[c] for c in _HISTORY_COLUMNS)).where(added.c.ticket_id == bindparam("ticket_id"))
+    both = union_all(stored, new).subquery()
+    return select(*(both.c[c] for c in _HISTORY_COLUMNS)).order_by(both.c.at, both.c.id)
+
+
+_PG_HISTORY_WITH_EVENT = _pg_history_with_event()
 
 
 def history(session: Session, ticket_id: int) -> list[TicketEvent]:
-    rows = session.connection().execute(_HISTORY, {"ticket_id": ticket_id}).all()
+    """The ticket's events in order, those added in this transaction included."""
+    pending = session.info.get(PENDING_EVENTS_KEY)
+    connection = session.connection()
+    if pending and len(pending) == 1 and connection.dialect.name == "postgresql":
+        # The common case (a note, a reply): one round trip, not two. With
+        # several events the plain way keeps their ids in the order they
+        # were added, which orders events of the same instant.
+        del session.info[PENDING_EVENTS_KEY]
+        params = {"ticket_id": ticket_id, **{f"event_{c}": pending[0].get(c) for c in _EVENT_COLUMNS}}
+        rows = connection.execute(_PG_HISTORY_WITH_EVENT, params).all()
+    else:
+        write_pending_events(session)
+        rows = connection.execute(_HISTORY, {"ticket_id": ticket_id}).all()
     return [TicketEvent(at=r[0], kind=r[1], status=r[2], tier=r[3], party=r[4], direction=r[5]) for r in rows]
+
+
+@event.listens_for(Session, "before_commit")
+def _write_events_before_commit(session: Session) -> None:
+    # Every ticket operation reads the history (and so writes its events)
+    # before it ends; this only guarantees that none is ever lost.
+    if session.info.get(PENDING_EVENTS_KEY):
+        write_pending_events(session)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_events_on_rollback(session: Session) -> None:
+    session.info.pop(PENDING_EVENTS_KEY, None)
+
+
+_CLOCKS = TicketClock.__table__
+_CLOCK_COLUMNS = tuple(c.name for c in _CLOCKS.columns)
+_DELETE_CLOCKS = delete(_CLOCKS).where(_CLOCKS.c.ticket_id == bindparam("clocks_ticket_id"))
+_OTHER_CLOCKS: dict[int, Any] = {}
+_UPSERT_CLOCK: dict[tuple[str, int | None], Any] = {}
+
+
+def _upsert_clock(dialect: str, index: int | None) -> Any:
+    """INSERT ... ON CONFLICT DO UPDATE of one clock row; `index`: its parameters are named clock<index>_<column>."""
+    statement = _UPSERT_CLOCK.get((dialect, index))
+    if statement is None:
+        module = postgresql if dialect == "postgresql" else sqlite
+        statement = module.insert(_CLOCKS)
+        if index is not None:
+            statement = statement.values(
+                {c: bindparam(f"clock{index}_{c}", type_=_CLOCKS.c[c].type) for c in _CLOCK_COLUMNS}
+            )
+        statement = statement.on_conflict_do_update(
+            index_elements=["ticket_id", "key"],
+            set_={c: statement.excluded[c] for c in _CLOCK_COLUMNS if c not in ("ticket_id", "key")},
+        )
+        _UPSERT_CLOCK[(dialect, index)] = statement
+    return statement
+
+
+def _other_clocks(count: int) -> Any:
+    """DELETE the ticket's clock rows other than `count` named ones."""
+    statement = _OTHER_CLOCKS.get(count)
+    if statement is None:
+        statement = _OTHER_CLOCKS[count] = delete(_CLOCKS).where(
+            _CLOCKS.c.ticket_id == bindparam("clocks_ticket_id"),
+            _CLOCKS.c.key.not_in([bindparam(f"clocks_key{i}") for i in range(count)]),
+        )
+    return statement
+
+
+def _clock_writes(dialect: str, ticket_id: int, rows: list[dict[str, Any]], same_keys: bool) -> list[Rider]:
+    """The statements that make the ticket's `ticket_clocks` rows equal `rows`.
+
+    An upsert of the rows (whatever changed in them) and, when the set of
+    clocks may have changed, a delete of the rows of other clocks. On
+    PostgreSQL one statement per row, to go into the change's statement; on
+    SQLite one executemany.
+    """
+    if not rows:
+        return [(_DELETE_CLOCKS, {"clocks_ticket_id": ticket_id})]
+    writes: list[Rider] = []
+    if not same_keys:
+        params = {"clocks_ticket_id": ticket_id}
+        params.update({f"clocks_key{i}": row["key"] for i, row in enumerate(rows)})
+        writes.append((_other_clocks(len(rows)), params))
+    if dialect == "postgresql":
+        for i, row in enumerate(rows):
+            writes.append((_upsert_clock(dialect, i), {f"clock{i}_{c}": row[c] for c in _CLOCK_COLUMNS}))
+    else:
+        writes.append((_upsert_clock(dialect, None), rows))
+    return writes
 
 
 def mode_spans(session: Session, policy_key: str, now: datetime) -> list[ModeSpan]:
@@ -143,11 +256,15 @@ def recompute(
     customer_tier: str,
     now: datetime,
     previous_sla: dict[str, Any] | None = None,
+    riders: list[Rider] | None = None,
 ) -> tuple[SlaSnapshot, dict[str, Any]]:
     """Replay the ticket's history now and store the clocks with it (same transaction).
 
     `previous_sla`: the SLA part of the ticket's last snapshot, if known; the
     clock rows are left alone when no clock changed.
+    `riders`: when given, the writes of the clock rows are added to it, for
+    the caller to send with the change (`sync.service.append_change`),
+    instead of being run here.
     """
     session.flush()  # the events just added must be in the history we replay
     with session.no_autoflush:
@@ -188,20 +305,16 @@ def recompute(
                 }
                 for c in snap.clocks
             ]
+            # The stored rows are those of the previous snapshot: when it had
+            # the same clocks, no other row can exist.
+            same_keys = bool(previous) and [c["key"] for c in previous] == [r["key"] for r in rows]
             connection = session.connection()
-            updated = 0
-            if previous and rows and [c["key"] for c in previous] == [r["key"] for r in rows]:
-                # The same clocks as the stored rows: update them in place, one
-                # executemany instead of a delete and an insert.
-                updated = connection.execute(
-                    _UPDATE_CLOCK,
-                    [{"b_ticket_id": r["ticket_id"], "b_key": r["key"], **_clock_values(r)} for r in rows],
-                ).rowcount
-            if updated != len(rows) or not rows:
-                # Other clocks (or rows missing): replace them all.
-                connection.execute(_DELETE_CLOCKS, {"ticket_id": ticket.id})
-                if rows:
-                    connection.execute(_INSERT_CLOCKS, rows)
+            writes = _clock_writes(connection.dialect.name, ticket.id, rows, same_keys)
+            if riders is not None:
+                riders.extend(writes)
+            else:
+                for statement, params in writes:
+                    connection.execute(statement, params)
         # --- reports (helpers R, R2): finished runs and the ticket's grouping fields, written only when changed ---
         record_runs(session.connection(), ticket, customer_tier, snap, sla, previous_sla)
         # --- end reports ---
