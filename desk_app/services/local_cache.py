@@ -292,12 +292,19 @@ class BootstrapState:
     cursor: int | None
 
 
+#: The page size of a new cache file (bench/README.md, "Client services").
+PAGE_SIZE = 8192
+
+
 def _configure(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (see below)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA busy_timeout = 30000")
+        # Before anything is written (a no-op on an existing file): a ticket's JSON is
+        # ~1.6 KB, and 8 KB pages made a bootstrap's writes a quarter to a third faster.
+        cursor.execute(f"PRAGMA page_size = {PAGE_SIZE}")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA temp_store = MEMORY")

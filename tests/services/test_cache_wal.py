@@ -35,6 +35,20 @@ def test_every_connection_leaves_checkpoints_to_the_thread(tmp_path):
     with cache.read() as conn:
         assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA page_size").scalar() == 8192  # a new file: pages for ~1.6 KB rows
+    cache.close()
+
+
+def test_an_existing_file_keeps_its_page_size(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as conn:  # a cache made before 8 KB pages
+        conn.execute("PRAGMA page_size = 4096")
+        conn.execute("CREATE TABLE early (x)")
+    cache = LocalCache(path, user_id=1, user_name="Agent")
+    cache.apply_bootstrap_page(page(1, 3, last=True))
+    with cache.read() as conn:
+        assert conn.exec_driver_sql("PRAGMA page_size").scalar() == 4096
+    assert cache.count() == 3
     cache.close()
 
 
