@@ -156,6 +156,44 @@ def live_server(app):
         thread.join(timeout=10)
 
 
+def machines_racing(app, token: str, paths: list[str], machines: int) -> list[list[bool]]:
+    """`machines` apps of one user POST each path at the same moment (a barrier per path).
+
+    Each sends `{"client_id": "machine-N"}` with its own Idempotency-Key; returns,
+    per path, every machine's `first`.
+    """
+    import httpx
+
+    answers: list[list[bool]] = [[] for _ in paths]
+    errors: list[BaseException] = []
+    lock = _threading.Lock()
+    with live_server(app) as base:
+        barrier = _threading.Barrier(machines)
+
+        def machine(index: int):
+            try:
+                with httpx.Client(base_url=base + API, timeout=30,
+                                  headers={"Authorization": f"Bearer {token}"}) as http:
+                    for n, path in enumerate(paths):
+                        barrier.wait(timeout=30)
+                        r = http.post(path, json={"client_id": f"machine-{index}"},
+                                      headers={"Idempotency-Key": uuid.uuid4().hex})
+                        assert r.status_code == 200, r.text
+                        with lock:
+                            answers[n].append(r.json()["first"])
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+                barrier.abort()
+
+        threads = [_threading.Thread(target=machine, args=(i,)) for i in range(machines)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+    assert not errors, errors
+    return answers
+
+
 class SseStream:
     """Reads a text/event-stream on a thread; `next()` returns parsed events."""
 

@@ -7,14 +7,10 @@ other gets false; each user has their own first. The ticket does not change.
 
 from __future__ import annotations
 
-import threading
-import uuid
-
-import httpx
 from sqlalchemy import func, select
 
 from desk_app.server.sync.models import Change
-from store_helpers import API, live_server
+from store_helpers import machines_racing
 
 NOTIFY = "/tickets/{tid}/escalations/{esc}/notify"
 ROUNDS = 4
@@ -73,33 +69,6 @@ def test_refused_claims_say_why_and_change_nothing(store, db):
 def test_machines_racing_over_http_get_exactly_one_first(store, app):
     """Six machines of one specialist ask at the same moment, for each of several escalations."""
     tickets = [_escalated(store) for _ in range(ROUNDS)]
-    token = store.specialist.token
-    answers: list[list[bool]] = [[] for _ in tickets]
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-    with live_server(app) as base:
-        barrier = threading.Barrier(MACHINES)
-
-        def machine(index: int):
-            try:
-                with httpx.Client(base_url=base + API, timeout=30,
-                                  headers={"Authorization": f"Bearer {token}"}) as http:
-                    for n, t in enumerate(tickets):
-                        barrier.wait(timeout=30)
-                        r = http.post(NOTIFY.format(tid=t["id"], esc=t["escalation"]["id"]),
-                                      json={"client_id": f"machine-{index}"},
-                                      headers={"Idempotency-Key": uuid.uuid4().hex})
-                        assert r.status_code == 200, r.text
-                        with lock:
-                            answers[n].append(r.json()["first"])
-            except BaseException as exc:  # noqa: BLE001 - reported below
-                errors.append(exc)
-                barrier.abort()
-
-        threads = [threading.Thread(target=machine, args=(i,)) for i in range(MACHINES)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(120)
-    assert not errors, errors
+    paths = [NOTIFY.format(tid=t["id"], esc=t["escalation"]["id"]) for t in tickets]
+    answers = machines_racing(app, store.specialist.token, paths, MACHINES)
     assert [sorted(a) for a in answers] == [[False] * (MACHINES - 1) + [True]] * ROUNDS

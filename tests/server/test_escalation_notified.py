@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
 
-import httpx
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -24,7 +22,7 @@ from desk_app.server.models import metadata
 from desk_app.server.scheduler.models import EscalationNotified
 from desk_app.server.sync.models import Change
 from desk_app.server.tickets import escalations, service
-from store_helpers import API, live_server
+from store_helpers import API, machines_racing
 
 NOTIFY = "/tickets/{tid}/escalation-due/{due}/notify"
 
@@ -145,36 +143,8 @@ MACHINES = 6
 def test_machines_racing_over_http_get_exactly_one_first(store, app, db):
     """Six machines of one user ask at the same moment for each of several prompts."""
     tickets = [_due_ticket(store) for _ in range(ROUNDS)]
-    token = store.agent.token
-    answers: list[list[bool]] = [[] for _ in tickets]
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-    with live_server(app) as base:
-        barrier = threading.Barrier(MACHINES)
-
-        def machine(index: int):
-            client_id = f"machine-{index}"
-            try:
-                with httpx.Client(base_url=base + API, timeout=30,
-                                  headers={"Authorization": f"Bearer {token}"}) as http:
-                    for n, t in enumerate(tickets):
-                        barrier.wait(timeout=30)
-                        r = http.post(NOTIFY.format(tid=t["id"], due=t["escalation_due"]["id"]),
-                                      json={"client_id": client_id},
-                                      headers={"Idempotency-Key": uuid.uuid4().hex})
-                        assert r.status_code == 200, r.text
-                        with lock:
-                            answers[n].append(r.json()["first"])
-            except BaseException as exc:  # noqa: BLE001 - reported below
-                errors.append(exc)
-                barrier.abort()
-
-        threads = [threading.Thread(target=machine, args=(i,)) for i in range(MACHINES)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(120)
-    assert not errors, errors
+    paths = [NOTIFY.format(tid=t["id"], due=t["escalation_due"]["id"]) for t in tickets]
+    answers = machines_racing(app, store.agent.token, paths, MACHINES)
     assert [sorted(a) for a in answers] == [[False] * (MACHINES - 1) + [True]] * ROUNDS
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(EscalationNotified)) == ROUNDS
