@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from desk_app.core.sla import ClockState
 from desk_app.services.events import Connection, Rejection, SyncStatus
 from desk_app.services.session import DeskSession
-from desk_app.ui import sla_display
+from desk_app.ui import heap, sla_display
 from desk_app.ui.countdown import CountdownClock, application_countdown_clock
 from desk_app.ui.login_dialog import login_error_text
 from desk_app.ui.ops import CACHE, Op, OpRunner
@@ -108,6 +108,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self.restore_layout()
         self._warm_up()
+        heap.settle()  # the app, the session and the widgets just built: out of full GC passes
         self._first_specs = True
         self._load_specs()
         self._on_status(session.status)
@@ -456,6 +457,7 @@ class MainWindow(QMainWindow):
         self._fill_state[part] = True
         if all(self._fill_state.values()):
             self._filled = True
+            heap.settle()  # what the window is built from lives as long as it: out of full GC passes
             self.filled.emit()
 
     @property
@@ -530,6 +532,7 @@ class MainWindow(QMainWindow):
         self.sidebar.blockSignals(True)
         self.signals.detach()
         self.clock.unwatch(self.queue_view)
+        heap.release()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.shut_down()

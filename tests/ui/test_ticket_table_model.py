@@ -604,3 +604,64 @@ def test_a_language_change_reaches_headers_and_countdowns(qapp, qtbot):
         QCoreApplication.removeTranslator(translator)
         model.retranslate()
     assert cell(model, 1, Column.DUE) == "2h 14m"
+
+
+ALL_ROLES = [int(r) for r in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole,
+    Qt.ItemDataRole.FontRole, Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.BackgroundRole,
+    Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.CheckStateRole, Qt.ItemDataRole.AccessibleTextRole,
+    Qt.ItemDataRole.UserRole, TICKET_ID_ROLE, CLOCK_STATE_ROLE,
+)]
+
+
+def test_multi_data_answers_every_role_as_data_does(model):
+    """What a delegate reads in one call per cell equals what `data` says role by role."""
+    from PySide6.QtCore import QModelRoleData, QModelRoleDataSpan
+
+    def as_comparable(value):
+        return value.cacheKey() if hasattr(value, "cacheKey") else value
+
+    for row in range(model.rowCount()):
+        for column in range(model.columnCount()):
+            index = model.index(row, column)
+            for role in ALL_ROLES:
+                role_data = QModelRoleData(role)
+                role_data.setData("stale")  # a reused span: a role without an answer is cleared
+                model.multiData(index, QModelRoleDataSpan(role_data))
+                assert as_comparable(role_data.data()) == as_comparable(model.data(index, role)), (row, column, role)
+    assert model.flags(model.index(0, 0)) == (
+        Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemNeverHasChildren)
+
+
+def test_a_repaint_asks_each_cell_once_and_draws_what_data_would(model, qapp):
+    """A paint reads each cell through `multiData` (one call into Python per cell, not one per
+    role), and draws exactly what a model answering role by role through `data` draws."""
+    from PySide6.QtCore import QAbstractTableModel
+    from PySide6.QtWidgets import QTableView
+
+    class RoleByRole(TicketTableModel):
+        def multiData(self, index, span):  # Qt's own: data() once per role
+            QAbstractTableModel.multiData(self, index, span)
+
+    class Counting(TicketTableModel):
+        data_calls = 0
+
+        def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+            Counting.data_calls += 1
+            return super().data(index, role)
+
+    def render(m):
+        view = QTableView()
+        view.setModel(m)
+        view.resize(1200, 320)
+        view.selectRow(1)
+        image = view.grab().toImage()
+        view.deleteLater()
+        return image
+
+    rows = model.queue_rows()
+    by_role, counting = RoleByRole(rows, now=lambda: NOW), Counting(rows, now=lambda: NOW)
+    assert render(by_role) == render(model)
+    Counting.data_calls = 0
+    render(counting)
+    assert Counting.data_calls == 0

@@ -9,7 +9,10 @@ single blocking call on the UI thread would show as a gap of at least
 `DELAY`; the test asserts no gap reaches `DELAY`, and that the longest gap
 stays under 50 ms in every phase, the opening of tickets included (the ticket
 panel starts its reads after the selection is painted and builds long threads
-in slices).
+in slices; the queue answers a repaint with one call into Python per cell,
+`TicketTableModel.multiData`, so a worker holding the interpreter lock cannot
+stretch it; and the window takes the objects it is built from out of the
+collector's full passes, `ui/heap.py`).
 
 A gap counts the UI thread's own time: work on it, waiting for the
 interpreter lock held by the client's workers, any I/O; the time the kernel
@@ -50,9 +53,6 @@ from desk_app.ui.main_window import MainWindow
 
 DELAY = 0.25
 LIMIT_MS = 50.0
-#: Opening a ticket is held to this for now: over 50 ms on this 2-core machine in 1 of 14 runs
-#: (67 ms in a CI run, with the UI thread's own time; 18-37 ms in the other phases).
-OPEN_TICKET_MS = 100.0
 #: When the runnable UI thread waited for a CPU more than this share of the measured time, other
 #: processes own the machine: a gap over the limit then says nothing about this client.
 OVERLOADED = 0.10
@@ -300,8 +300,7 @@ def test_ui_thread_never_stalls_while_the_server_answers_slowly(qtbot, store_pro
         print(report)
         # A gap as long as a response's delay may be a wait on the network: that fails however busy.
         assert meter.max_own_gap_ms < DELAY * 1000, f"the UI thread waited on the network ({report})"
-        limits = {phase: OPEN_TICKET_MS if phase == "opening tickets" else LIMIT_MS for phase in meter.by_phase}
-        over = {phase: gap for phase, gap in meter.by_phase.items() if gap >= limits[phase]}
+        over = {phase: gap for phase, gap in meter.by_phase.items() if gap >= LIMIT_MS}
         if over and share > OVERLOADED:
             pytest.skip(f"the machine is too busy to measure 50 ms gaps ({report})")
         assert not over, f"the UI thread stalled ({report})"
