@@ -1,4 +1,4 @@
-"""A page of the bootstrap, ready for the cache: queue rows made, snapshots kept as text.
+"""A page of the bootstrap, ready for the cache: queue rows as served, snapshots kept as text.
 
 The store serves `GET /sync/bootstrap` in two formats (see the server's
 `sync/router.py`):
@@ -15,13 +15,16 @@ The store serves `GET /sync/bootstrap` in two formats (see the server's
     page of 5,000 tickets costs a fraction of the parsing (bench/README.md,
     "Client services").
 
-Either way the result is a `BootstrapPage` whose `values` are the cache's bulk
-rows in `local_cache.ticket_values` layout.
+Either way the result is a `BootstrapPage`: per ticket, its queue row in
+`ROW_FIELDS` order and its snapshot as JSON text. The rows of the `rows`
+format are the arrays as parsed, handed to SQLite as they are: no Python
+work per ticket between the parse and the cache's executemany, which matters
+because that work held the GIL the cache's writer thread needs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,12 +32,15 @@ import orjson
 
 from desk_app.services.errors import ServerError
 
-#: The queue row's fields this client reads (the store names them on every page).
+#: The queue row's fields this client reads (the store names them on every page). They are
+#: the cache's `tickets` columns, less `pending` (0 for a server snapshot) and `thread_complete`
+#: (the cache's own).
 ROW_FIELDS = (
     "id", "number", "subject", "status", "priority", "category", "channel", "tier", "policy",
     "queue_id", "assignee_id", "customer_id", "customer_name", "customer_tier", "order_id", "version",
     "created_at", "updated_at", "sla_state", "sla_due_at", "sla_next_clock", "escalation_due_at",
 )
+ID, VERSION = ROW_FIELDS.index("id"), ROW_FIELDS.index("version")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,37 +48,40 @@ class BootstrapPage:
     cursor: int
     next_after: int | None
     has_more: bool
-    #: Per ticket: (its `tickets` row, its `ticket_json` row), as `ticket_values` makes them.
-    values: list[tuple[tuple[Any, ...], tuple[Any, ...]]]
-    #: Per ticket, in the same order: how to get its snapshot as a dict (rarely needed:
-    #: only for a ticket with edits still pending, which is rebuilt one by one).
-    snapshot_of: Callable[[int], dict[str, Any]]
+    #: Per ticket, its queue row: the values of `ROW_FIELDS`, in that order.
+    rows: Sequence[Sequence[Any]]
+    #: Per ticket, in the same order: its snapshot as JSON text.
+    snapshots: Sequence[str]
 
     @property
     def ids(self) -> list[int]:
-        return [v[0][0] for v in self.values]
+        return [row[ID] for row in self.rows]
 
     def __len__(self) -> int:
-        return len(self.values)
+        return len(self.rows)
+
+    def snapshot_of(self, index: int) -> dict[str, Any]:
+        """The snapshot of the page's `index`-th ticket, parsed (only a ticket with edits
+        still pending needs it: it is rebuilt one by one)."""
+        return orjson.loads(self.snapshots[index])
 
     @classmethod
-    def from_json(cls, page: dict[str, Any], values: list[tuple[tuple[Any, ...], tuple[Any, ...]]] | None = None
-                  ) -> BootstrapPage:
-        """A page in the `json` format (already parsed); `values` if made beforehand."""
-        from desk_app.services.local_cache import ticket_values
+    def from_json(cls, page: dict[str, Any]) -> BootstrapPage:
+        """A page in the `json` format (already parsed)."""
+        from desk_app.services.local_cache import queue_values
 
         tickets = page["tickets"]
-        if values is None:
-            values = [ticket_values(t) for t in tickets]
-        return cls(page["cursor"], page.get("next_after"), bool(page.get("has_more")), values,
-                   tickets.__getitem__)
+        return cls(page["cursor"], page.get("next_after"), bool(page.get("has_more")),
+                   [queue_values(t) for t in tickets], [orjson.dumps(t).decode() for t in tickets])
 
 
 def parse_rows_page(content: bytes) -> BootstrapPage:
     """A page in the `rows` format (the raw response body).
 
-    The hot path of a bootstrap: 100,000 tickets go through the comprehension
-    below, so it is kept flat. Raises `ServerError` when the body is not such a page.
+    The hot path of a bootstrap, run on the thread that fetches while the
+    cache's thread writes the previous page: two parses in C (the rows line,
+    and the snapshots split into lines) and nothing per ticket. Raises
+    `ServerError` when the body is not such a page.
     """
     first, _, rest = content.partition(b"\n")
     try:
@@ -86,13 +95,18 @@ def parse_rows_page(content: bytes) -> BootstrapPage:
             f"The store's bootstrap rows have the fields {list(columns)}; this client reads {list(ROW_FIELDS)}.",
             code="bad_page",
         )
-    lines = rest.split(b"\n") if rest else []
-    if len(rows) != len(lines):
-        raise ServerError(f"The store's bootstrap page is cut: {len(rows)} rows, {len(lines)} snapshots.",
+    try:
+        snapshots = rest.decode().split("\n") if rest else []
+    except UnicodeDecodeError:
+        raise ServerError("The store's bootstrap page is not UTF-8.", code="bad_page") from None
+    if not isinstance(rows, list):
+        raise ServerError("The store's bootstrap rows are not a list.", code="bad_page")
+    if len(rows) != len(snapshots):
+        raise ServerError(f"The store's bootstrap page is cut: {len(rows)} rows, {len(snapshots)} snapshots.",
                           code="bad_page")
-    # The cache's row is the queue row with `pending` (0: nothing pending) before its last field.
-    values = [((*row[:21], 0, row[21]), (row[0], row[15], line.decode())) for row, line in zip(rows, lines)]
-    return BootstrapPage(cursor, next_after, has_more, values, lambda i: orjson.loads(lines[i]))
+    if rows and not all(type(row) is list and len(row) == len(ROW_FIELDS) for row in (rows[0], rows[-1])):
+        raise ServerError("The store's bootstrap rows are not arrays of its columns.", code="bad_page")
+    return BootstrapPage(cursor, next_after, has_more, rows, snapshots)
 
 
 __all__ = ["BootstrapPage", "ROW_FIELDS", "parse_rows_page"]

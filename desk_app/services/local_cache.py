@@ -27,12 +27,14 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -44,9 +46,9 @@ from sqlalchemy.exc import DatabaseError
 
 from desk_app.services import cache_schema as schema
 from desk_app.services.api_client import normalize_server_url
-from desk_app.services.bootstrap_page import BootstrapPage
+from desk_app.services.bootstrap_page import ROW_FIELDS, VERSION, BootstrapPage
 from desk_app.services.cache_wal import CONNECTION_PRAGMAS, WalCheckpointer
-from desk_app.services.errors import CacheError
+from desk_app.services.errors import CacheError, ServerError
 from desk_app.services.events import ALL_FIELDS, ChangeSet
 from desk_app.services.mutations import PendingOp, apply_local
 
@@ -109,30 +111,33 @@ def ticket_row(ticket: dict[str, Any], *, pending: int = 0) -> dict[str, Any]:
 _BULK_COLUMNS = ["id", *_SERVER_COLUMNS]
 
 
-def ticket_values(ticket: dict[str, Any]) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
-    """`ticket_row` as tuples for a server snapshot (nothing pending): the `tickets` row in
-    `_BULK_COLUMNS` order, and the `ticket_json` row (id, version, data).
+def queue_values(ticket: dict[str, Any]) -> tuple[Any, ...]:
+    """The queue row of a server snapshot in `bootstrap_page.ROW_FIELDS` order (what the
+    store serves in its `rows` pages): `ticket_row` less `pending`, as a tuple.
 
-    The hot path of a bootstrap (100,000 calls): kept flat on purpose. Safe to
-    call on another thread (the bootstrap prepares the next page while the
-    current one is written).
+    Kept flat: the catch-up makes one per change (`ticket_values`), on the thread
+    that fetches the next page while the current one is written.
     """
     sla = ticket.get("sla") or {}
     due = sla.get("due_at")
     escalation_due = (sla.get("escalation_due") or {}).get("due_at")
-    tid, version = ticket["id"], ticket["version"]
     return (
-        (
-            tid, ticket["number"], ticket["subject"], ticket["status"], ticket["priority"],
-            ticket["category"], ticket["channel"], ticket["tier"], ticket["policy"], ticket.get("queue_id"),
-            ticket.get("assignee_id"), ticket.get("customer_id"), ticket.get("customer_name") or "",
-            ticket.get("customer_tier") or "standard", ticket.get("order_id"), version,
-            _fromiso(ticket["created_at"]).timestamp(), _fromiso(ticket["updated_at"]).timestamp(),
-            sla.get("state"), _fromiso(due).timestamp() if due else None, sla.get("next_due"),
-            0, _fromiso(escalation_due).timestamp() if escalation_due else None,
-        ),
-        (tid, version, orjson.dumps(ticket).decode()),
+        ticket["id"], ticket["number"], ticket["subject"], ticket["status"], ticket["priority"],
+        ticket["category"], ticket["channel"], ticket["tier"], ticket["policy"], ticket.get("queue_id"),
+        ticket.get("assignee_id"), ticket.get("customer_id"), ticket.get("customer_name") or "",
+        ticket.get("customer_tier") or "standard", ticket.get("order_id"), ticket["version"],
+        _fromiso(ticket["created_at"]).timestamp(), _fromiso(ticket["updated_at"]).timestamp(),
+        sla.get("state"), _fromiso(due).timestamp() if due else None, sla.get("next_due"),
+        _fromiso(escalation_due).timestamp() if escalation_due else None,
     )
+
+
+def ticket_values(ticket: dict[str, Any]) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """`ticket_row` as tuples for a server snapshot (nothing pending): the `tickets` row in
+    `_BULK_COLUMNS` order, and the `ticket_json` row (id, version, data).
+    """
+    row = queue_values(ticket)
+    return (*row[:21], 0, row[21]), (row[0], row[15], orjson.dumps(ticket).decode())
 
 
 _fromiso = datetime.fromisoformat
@@ -208,11 +213,33 @@ def _entry_row(entry: dict[str, Any], *, op_id: int | None = None) -> dict[str, 
 
 
 _BULK_UPSERT = _bulk_upsert_sql()
+
+#: A bootstrap page's rows, bound as the store serves them (`ROW_FIELDS`; `thread_complete`
+#: keeps its value, `pending` is 0: tickets with pending edits are rebuilt one by one).
+#: The same version rule as `_BULK_UPSERT`. (A plain INSERT for pages whose ids are all
+#: new was measured no faster: bench/README.md, "Client services".)
+_ROW_UPSERT = (
+    f"INSERT INTO tickets ({', '.join(ROW_FIELDS)}) VALUES ({', '.join('?' * len(ROW_FIELDS))})"
+    " ON CONFLICT (id) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in ROW_FIELDS[1:])
+    + ", pending = 0 WHERE excluded.version >= tickets.version"
+)
 _PUT_TICKET = _put_ticket_sql()
 _PUT_JSON = (
     "INSERT INTO ticket_json (id, version, data, server_data) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE "
     "SET version = excluded.version, data = excluded.data, server_data = excluded.server_data"
 )
+
+
+def _null(_value: None) -> None:
+    return None
+
+
+# CPython 3.11's sqlite3 binds a None through its adapter lookup, and the lookup's miss
+# raises and clears an AttributeError each time (~0.75 us a None, measured). A
+# bootstrap binds a few hundred thousand of them (unassigned tickets, clocks not
+# running); with an adapter registered the lookup hits at once (~0.25 us). Still NULL.
+sqlite3.register_adapter(type(None), _null)
 
 
 class TicketRow(NamedTuple):
@@ -524,18 +551,16 @@ class LocalCache:
             if t["id"] in pending:
                 self._rebuild(conn, t["id"], t)
 
-    def apply_bootstrap_page(self, page: BootstrapPage | dict[str, Any],
-                             values: list[tuple[Any, ...]] | None = None) -> ChangeSet:
+    def apply_bootstrap_page(self, page: BootstrapPage | dict[str, Any]) -> ChangeSet:
         """One page of GET /sync/bootstrap, with the resume point, in one transaction.
 
         `page`: a `BootstrapPage` (either format), or a page in the `json`
-        format as parsed, with its rows already made by `ticket_values` in
-        `values` (optional). The first page's `cursor` is kept; after the last
+        format as parsed. The first page's `cursor` is kept; after the last
         page it becomes the change cursor (changes after it come next, through
         /sync/changes).
         """
         if not isinstance(page, BootstrapPage):
-            page = BootstrapPage.from_json(page, values)
+            page = BootstrapPage.from_json(page)
         ids = page.ids
         with self.write(checkpoint=not page.has_more) as conn:
             if self._get_meta(conn, "cursor") is not None:
@@ -545,10 +570,12 @@ class LocalCache:
                 if page.has_more and conn.execute(select(T.c.id).limit(1)).first() is None:
                     schema.drop_ticket_indexes(conn)  # built once at the end (see TICKET_INDEXES)
             pending = self._pending_ids(conn, ids)
-            rows = page.values if not pending else [v for v in page.values if v[0][0] not in pending]
+            rows, snapshots, written = page.rows, page.snapshots, ids
+            if pending:
+                keep = [i for i, tid in enumerate(ids) if tid not in pending]
+                rows, snapshots, written = [rows[i] for i in keep], [snapshots[i] for i in keep], [ids[i] for i in keep]
             if rows:
-                conn.exec_driver_sql(_BULK_UPSERT, [v[0] for v in rows])
-                conn.exec_driver_sql(_BULK_JSON, [v[1] for v in rows])
+                self._write_page(conn, written, rows, snapshots)
             for index, tid in enumerate(ids):
                 if tid in pending:
                     self._rebuild(conn, tid, page.snapshot_of(index))
@@ -562,6 +589,22 @@ class LocalCache:
                 self._set_meta(conn, "last_sync_at", repr(self.clock()))
         # Built directly: one shared frozenset, not 5,000 made one by one.
         return ChangeSet(ticket_ids=frozenset(ids), fields=dict.fromkeys(ids, _ALL))
+
+    @staticmethod
+    def _write_page(conn: Connection, ids: list[int], rows: Sequence[Sequence[Any]], snapshots: Sequence[str]) -> None:
+        """A bootstrap page's rows and snapshots: two executemany on the DB-API connection.
+
+        The rows go to SQLite as parsed: SQLAlchemy's exec_driver_sql would first
+        copy each into a tuple, under the GIL the next page's parse also wants.
+        """
+        raw = conn.connection.driver_connection
+        try:
+            raw.executemany(_ROW_UPSERT, rows)
+            raw.executemany(_BULK_JSON, zip(ids, map(itemgetter(VERSION), rows), snapshots))
+        except (sqlite3.ProgrammingError, sqlite3.InterfaceError, sqlite3.IntegrityError, OverflowError) as exc:
+            # Rows of the wrong shape or types: the page's transaction is rolled back.
+            raise ServerError(f"The store sent a bootstrap page this client cannot store: {exc}",
+                              code="bad_page") from None
 
     def apply_changes(self, changes: Sequence[dict[str, Any]], cursor: int,
                       prepared: Mapping[int, tuple[dict[str, Any], Any]] | None = None) -> ChangeSet:
@@ -801,6 +844,7 @@ __all__ = [
     "TicketRow",
     "cache_file",
     "prepare_changes",
+    "queue_values",
     "ticket_row",
     "ticket_values",
 ]

@@ -271,9 +271,9 @@ class SyncEngine:
     def _bootstrap_pages(self, after: int) -> Iterator[BootstrapPage]:
         def fetch(position):
             after, size = position
-            # The page is parsed and its rows made here, while the consumer writes
-            # the previous page (SQLite releases the GIL while it works).
-            with gc_paused():  # 5,000 rows of tuples that all stay alive
+            # The page is read and parsed here, while the consumer writes the previous
+            # page (SQLite releases the GIL while it works; the parse is two calls into C).
+            with gc_paused():  # 5,000 rows of lists that all stay alive
                 page = self._fetch_bootstrap_page(after, size)
             return page, ((page.next_after, min(size * 2, self.bootstrap_page_size)) if page.has_more else None)
 

@@ -126,3 +126,18 @@ def test_bootstrap_rows_format_of_nothing_is_a_head_line_alone(store):
 def test_bootstrap_rejects_an_unknown_format(store):
     r = store.agent.get("/sync/bootstrap?format=xml")
     assert r.status_code == 422 and "format" in r.text
+
+
+def test_bootstrap_serves_the_stored_text_byte_for_byte(store):
+    """Pages are built from the stored UTF-8 bytes: non-ASCII text and JSON escapes
+    (backslashes, quotes) come out exactly as the ticket reads."""
+    subject = 'Paket belum sampai — "Ünïcödé" back\\slash \\n 日本'
+    customer = {"name": "Zoë O'Brien", "email": "zoe@example.com", "phone": "+62 812 3456 7890"}
+    tid = store.agent.create_ticket(subject=subject, customer=customer)["id"]
+    ticket = store.agent.get(f"/tickets/{tid}").json()
+    [(head, [snapshot])] = _rows_pages(store.agent, limit=5)
+    [served] = store.agent.get("/sync/bootstrap").json()["tickets"]
+    assert snapshot == served
+    assert snapshot["subject"] == served["subject"] == ticket["subject"] == subject
+    assert snapshot["customer_name"] == "Zoë O'Brien"
+    assert dict(zip(head["columns"], head["rows"][0]))["subject"] == subject

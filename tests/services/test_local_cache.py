@@ -126,19 +126,30 @@ def test_queue_queries_use_indexes(tmp_path):
         assert cache.count(QueueQuery(statuses=["open"])) == 49
 
 
+def traced(cache: LocalCache) -> list[str]:
+    """Every statement SQLite runs on the cache's connections from now on (executemany: one per row)."""
+    statements: list[str] = []
+    cache.engine.dispose()
+
+    @event.listens_for(cache.engine, "connect")
+    def trace(dbapi_connection, _record):
+        dbapi_connection.set_trace_callback(statements.append)
+
+    return statements
+
+
 def test_a_bootstrap_page_is_one_transaction_of_executemany(tmp_path):
     cache = LocalCache(tmp_path / "c.sqlite3", user_id=1, user_name="Agent")
-    statements = []
-
-    @event.listens_for(cache.engine, "before_cursor_execute")
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append((statement.split()[0].upper(), executemany, len(parameters) if executemany else 1))
-
+    statements = traced(cache)
     page = {"cursor": 7, "tickets": [snapshot(i) for i in range(1, 301)], "next_after": 300, "has_more": True}
     changes = cache.apply_bootstrap_page(page)
-    inserts = [s for s in statements if s[0] == "INSERT" and s[1]]
-    assert inserts == [("INSERT", True, 300), ("INSERT", True, 300)], statements  # queue columns, JSON
-    assert [s[0] for s in statements].count("BEGIN") == 1
+    # One transaction; each ticket one row in each table, under the version rule, and no
+    # per-ticket query.
+    assert [s.split()[0] for s in statements].count("BEGIN") == 1
+    kinds = [s.split(" (")[0] for s in statements if s.startswith("INSERT INTO ticket")]
+    assert kinds == ["INSERT INTO tickets"] * 300 + ["INSERT INTO ticket_json"] * 300
+    assert all("WHERE excluded.version >=" in s for s in statements if s.startswith("INSERT INTO ticket"))
+    assert len([s for s in statements if s.startswith("SELECT")]) < 10
     assert len(changes.ticket_ids) == 300
     state = cache.bootstrap_state()
     assert (state.done, state.after, state.cursor) == (False, 300, 7)
@@ -154,6 +165,79 @@ def test_a_bootstrap_page_is_one_transaction_of_executemany(tmp_path):
     assert indexes() == {name for name, _ in cache_schema.TICKET_INDEXES}
     assert cache.bootstrap_state().done and cache.cursor == 7 and cache.count() == 301
     cache.close()
+
+
+def test_a_bootstrap_page_over_tickets_already_held_keeps_one_row_each_and_the_newest_version(tmp_path):
+    """A ticket opened while the bootstrap runs, a page written twice: one row each, the newest wins."""
+    cache = LocalCache(tmp_path / "c.sqlite3", user_id=1, user_name="Agent")
+    with cache:
+        cache.apply_bootstrap_page({"cursor": 5, "tickets": [snapshot(i) for i in range(1, 4)], "next_after": 3,
+                                    "has_more": True})
+        # The agent opens ticket 5 while the bootstrap runs: read in full, newer than the next page's copy.
+        cache.store_ticket({**snapshot(5, version=4, subject="Opened"), "thread": []})
+        cache.apply_bootstrap_page({"cursor": 5, "tickets": [snapshot(i) for i in range(4, 7)], "next_after": 6,
+                                    "has_more": True})
+        # The same page again (a crash after its commit, before the next page was asked
+        # for, replays nothing, but a page fetched twice must not double anything either).
+        cache.apply_bootstrap_page({"cursor": 5, "tickets": [snapshot(i, version=2) for i in range(4, 8)],
+                                    "next_after": None, "has_more": False})
+        assert cache.ticket_ids() == list(range(1, 8))
+        assert [(r.id, r.version) for r in cache.rows()] == [(1, 1), (2, 1), (3, 1), (4, 2), (5, 4), (6, 2), (7, 2)]
+        assert cache.ticket(5)["subject"] == "Opened" and cache.ticket(6) == snapshot(6, version=2)
+        with cache.read() as conn:
+            assert conn.exec_driver_sql("SELECT count(*), count(DISTINCT id) FROM ticket_json").one() == (7, 7)
+
+
+def test_missing_values_are_stored_as_null(tmp_path):
+    """None goes through the adapter registered for speed (local_cache): still SQL NULL."""
+    with bootstrapped(tmp_path / "c.sqlite3", [snapshot(1), snapshot(2, assignee=7, due=None)]) as cache:
+        with cache.read() as conn:
+            assert conn.exec_driver_sql(
+                "SELECT id, typeof(assignee_id), typeof(sla_due_at), typeof(escalation_due_at) FROM tickets ORDER BY id"
+            ).all() == [(1, "null", "real", "null"), (2, "integer", "null", "null")]
+        assert [r.id for r in cache.rows(QueueQuery(unassigned=True))] == [1]
+
+
+def test_a_bootstrap_page_the_cache_cannot_store_is_refused_whole(tmp_path):
+    from desk_app.services.bootstrap_page import BootstrapPage, ROW_FIELDS
+    from desk_app.services.errors import ServerError
+    from desk_app.services.local_cache import queue_values
+
+    cache = LocalCache(tmp_path / "c.sqlite3", user_id=1, user_name="Agent")
+    with cache:
+        cache.apply_bootstrap_page({"cursor": 5, "tickets": [snapshot(1)], "next_after": 1, "has_more": True})
+        rows = [list(queue_values(snapshot(i))) for i in range(2, 5)]
+        rows[1] = rows[1][:-1]  # one field short, in the middle of the page
+        texts = [orjson.dumps(snapshot(i)).decode() for i in range(2, 5)]
+        with pytest.raises(ServerError, match="cannot store"):
+            cache.apply_bootstrap_page(BootstrapPage(5, 4, True, rows, texts))
+        rows[1] = list(queue_values(snapshot(3)))
+        rows[2][ROW_FIELDS.index("subject")] = None  # a field the cache requires
+        with pytest.raises(ServerError, match="cannot store"):
+            cache.apply_bootstrap_page(BootstrapPage(5, 4, True, rows, texts))
+        assert cache.ticket_ids() == [1] and cache.bootstrap_state().after == 1
+
+
+def test_a_rows_page_that_is_not_one_is_refused_with_the_reason():
+    from desk_app.services.bootstrap_page import ROW_FIELDS, parse_rows_page
+    from desk_app.services.errors import ServerError
+    from desk_app.services.local_cache import queue_values
+
+    def body(rows, snapshots, columns=ROW_FIELDS):
+        head = {"cursor": 3, "columns": list(columns), "rows": rows, "next_after": None, "has_more": False}
+        return orjson.dumps(head) + b"\n" + b"\n".join(orjson.dumps(t) for t in snapshots)
+
+    tickets = [snapshot(1), snapshot(2)]
+    rows = [list(queue_values(t)) for t in tickets]
+    page = parse_rows_page(body(rows, tickets))
+    assert page.ids == [1, 2] and page.snapshot_of(1) == tickets[1] and len(page) == 2
+    for bad, reason in [(body(rows, tickets[:1]), "cut: 2 rows, 1 snapshots"),
+                        (body(rows, tickets, columns=ROW_FIELDS[::-1]), "this client reads"),
+                        (body({"1": rows[0]}, tickets), "not a list"),
+                        (body([rows[0], rows[1][:-1]], tickets), "not arrays of its columns"),
+                        (b"<html>busy</html>", "cannot read")]:
+        with pytest.raises(ServerError, match=reason):
+            parse_rows_page(bad)
 
 
 def test_changes_at_or_below_the_cursor_are_never_applied_twice(tmp_path):

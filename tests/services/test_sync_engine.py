@@ -236,9 +236,9 @@ def test_catch_up_pages_by_cursor_and_refresh_fills_the_thread(live, tmp_path):
 
 
 def test_bootstrap_rows_make_the_same_cache_rows_as_the_json_pages(live):
-    """The `rows` format's queue rows are exactly what `ticket_values` makes of each snapshot."""
-    from desk_app.services.bootstrap_page import parse_rows_page
-    from desk_app.services.local_cache import ticket_values
+    """The `rows` format's queue rows are exactly what `queue_values` makes of each snapshot."""
+    from desk_app.services.bootstrap_page import BootstrapPage, parse_rows_page
+    from desk_app.services.local_cache import queue_values
 
     ids = [live.create_ticket("agent", subject=f"Row {i}")["id"] for i in range(4)]
     live.call("agent", "POST", f"/tickets/{ids[2]}/take")
@@ -246,8 +246,11 @@ def test_bootstrap_rows_make_the_same_cache_rows_as_the_json_pages(live):
     page = parse_rows_page(api.bootstrap_rows(0, 3))
     snapshots = api.bootstrap_page(0, 3)["tickets"]
     assert page.ids == ids[:3] and page.has_more and page.next_after == ids[2]
-    assert page.values == [ticket_values(t) for t in snapshots]
+    assert [tuple(row) for row in page.rows] == [queue_values(t) for t in snapshots]
     assert [page.snapshot_of(i) for i in range(3)] == snapshots
+    as_json = BootstrapPage.from_json(api.bootstrap_page(0, 3))
+    assert [tuple(row) for row in as_json.rows] == [tuple(row) for row in page.rows]
+    assert [as_json.snapshot_of(i) for i in range(3)] == snapshots
 
 
 def test_the_queue_row_is_the_cache_row_less_its_pending_count():

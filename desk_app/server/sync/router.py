@@ -9,7 +9,6 @@ import anyio
 import orjson
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import Response, StreamingResponse
-from sqlalchemy import select
 
 from desk_app.server.auth.deps import Staff
 from desk_app.server.auth.service import authenticate
@@ -19,10 +18,10 @@ from desk_app.server.core.errors import ApiError, ErrorOut
 from desk_app.server.core.types import iso
 from desk_app.server.core.validation import MAX_ID
 from desk_app.server.sync import service
+from desk_app.server.sync.bootstrap_page import read_page
 from desk_app.server.sync.queue_row import ROW_FIELDS
 from desk_app.server.sync.schemas import BootstrapOut, ChangesOut
 from desk_app.server.sync.visibility import viewer_for
-from desk_app.server.tickets.models import Ticket
 
 router = APIRouter(tags=["sync"])
 Db = Annotated[Database, Depends(get_db)]
@@ -56,30 +55,26 @@ def bootstrap(
     with db.read() as session:
         cursor = service.head(session)
         viewer = viewer_for(session, principal)
-        columns = (Ticket.id, Ticket.snapshot, Ticket.queue_row) if format == "rows" else (Ticket.id, Ticket.snapshot)
-        rows = session.execute(
-            select(*columns).where(viewer.ticket_filter(), Ticket.id > after).order_by(Ticket.id).limit(limit + 1)
-        ).all()
+        # The stored texts as UTF-8 bytes, never decoded here (bootstrap_page.py).
+        rows = read_page(session, viewer.ticket_filter(), after, limit, queue_rows=format == "rows")
     more = len(rows) > limit
     rows = rows[:limit]
     next_after = rows[-1][0] if more else None
     tail = b',"next_after":%s,"has_more":%s' % (orjson.dumps(next_after), b"true" if more else b"false")
     if format == "rows":
-        # Both parts are kept ready in each ticket's row: two string joins.
+        # Both parts are kept ready in each ticket's row: two joins.
         body = b"".join(
             (
                 b'{"cursor":%d,"columns":%s,"rows":[' % (cursor, _ROW_FIELDS_JSON),
-                ",".join(r[2] for r in rows).encode(),
+                b",".join(r[2] for r in rows),
                 b"]",
                 tail,
                 b"}\n",
-                "\n".join(r[1] for r in rows).encode(),
+                b"\n".join(r[1] for r in rows),
             )
         )
         return Response(body, media_type="application/x-ndjson")
-    body = b"".join(
-        (b'{"cursor":%d,"tickets":[' % cursor, ",".join(r[1] for r in rows).encode(), b"]", tail, b"}")
-    )
+    body = b"".join((b'{"cursor":%d,"tickets":[' % cursor, b",".join(r[1] for r in rows), b"]", tail, b"}"))
     return Response(body, media_type="application/json")
 
 
