@@ -156,8 +156,9 @@ class MainWindow(QMainWindow):
         self.work_splitter.setObjectName("WorkSplitter")
         self.work_splitter.addWidget(self.queue_view)
         self.work_splitter.addWidget(self.ticket_panel)
-        self.work_splitter.setStretchFactor(0, 3)
-        self.work_splitter.setStretchFactor(1, 2)
+        # The ticket's conversation gets the larger share: ten queue rows stay in view.
+        self.work_splitter.setStretchFactor(0, 2)
+        self.work_splitter.setStretchFactor(1, 3)
         self.work_splitter.setChildrenCollapsible(False)
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.main_splitter.setObjectName("MainSplitter")
@@ -165,7 +166,7 @@ class MainWindow(QMainWindow):
         self.main_splitter.addWidget(self.work_splitter)
         self.main_splitter.setStretchFactor(1, 1)
         self.main_splitter.setSizes([250, 1190])
-        self.work_splitter.setSizes([440, 400])
+        self.work_splitter.setSizes([320, 520])
 
         # Pages: the workspace for everyone; the dashboard only for managers.
         self.pages = QTabWidget(self)

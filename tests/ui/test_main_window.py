@@ -171,6 +171,8 @@ def test_a_second_clients_window_sees_a_change(windows, ui_store, qtbot, tmp_pat
 def test_window_layout_and_columns_persist(windows, ui_store, ui_settings, qtbot):
     _fill(ui_store)
     first = windows("agent")
+    queue_height, panel_height = first.work_splitter.sizes()
+    assert panel_height > queue_height  # by default the open ticket's conversation gets the larger share
     first.resize(780, 560)  # within the offscreen screen (800 x 600): restoring clamps to the screen
     first.main_splitter.setSizes([230, 540])
     first.queue_view.set_column_shown(int(Column.CHANNEL), False)
