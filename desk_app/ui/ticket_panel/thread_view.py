@@ -205,12 +205,11 @@ class EntryCard(QFrame):
     @staticmethod
     def kind_name(kind: str | None) -> str:
         """"phone call", "internal note": an entry's kind in words."""
-        tr = QCoreApplication.translate
-        names = {EntryKind.CUSTOMER_MESSAGE: tr("EntryCard", "customer message"),
-                 EntryKind.PUBLIC_REPLY: tr("EntryCard", "reply"),
-                 EntryKind.INTERNAL_NOTE: tr("EntryCard", "internal note"),
-                 EntryKind.PHONE_CALL: tr("EntryCard", "phone call")}
-        return names.get(kind, tr("EntryCard", "entry"))
+        names = {EntryKind.CUSTOMER_MESSAGE: QCoreApplication.translate("EntryCard", "customer message"),
+                 EntryKind.PUBLIC_REPLY: QCoreApplication.translate("EntryCard", "reply"),
+                 EntryKind.INTERNAL_NOTE: QCoreApplication.translate("EntryCard", "internal note"),
+                 EntryKind.PHONE_CALL: QCoreApplication.translate("EntryCard", "phone call")}
+        return names.get(kind, QCoreApplication.translate("EntryCard", "entry"))
 
     def _caption(self, entry: dict[str, Any]) -> str:
         author = entry.get("author_name") or ""
