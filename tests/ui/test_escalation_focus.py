@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
-from keyboard import press, type_text
+from person_keys import press, type_text
 from window_helpers import *  # noqa: F403
 from window_helpers import WAIT_MS
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from person_keys import press, type_text
 
 from desk_app.ui.phone import BusinessHoursIndicator, CallTimer, LogCallDialog, NewTicketFromCallDialog
 from desk_app.ui.phone.business_hours import business_hours_now
@@ -270,10 +273,6 @@ def _shown(qtbot, dialog):
 
 
 def test_log_call_opens_in_the_notes_and_typing_a_sentence_logs_one_call_with_it(qtbot, live, sync_ops):
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QApplication
-    from keyboard import press, type_text
-
     ticket = live.create_ticket("agent", assign_to_me=True)
     session = live.session("agent")
     wait_until(lambda: session.cache.ticket(ticket["id"]), message="cached")
@@ -295,10 +294,6 @@ def test_log_call_opens_in_the_notes_and_typing_a_sentence_logs_one_call_with_it
 
 
 def test_an_empty_call_log_is_not_saved_and_says_why(qtbot, live, sync_ops):
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QApplication
-    from keyboard import press, type_text
-
     ticket = live.create_ticket("agent", assign_to_me=True)
     session = live.session("agent")
     wait_until(lambda: session.cache.ticket(ticket["id"]), message="cached")
@@ -312,10 +307,6 @@ def test_an_empty_call_log_is_not_saved_and_says_why(qtbot, live, sync_ops):
 
 
 def test_new_ticket_from_a_call_keeps_the_typed_caller_and_enter_in_the_notes_is_a_new_line(qtbot, live, sync_ops):
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QApplication
-    from keyboard import press, type_text
-
     live.create_ticket("agent", assign_to_me=True)  # Asha Rao: a match for "+62 81" would not be her
     session = live.session("agent")
     wait_until(lambda: session.cache.reference("policies"), message="policies cached")

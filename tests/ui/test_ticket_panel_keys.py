@@ -1,6 +1,6 @@
 """The ticket panel by keyboard, as an agent works it (issue 13, items 2, 3, 5 and 6).
 
-Every key goes through the window that has the focus (`keyboard.py`), so a
+Every key goes through the window that has the focus (`person_keys.py`), so a
 dialog that opens with the focus in the wrong field gets the keys there.
 """
 
@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication, QSpacerItem
-from keyboard import press, type_text
+from person_keys import press, type_text
 
 from desk_app.ui import theme
 from desk_app.ui.countdown import CountdownClock
