@@ -55,11 +55,7 @@ def test_typing_in_the_search_box_while_escalations_arrive_keeps_every_character
     assert len(attention.announcements) == 1 and prompt_windows() == []
     assert window.needs_attention.indicator.text() == "Needs attention (3)"
     assert window.needs_attention.indicator.isVisibleTo(window)  # in the status bar
-    assert not runner_errors(window)
-
-
-def runner_errors(window) -> list:
-    return window.runner.error_reporter.errors
+    assert not window.runner.error_reporter.errors
 
 
 def test_twenty_pending_escalations_are_one_summary_and_each_is_answered_from_the_list(qtbot, live, sync_ops):
