@@ -10,6 +10,8 @@ from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from person_keys import press, type_text
 
 from desk_app.ui.escalation_prompt import SHOWN_KEY, EscalationWatcher, NeedsAttention, attention_item
 from desk_app.ui.ticket_panel.policy_info import PolicyInfo
@@ -169,3 +171,29 @@ def test_the_item_appears_live_when_the_budget_runs_out_with_the_app_open(qtbot,
     assert attention.prompts == {}  # listed and announced, not popped up
     attention.announce_timer.timeout.emit()
     assert len(attention.announcements) == 1 and "(1)" in attention.indicator.text()
+
+
+def test_the_prompt_opened_from_the_list_takes_the_reason_and_asks_which_answer_ctrl_enter_means(qtbot, live,
+                                                                                                  sync_ops):
+    ticket = budget_run_out(live)
+    session = live.session("agent")
+    wait_until(lambda: (session.cache.ticket(ticket["id"]) or {}).get("escalation_due"), message="cached")
+    attention = NeedsAttention(session, sync_ops)
+    qtbot.addWidget(attention)
+    attention.show()
+    attention.activateWindow()
+    qtbot.waitUntil(attention.isActiveWindow, timeout=5_000)
+    attention.focus_list()
+    press(Qt.Key.Key_Return)
+    (dialog,) = attention.prompts.values()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=5_000)
+    assert QApplication.focusWidget() is dialog.text
+    type_text("Refund above my limit.\nNeeds a senior.")
+    assert dialog.isVisible() and session.cache.outbox.size() == 0  # Enter was a new line
+    press(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # escalate or keep? it asks
+    assert "Alt+E" in dialog.error.text() and session.cache.outbox.size() == 0
+    press(Qt.Key.Key_E, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: attention.list.count() == 0, timeout=5_000)
+    wait_until(lambda: session.cache.outbox.size() == 0, message="sent")
+    server = live.call("manager", "GET", f"/tickets/{ticket['id']}")
+    assert server["tier"] == 2 and server["escalation"]["reason"] == "Refund above my limit.\nNeeds a senior."
