@@ -79,9 +79,23 @@ class TicketActions:
         digits = "".join(ch for ch in number if ch.isdigit())
         if len(digits) < 3 or len(number) > 32 or any(ch not in "+0123456789 ().-" for ch in number):
             raise ValidationFailed(f"{number!r} is not a phone number.", code="validation_error")
-        _text(notes, "call notes", limit=MAX_BODY, required=False)
+        # An empty call log says nothing and, logged by a stray keystroke, only hides the real
+        # calls: the notes are required (the store accepts empty bodies from imports and intake).
+        _text(notes, "call notes", limit=MAX_BODY)
         call = {"number": number, "direction": direction, "duration_seconds": duration_seconds}
         return self._entry(ticket_id, EntryKind.PHONE_CALL, notes, call)
+
+    def correct_entry(self, ticket_id: int, entry_id: int, body: str) -> PendingOp:
+        """Correct an entry the agent wrote: a new internal note naming it (the entry stays).
+
+        Only the author corrects an entry, and system events are not corrected;
+        the server has the last word on both (the thread view offers it on own entries only).
+        """
+        if isinstance(entry_id, bool) or not isinstance(entry_id, int) or entry_id <= 0:
+            raise ValidationFailed("Only an entry the server has recorded can be corrected.",
+                                   code="validation_error")
+        body = _text(body, "correction", limit=MAX_BODY)
+        return self._record(OpKind.CORRECT, ticket_id, {"entry_id": entry_id, "body": body})
 
     # -- the ticket -------------------------------------------------------------------
 

@@ -53,6 +53,7 @@ from desk_app.services.errors import (
     ValidationFailed,
     WrongCredentials,
 )
+from desk_app.services.mutations import correction_path
 
 log = logging.getLogger("desk.services.api")
 
@@ -475,6 +476,14 @@ class ApiClient:
                if_match: int | None = None) -> dict[str, Any] | None:
         """A change with its idempotency key: retried safely, replayed by the server if repeated."""
         return self.call(method, path, json=body, idempotency_key=idempotency_key, if_match=if_match)
+
+    def correct_entry(self, ticket_id: int, entry_id: int, body: str, *, idempotency_key: str) -> dict[str, Any]:
+        """Correct an entry this user wrote: `{"ticket", "entry"}`, the entry naming the one it corrects.
+
+        The path is the outbox's (`mutations.request_for` sends queued corrections the same way).
+        """
+        return self.mutate("POST", correction_path(ticket_id, entry_id), {"body": body},
+                           idempotency_key=idempotency_key)
 
     def claim_escalation_notice(self, ticket_id: int, due_id: int, client_id: str) -> dict[str, Any]:
         """Ask whether this app is the first of the user's apps to pop up an escalation prompt.

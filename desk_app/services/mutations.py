@@ -40,7 +40,12 @@ class OpKind(StrEnum):
     DUE_ESCALATE = "due_escalate"
     DUE_KEEP = "due_keep"
     DUE_ACKNOWLEDGE = "due_acknowledge"
+    # A correction of an entry the agent wrote (a new internal note naming it).
+    CORRECT = "correct"
 
+
+#: The kinds that append one thread entry and nothing else (the server answers `{"ticket", "entry"}`).
+ENTRY_KINDS = frozenset({OpKind.ENTRY, OpKind.CORRECT})
 
 #: The kinds that answer an escalation-due record, and the endpoint's last path segment.
 DUE_KINDS = {OpKind.DUE_ESCALATE: "escalate", OpKind.DUE_KEEP: "keep", OpKind.DUE_ACKNOWLEDGE: "acknowledge"}
@@ -74,6 +79,11 @@ def _iso(epoch: float) -> str:
     return datetime.fromtimestamp(epoch, timezone.utc).isoformat().replace("+00:00", "Z")
 
 
+def correction_path(ticket_id: int, entry_id: int) -> str:
+    """Where the correction of an entry is posted (under /api/v1)."""
+    return f"/tickets/{int(ticket_id)}/entries/{int(entry_id)}/corrections"
+
+
 def request_for(op: PendingOp) -> tuple[str, str, dict[str, Any] | None, int | None]:
     """(method, path under /api/v1, JSON body, If-Match) for an operation."""
     p = op.payload
@@ -85,6 +95,8 @@ def request_for(op: PendingOp) -> tuple[str, str, dict[str, Any] | None, int | N
         return "PATCH", f"/tickets/{tid}", p["fields"], if_match
     if op.kind is OpKind.ENTRY:
         return "POST", f"/tickets/{tid}/entries", p["entry"], None
+    if op.kind is OpKind.CORRECT:
+        return "POST", correction_path(tid, p["entry_id"]), {"body": p["body"]}, None
     if op.kind is OpKind.STATUS:
         body = {"status": p["status"]}
         if p.get("note"):
@@ -133,6 +145,8 @@ def apply_local(ticket: dict[str, Any], op: PendingOp, *, user_id: int) -> tuple
         elif kind in (EntryKind.PUBLIC_REPLY, EntryKind.PHONE_CALL) and status == Status.NEW:
             t["status"] = Status.OPEN.value
             fields.add("status")
+    elif op.kind is OpKind.CORRECT:
+        fields.add("thread")  # a note: the status stays
     elif op.kind is OpKind.STATUS:
         if t.get("status") != p["status"]:
             t["status"] = p["status"]
@@ -183,6 +197,8 @@ def local_entry(op: PendingOp, *, user_id: int, user_name: str) -> dict[str, Any
         body, kind, call = op.payload["note"], EntryKind.INTERNAL_NOTE.value, None
     elif op.kind is OpKind.DUE_KEEP:
         body, kind, call = op.payload["note"], EntryKind.INTERNAL_NOTE.value, None
+    elif op.kind is OpKind.CORRECT:
+        body, kind, call = op.payload["body"], EntryKind.INTERNAL_NOTE.value, None
     else:
         return None
     return {
@@ -196,6 +212,7 @@ def local_entry(op: PendingOp, *, user_id: int, user_name: str) -> dict[str, Any
         "call": dict(call) if call else None,
         "event_code": None,
         "data": None,
+        "corrects_entry_id": op.payload["entry_id"] if op.kind is OpKind.CORRECT else None,
         "pending": True,
     }
 
@@ -216,6 +233,9 @@ def written_text(op: PendingOp) -> tuple[str | None, str | None]:
         return p.get("reason"), None
     if op.kind is OpKind.DUE_KEEP:
         return p.get("note"), None
+    if op.kind is OpKind.CORRECT:
+        # Into the note draft: the agent sees it in the composer and can add it as a note.
+        return p.get("body"), EntryKind.INTERNAL_NOTE.value
     if op.kind is OpKind.CREATE:
         message = (p["ticket"].get("message") or {}).get("body")
         return (message or p["ticket"].get("subject")), None

@@ -33,6 +33,7 @@ from desk_app.services import cache_schema as schema
 from desk_app.services.errors import NotFound, ValidationFailed
 from desk_app.services.events import ALL_FIELDS, ChangeSet, Rejection
 from desk_app.services.mutations import (
+    ENTRY_KINDS,
     OpKind,
     PendingOp,
     apply_local,
@@ -175,9 +176,9 @@ class OutboxStore:
             conn.exec_driver_sql("DELETE FROM entries WHERE id = ?", (op.local_id,))
             if op.kind is OpKind.CREATE:
                 return self._confirm_create(conn, op, response)
-            ticket = response["ticket"] if op.kind is OpKind.ENTRY else response
+            ticket = response["ticket"] if op.kind in ENTRY_KINDS else response
             before = conn.exec_driver_sql("SELECT status FROM tickets WHERE id = ?", (op.ticket_id,)).scalar()
-            if op.kind is OpKind.ENTRY:
+            if op.kind in ENTRY_KINDS:
                 from desk_app.services.local_cache import _entry_row
 
                 row = _entry_row(response["entry"])
@@ -190,7 +191,7 @@ class OutboxStore:
                 conn.exec_driver_sql("UPDATE outbox SET base_version = ? WHERE ticket_id = ? AND base_version = ?",
                                      (version, op.ticket_id, base))
             cache._rebuild(conn, op.ticket_id, ticket)
-            if op.kind is not OpKind.ENTRY or ticket.get("status") != before:
+            if op.kind not in ENTRY_KINDS or ticket.get("status") != before:
                 # The server wrote system entries (status changed, assigned, ...) we do not have.
                 conn.exec_driver_sql("UPDATE tickets SET thread_complete = 0 WHERE id = ?", (op.ticket_id,))
         return ChangeSet.of({op.ticket_id: {"version", "thread", "sla"}})

@@ -16,15 +16,25 @@ names, on the cache lane) and emits `prompt` once per item: the ids already
 shown are remembered in the cache's meta table, so a restart does not show
 them again. An item stays in `NeedsAttention` until handled (the record is
 closed, the escalation acknowledged), however often the app restarts.
-A system-tray message goes with each prompt where a tray is available.
 
-Once even with the app open on two machines: before an item pops up, the
+Nothing pops up by itself: a window that appears while the agent types takes
+the keystrokes meant for the search box or a reply (and twenty of them, one per
+escalation, bury the workspace). New items are announced instead, together:
+the "Needs attention (N)" list and its status-bar button show the count, and
+ONE desktop notification (the system tray's message, else the taskbar's
+"wants attention" flag) says how many arrived, however many came at once
+(`NeedsAttention.announce`, after `ANNOUNCE_DELAY_MS` gathering them). The
+agent opens an item's prompt from the list on purpose (Enter or double-click)
+and answers it there; the prompt is an ordinary non-modal window, never kept
+on top.
+
+Once even with the app open on two machines: before an item is announced, the
 watcher claims it at the store (`POST .../escalation-due/{id}/notify` for a
 "due" item, `POST .../escalations/{id}/notify` for an "escalated" one, with
 this installation's id, kept in the cache's meta table) on the network lane;
-only the first of the user's apps to claim it gets the pop-up and the tray
-message, the others only list it. Handled on one machine, it leaves the
-other's list through the ordinary sync. Offline, it pops up anyway.
+only the first of the user's apps to claim it announces it, the others only
+list it. Handled on one machine, it leaves the other's list through the
+ordinary sync. Offline, it is announced anyway.
 """
 
 from __future__ import annotations
@@ -46,6 +56,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QStyle,
     QSystemTrayIcon,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -53,6 +64,7 @@ from PySide6.QtWidgets import (
 from desk_app.core.ticket import DONE_STATUSES
 from desk_app.services.errors import Conflict, NotFound, ServiceError
 from desk_app.services.local_cache import QueueQuery
+from desk_app.ui.dialog_keys import submit_on_ctrl_enter
 from desk_app.ui.ops import CACHE, NETWORK, Op, OpRunner
 from desk_app.ui.ticket_panel.policy_info import PolicyInfo
 from desk_app.ui.session_signals import SessionSignals
@@ -93,7 +105,7 @@ def attention_item(ticket: dict[str, Any], user: dict[str, Any], info: PolicyInf
 
 
 class EscalationWatcher(QObject):
-    #: An item shown for the first time (once per escalation, across restarts).
+    #: An item to announce for the first time (once per escalation and user, across restarts).
     prompt = Signal(dict)
     #: The whole list, after any change (most recent last).
     items_changed = Signal(list)
@@ -244,7 +256,13 @@ class EscalationWatcher(QObject):
 
 
 class EscalationPromptDialog(QDialog):
-    """Non-modal: the agent can keep working; it closes itself once the item is handled."""
+    """Non-modal: the agent can keep working; it closes itself once the item is handled.
+
+    Opened by the agent from the list, never by itself; an ordinary window (not kept
+    on top). Focus starts where the agent types: the reason of a "due" item, the
+    Take button of an "escalated" one. Ctrl+Enter answers with the one action the
+    text is for; where there are two (escalate or keep), it says which keys choose.
+    """
 
     open_ticket = Signal(int)
 
@@ -255,7 +273,6 @@ class EscalationPromptDialog(QDialog):
         self.item = item
         self.setModal(False)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
         layout = QVBoxLayout(self)
         title = QLabel(self)
         font = title.font()
@@ -271,8 +288,10 @@ class EscalationPromptDialog(QDialog):
         self.text = QPlainTextEdit(self)
         self.text.setTabChangesFocus(True)
         self.text.setMaximumHeight(90)
+        self.text.setAccessibleName(self.tr("Reason or note"))
         self.error = QLabel(self)
         self.error.setStyleSheet("color: #b3261e;")
+        self.error.setWordWrap(True)
         self.error.hide()
         buttons = QHBoxLayout()
         self.escalate = self.keep = self.take = None
@@ -313,6 +332,20 @@ class EscalationPromptDialog(QDialog):
         buttons.addWidget(later)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(False)  # Enter in the text is a new line, never an answer
+        (self.text if item["kind"] == "due" else self.take).setFocus()
+        submit_on_ctrl_enter(self, self.submit)
+
+    def submit(self) -> None:
+        """Ctrl+Enter: the one answer the dialog's text is for."""
+        if self.take is not None:
+            self.do_take()
+        elif self.keep is None:
+            self.do_escalate()
+        else:  # escalate or keep: the agent says which
+            self.error.setText(self.tr("Escalate (Alt+E) or keep the ticket with your note (Alt+K)?"))
+            self.error.show()
 
     def _run(self, fn) -> None:
         def failed(error: BaseException) -> None:
@@ -358,18 +391,35 @@ class EscalationPromptDialog(QDialog):
 
 
 class NeedsAttention(QWidget):
-    """The list of open attention items; Enter or double-click opens the prompt again."""
+    """The list of open attention items, its count, and one announcement for each batch of new ones.
+
+    Enter or double-click on an item opens its prompt. `indicator` is a button for the
+    status bar ("Needs attention (N)") that takes the agent to the list.
+    """
 
     open_ticket = Signal(int)
+    #: (title, text) of a desktop notification, when one is given (tests and the status bar listen).
+    announced = Signal(str, str)
+
+    #: New items arriving within this time are announced together (the claims come back one by one).
+    ANNOUNCE_DELAY_MS = 1500
 
     def __init__(self, session: Any, runner: OpRunner, parent: QWidget | None = None, *,
-                 watcher: EscalationWatcher | None = None, show_prompts: bool = True) -> None:
+                 watcher: EscalationWatcher | None = None, announce_new: bool = True,
+                 announce_timer: QTimer | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.runner = runner
         self.watcher = watcher or EscalationWatcher(session, runner, self)
         self.prompts: dict[str, EscalationPromptDialog] = {}
         self.tray: QSystemTrayIcon | None = None
+        #: Every announcement made, (title, text), oldest first.
+        self.announcements: list[tuple[str, str]] = []
+        self._unannounced: list[str] = []
+        self.announce_timer = announce_timer or QTimer(self)
+        self.announce_timer.setSingleShot(True)
+        self.announce_timer.setInterval(self.ANNOUNCE_DELAY_MS)
+        self.announce_timer.timeout.connect(self.announce)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.caption = QLabel(self.tr("Needs attention"), self)
@@ -384,11 +434,23 @@ class NeedsAttention(QWidget):
         self.caption.setBuddy(self.list)
         layout.addWidget(self.caption)
         layout.addWidget(self.list)
+        self.indicator = QToolButton(self)
+        self.indicator.setObjectName("NeedsAttentionButton")
+        self.indicator.setAutoRaise(True)
+        self.indicator.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.indicator.setToolTip(self.tr("Escalations waiting for you: open the list"))
+        self.indicator.clicked.connect(self.focus_list)
+        self.indicator.hide()  # until a window puts it in its status bar
+        self._alert = False
         self.watcher.items_changed.connect(self._items)
-        if show_prompts:
+        if announce_new:
             self.watcher.prompt.connect(self._first_time)
         self._items(list(self.watcher.items.values()))
         self.watcher.start()
+
+    @property
+    def count(self) -> int:
+        return self.list.count()
 
     def _items(self, items: list[dict[str, Any]]) -> None:
         self.list.clear()
@@ -407,15 +469,95 @@ class NeedsAttention(QWidget):
             row.setToolTip(f"{text}\n{item['subject']}\n{item['customer_name']}")
             self.list.addItem(row)
         self.caption.setText(self.tr("Needs &attention ({count})").format(count=len(items)))
+        if not items:
+            self._alert = False
+        self._show_indicator()
         for key in [k for k in self.prompts if k not in self.watcher.items]:
             dialog = self.prompts.pop(key)
             dialog.close()  # handled (here or on another machine): the prompt goes too
 
+    def _show_indicator(self) -> None:
+        count = self.list.count()
+        self.indicator.setText(self.tr("Needs attention ({count})").format(count=count))
+        self.indicator.setAccessibleName(self.indicator.text())
+        self.indicator.setEnabled(count > 0)
+        font = self.indicator.font()
+        font.setBold(self._alert)
+        self.indicator.setFont(font)
+        self.indicator.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+                               if self._alert else self.style().standardIcon(QStyle.StandardPixmap.SP_ArrowUp))
+
+    # -- announcing new items -------------------------------------------------------------
+
     def _first_time(self, item: dict[str, Any]) -> None:
-        self.show_prompt(item["key"])
-        self.notify(item)
+        """An item this app is the first to announce: gathered, then announced with the others."""
+        if item["key"] not in self._unannounced:
+            self._unannounced.append(item["key"])
+        if not self.announce_timer.isActive():
+            self.announce_timer.start()
+
+    def announce(self) -> None:
+        """One notification for the items gathered since the last one (those still open)."""
+        self.announce_timer.stop()
+        keys, self._unannounced = self._unannounced, []
+        items = [item for key in keys if (item := self.watcher.item(key)) is not None]
+        if not items:
+            return
+        if len(items) == 1:
+            item = items[0]
+            if item["kind"] == "due":
+                title = self.tr("Escalation due: {number}").format(number=item["number"])
+            else:
+                title = self.tr("Escalated to {tier}: {number}").format(tier=item["to_tier_name"],
+                                                                       number=item["number"])
+            text = item["subject"]
+        else:
+            title = self.tr("{count} escalations need your attention").format(count=len(items))
+            numbers = ", ".join(item["number"] for item in items[:3])
+            text = (self.tr("{numbers} and {more} more").format(numbers=numbers, more=len(items) - 3)
+                    if len(items) > 3 else numbers)
+        text += "\n" + self.tr("They are listed under \u201cNeeds attention\u201d.")
+        self._alert = True
+        self._show_indicator()
+        self.announcements.append((title, text))
+        self.announced.emit(title, text)
+        self.notify(title, text)
+
+    def notify(self, title: str, text: str) -> None:
+        """The desktop notification: the tray's message where there is a tray, else the taskbar's flag.
+
+        Neither takes the keyboard focus from what the agent is typing.
+        """
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            if self.tray is None:
+                self.tray = QSystemTrayIcon(
+                    QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning), self)
+                self.tray.messageClicked.connect(self._notification_clicked)
+                self.tray.show()
+            self.tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Warning, 15_000)
+        else:
+            QApplication.alert(self.window(), 0)  # the window's taskbar entry asks for attention
+
+    def _notification_clicked(self) -> None:
+        # The agent clicked the notification: bringing the window forward is what they asked for.
+        window = self.window()
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        self.focus_list()
+
+    # -- acting on items ------------------------------------------------------------------
+
+    def focus_list(self) -> None:
+        """The agent asked for the list: it gets the focus, on its first item."""
+        self._alert = False
+        self._show_indicator()
+        self.list.setFocus(Qt.FocusReason.OtherFocusReason)
+        if self.list.currentRow() < 0 and self.list.count():
+            self.list.setCurrentRow(0)
 
     def show_prompt(self, key: str) -> EscalationPromptDialog | None:
+        """Open `key`'s prompt: only ever because the agent asked (Enter or double-click in the list)."""
         item = self.watcher.item(key)
         if item is None:
             return None
@@ -428,20 +570,5 @@ class NeedsAttention(QWidget):
             self.prompts[key] = dialog
         dialog.show()
         dialog.raise_()
+        dialog.activateWindow()
         return dialog
-
-    def notify(self, item: dict[str, Any]) -> None:
-        """A desktop notification through the system tray, where there is one."""
-        if not QSystemTrayIcon.isSystemTrayAvailable():
-            return
-        if self.tray is None:
-            self.tray = QSystemTrayIcon(QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning),
-                                        self)
-            self.tray.messageClicked.connect(lambda: self.show_prompt(self._last_key))
-            self.tray.show()
-        self._last_key = item["key"]
-        if item["kind"] == "due":
-            title = self.tr("Escalation due: {number}").format(number=item["number"])
-        else:
-            title = self.tr("Escalated to {tier}: {number}").format(tier=item["to_tier_name"], number=item["number"])
-        self.tray.showMessage(title, item["subject"], QSystemTrayIcon.MessageIcon.Warning, 15_000)

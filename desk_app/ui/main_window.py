@@ -202,6 +202,10 @@ class MainWindow(QMainWindow):
         user = QLabel(self.tr("{name} · {role}").format(
             name=self.user.get("display_name") or self.user["username"], role=self._role_label()), self)
         user.setObjectName("SignedInUser")
+        indicator = getattr(self.needs_attention, "indicator", None)
+        if indicator is not None:  # "Needs attention (N)": the escalations, without a window popping up
+            bar.addPermanentWidget(indicator)
+            indicator.show()
         bar.addPermanentWidget(user)
         bar.addPermanentWidget(self.sync_status)
 

@@ -1,10 +1,17 @@
-"""Escalation prompts against a real store: shown once per record, kept until handled, gone when handled."""
+"""Escalation prompts against a real store: announced once per record, kept until handled, gone when handled.
+
+Nothing pops up by itself (issue 13, item 1): new items are listed and announced
+together; the agent opens a prompt from the list.
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from person_keys import press, type_text
 
 from desk_app.ui.escalation_prompt import SHOWN_KEY, EscalationWatcher, NeedsAttention, attention_item
 from desk_app.ui.ticket_panel.policy_info import PolicyInfo
@@ -45,7 +52,7 @@ def test_attention_items_follow_the_record_and_the_role():
     assert attention_item(acknowledged, specialist, info) is None
 
 
-def test_prompt_appears_once_survives_a_restart_and_goes_when_handled(qtbot, live, sync_ops, tmp_path):
+def test_an_item_is_announced_once_survives_a_restart_and_goes_when_handled(qtbot, live, sync_ops, tmp_path):
     ticket = budget_run_out(live)
     tid, due = ticket["id"], ticket["escalation_due"]
     assert due["can_keep"]
@@ -59,14 +66,24 @@ def test_prompt_appears_once_survives_a_restart_and_goes_when_handled(qtbot, liv
     attention.watcher.scan()  # the first scan ran in the constructor; again: still once
     assert attention.list.count() == 1
     assert f"{ticket['number']}: escalation due to Senior Support Specialist" in attention.list.item(0).text()
-    dialog = attention.prompts[f"due:{due['id']}"]
-    assert dialog.isVisible() and not dialog.isModal()
-    assert dialog.escalate.text() == "&Escalate to Senior Support Specialist"
-    assert dialog.keep is not None and dialog.keep.text() == "Add note and &keep"
-    assert prompted == []  # shown by the constructor's scan already; not again
+    assert attention.prompts == {}  # nothing pops up by itself
+    attention.announce_timer.timeout.emit()  # what the gathering timer does
+    assert attention.announcements == [(f"Escalation due: {ticket['number']}",
+                                        f"{ticket['subject']}\nThey are listed under \u201cNeeds attention\u201d.")]
+    assert prompted == []  # announced by the constructor's scan already; not again
     assert session.cache.meta(SHOWN_KEY) == f'["due:{due["id"]}"]'
 
-    # "Later": the prompt closes, the item stays; a new window (a restart) lists it but does not prompt.
+    # The agent opens it from the list (Enter on the item): the prompt, an ordinary window.
+    attention.list.setFocus()
+    attention.list.setCurrentRow(0)
+    qtbot.keyClick(attention.list, Qt.Key.Key_Return)
+    dialog = attention.prompts[f"due:{due['id']}"]
+    assert dialog.isVisible() and not dialog.isModal()
+    assert not dialog.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
+    assert dialog.escalate.text() == "&Escalate to Senior Support Specialist"
+    assert dialog.keep is not None and dialog.keep.text() == "Add note and &keep"
+
+    # "Later": the prompt closes, the item stays; a new window (a restart) lists it but does not announce it.
     dialog.close()
     again = EscalationWatcher(session, sync_ops)
     fresh = []
@@ -106,6 +123,12 @@ def test_a_specialist_hears_of_a_new_escalation_and_takes_it(qtbot, live, sync_o
 
     live.call("agent", "POST", f"/tickets/{tid}/escalate", {"reason": "Chargeback risk"}, if_match=ticket["version"])
     qtbot.waitUntil(lambda: attention.list.count() == 1, timeout=10_000)
+    assert attention.prompts == {} and attention.announce_timer.isActive()
+    attention.announce_timer.timeout.emit()
+    assert [title for title, _ in attention.announcements] == [f"Escalated to Senior Support Specialist: "
+                                                               f"{ticket['number']}"]
+    attention.list.setCurrentRow(0)
+    attention.list.itemActivated.emit(attention.list.item(0))
     (key,) = attention.prompts
     dialog = attention.prompts[key]
     assert dialog.take is not None and "Chargeback risk" in dialog.findChildren(type(attention.caption))[1].text()
@@ -133,7 +156,7 @@ def test_who_is_told_of_an_escalation(qtbot, live, sync_ops, role, tier, expecte
     assert len(watcher.items) == expected and len(prompts) == expected
 
 
-def test_the_prompt_appears_live_when_the_budget_runs_out_with_the_app_open(qtbot, live, sync_ops):
+def test_the_item_appears_live_when_the_budget_runs_out_with_the_app_open(qtbot, live, sync_ops):
     ticket = live.create_ticket("agent", assign_to_me=True)
     session = live.session("agent", remember=True)  # 72h on, the session logs in again by itself
     wait_until(lambda: session.cache.ticket(ticket["id"]) and session.cache.reference("policies"), message="cached")
@@ -145,4 +168,32 @@ def test_the_prompt_appears_live_when_the_budget_runs_out_with_the_app_open(qtbo
     live._tokens.clear()
     live.app.state.scheduler.run_due(live.clock.now())
     qtbot.waitUntil(lambda: attention.list.count() == 1, timeout=15_000)
-    assert len(attention.prompts) == 1
+    assert attention.prompts == {}  # listed and announced, not popped up
+    attention.announce_timer.timeout.emit()
+    assert len(attention.announcements) == 1 and "(1)" in attention.indicator.text()
+
+
+def test_the_prompt_opened_from_the_list_takes_the_reason_and_asks_which_answer_ctrl_enter_means(qtbot, live,
+                                                                                                  sync_ops):
+    ticket = budget_run_out(live)
+    session = live.session("agent")
+    wait_until(lambda: (session.cache.ticket(ticket["id"]) or {}).get("escalation_due"), message="cached")
+    attention = NeedsAttention(session, sync_ops)
+    qtbot.addWidget(attention)
+    attention.show()
+    attention.activateWindow()
+    qtbot.waitUntil(attention.isActiveWindow, timeout=5_000)
+    attention.focus_list()
+    press(Qt.Key.Key_Return)
+    (dialog,) = attention.prompts.values()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=5_000)
+    assert QApplication.focusWidget() is dialog.text
+    type_text("Refund above my limit.\nNeeds a senior.")
+    assert dialog.isVisible() and session.cache.outbox.size() == 0  # Enter was a new line
+    press(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # escalate or keep? it asks
+    assert "Alt+E" in dialog.error.text() and session.cache.outbox.size() == 0
+    press(Qt.Key.Key_E, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: attention.list.count() == 0, timeout=5_000)
+    wait_until(lambda: session.cache.outbox.size() == 0, message="sent")
+    server = live.call("manager", "GET", f"/tickets/{ticket['id']}")
+    assert server["tier"] == 2 and server["escalation"]["reason"] == "Refund above my limit.\nNeeds a senior."

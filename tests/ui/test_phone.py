@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from person_keys import press, type_text
 
 from desk_app.ui.phone import BusinessHoursIndicator, CallTimer, LogCallDialog, NewTicketFromCallDialog
 from desk_app.ui.phone.business_hours import business_hours_now
@@ -256,3 +259,88 @@ def test_a_failed_server_search_keeps_the_cached_matches_and_says_so(qtbot, live
     assert [m["id"] for m in dialog.matches] == [known["customer_id"]]
     assert "Offline" in dialog.lookup_note.text() and dialog.lookup_note.isVisibleTo(dialog)
     assert not sync_ops.error_reporter.errors
+
+
+# -- the keyboard: focus in the first field, Enter a new line, Ctrl+Enter submits (issue 13, item 2) ----------
+
+
+def _shown(qtbot, dialog):
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=5_000)
+    return dialog
+
+
+def test_log_call_opens_in_the_notes_and_typing_a_sentence_logs_one_call_with_it(qtbot, live, sync_ops):
+    ticket = live.create_ticket("agent", assign_to_me=True)
+    session = live.session("agent")
+    wait_until(lambda: session.cache.ticket(ticket["id"]), message="cached")
+    session.cache.store_ticket(session.api.ticket(ticket["id"]))  # the customer's number is known
+    clock = FakeClock()
+    dialog = _shown(qtbot, LogCallDialog(session, sync_ops, ticket["id"], clock=clock))
+    assert QApplication.focusWidget() is dialog.notes
+    type_text("Customer asked about the refund.\nPromised a call back tomorrow.")
+    assert dialog.isVisible() and session.cache.outbox.size() == 0  # Enter was a new line, nothing logged
+    assert dialog.timer.running
+    clock.now += 95
+    with qtbot.waitSignal(dialog.logged, timeout=5_000):
+        press(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert session.cache.outbox.size() <= 1
+    wait_until(lambda: session.cache.outbox.size() == 0, message="sent")
+    calls = [e for e in live.call("agent", "GET", f"/tickets/{ticket['id']}")["thread"] if e["kind"] == "phone_call"]
+    assert [(c["body"], c["call"]["duration_seconds"]) for c in calls] == [
+        ("Customer asked about the refund.\nPromised a call back tomorrow.", 95)]
+
+
+def test_an_empty_call_log_is_not_saved_and_says_why(qtbot, live, sync_ops):
+    ticket = live.create_ticket("agent", assign_to_me=True)
+    session = live.session("agent")
+    wait_until(lambda: session.cache.ticket(ticket["id"]), message="cached")
+    dialog = _shown(qtbot, LogCallDialog(session, sync_ops, ticket["id"], clock=FakeClock()))
+    press(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    type_text("   ")
+    dialog.log_button.click()
+    assert "empty call log is not saved" in dialog.error.text() and not dialog.error.isHidden()
+    assert dialog.isVisible() and dialog.timer.running and session.cache.outbox.size() == 0
+    assert QApplication.focusWidget() is dialog.notes
+
+
+def test_new_ticket_from_a_call_keeps_the_typed_caller_and_enter_in_the_notes_is_a_new_line(qtbot, live, sync_ops):
+    live.create_ticket("agent", assign_to_me=True)  # Asha Rao: a match for "+62 81" would not be her
+    session = live.session("agent")
+    wait_until(lambda: session.cache.reference("policies"), message="policies cached")
+    dialog = _shown(qtbot, NewTicketFromCallDialog(session, sync_ops, clock=FakeClock()))
+    assert QApplication.focusWidget() is dialog.number  # the first field the agent fills
+    type_text("+62 812 0000 1111")
+    dialog.look_up()  # what the debounce timer does after typing stops
+    press(Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)  # "Customer n&ame"
+    type_text("Budi Santoso")
+    dialog.policy.setCurrentIndex(dialog.policy.findData("shopee"))
+    press(Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)  # "No&tes"
+    assert QApplication.focusWidget() is dialog.notes
+    type_text("Parcel arrived damaged.\nWants a replacement.")
+    assert dialog.isVisible() and session.cache.outbox.size() == 0
+    with qtbot.waitSignal(dialog.created, timeout=5_000):
+        press(Qt.Key.Key_Enter, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.KeypadModifier)
+    (ticket,) = wait_until(lambda: phone_tickets(live), message="created")
+    assert ticket["customer_name"] == "Budi Santoso" and ticket["subject"] == "Parcel arrived damaged."
+    detail = live.call("agent", "GET", f"/tickets/{ticket['id']}")
+    assert detail["thread"][0]["body"] == "Parcel arrived damaged.\nWants a replacement."
+    assert detail["thread"][0]["call"]["number"] == "+6281200001111"
+
+
+def test_a_name_the_agent_typed_is_not_replaced_by_a_match_found_afterwards(qtbot, live, sync_ops):
+    known = live.create_ticket("agent", assign_to_me=True)
+    session = live.session("agent")
+    wait_until(lambda: session.cache.reference("policies"), message="policies cached")
+    session.cache.store_ticket(session.api.ticket(known["id"]))
+    dialog = NewTicketFromCallDialog(session, sync_ops, clock=FakeClock())
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.name, "Rahul Mehta")  # a new caller, calling from a number Asha Rao used
+    qtbot.keyClicks(dialog.number, "98765 43210")
+    dialog.look_up()
+    assert dialog.results.count() == 1 and dialog.selected_customer() is None
+    assert dialog.name.text() == "Rahul Mehta"
+    dialog.results.setCurrentRow(0)  # the agent picks the match: now it is her
+    assert dialog.name.text() == "Asha Rao" and dialog.selected_customer()["id"] == known["customer_id"]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desk_app.server.core.db import Base
@@ -97,7 +97,13 @@ class TicketHistoryEvent(Base):
 
 class ThreadEntry(Base):
     __tablename__ = "thread_entries"
-    __table_args__ = (Index("ix_thread_entries_ticket_id", "ticket_id", "id"),)
+    __table_args__ = (
+        Index("ix_thread_entries_ticket_id", "ticket_id", "id"),
+        # Few entries are corrections: a partial index keeps the insert path free of it.
+        Index("ix_thread_entries_corrects_entry_id", "corrects_entry_id",
+              postgresql_where=text("corrects_entry_id IS NOT NULL"),
+              sqlite_where=text("corrects_entry_id IS NOT NULL")),
+    )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
@@ -113,6 +119,9 @@ class ThreadEntry(Base):
     # System events: a stable code ("escalated", "status_changed", "sla_breached") and its data (JSON)
     event_code: Mapped[str | None] = mapped_column(String(64))
     data: Mapped[str | None] = mapped_column(Text)
+    #: A correction (an internal note) names the entry it corrects, which stays as it was
+    #: (`tickets.corrections`).
+    corrects_entry_id: Mapped[int | None] = mapped_column(ForeignKey("thread_entries.id", ondelete="CASCADE"))
 
 
 class Escalation(Base):

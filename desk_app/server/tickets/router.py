@@ -17,11 +17,12 @@ from desk_app.server.directory.models import Customer
 from desk_app.server.core.types import iso
 from desk_app.server.core.validation import MAX_ID, Key, OrderId, SearchText, ShortText
 from desk_app.server.sync.visibility import viewer_for
-from desk_app.server.tickets import counterparty, escalations, evidence, listing, service
+from desk_app.server.tickets import corrections, counterparty, escalations, evidence, listing, service
 from desk_app.server.tickets.models import Ticket
 from desk_app.server.tickets.schemas import (
     AssignIn,
     ConflictOut,
+    CorrectionIn,
     CounterpartyIn,
     DeescalateIn,
     EntryAddedOut,
@@ -152,6 +153,27 @@ def add_entry(ticket_id: TicketId, body: EntryIn, m: MutationDep) -> Response:
             201,
             {"ticket": orjson.Fragment(ticket.snapshot), "entry": entry_json(entry, show_number=customer_show)},
             _etag(ticket),
+        )
+
+    return m.run(body, run)
+
+
+@router.post(
+    "/{ticket_id}/entries/{entry_id}/corrections", response_model=EntryAddedOut, status_code=201,
+    responses=_MUTATION_ERRORS,
+)
+def correct_entry(
+    ticket_id: TicketId, entry_id: Annotated[int, Path(ge=1, le=MAX_ID)], body: CorrectionIn, m: MutationDep
+) -> Response:
+    """Correct an entry you wrote: a new internal note that names it; the entry itself stays as it was.
+
+    403 for another author's entry, 422 for a system event. Audited as `entry.corrected`.
+    """
+
+    def run(session):
+        ticket, entry = corrections.correct_entry(_ctx(m, session), ticket_id, entry_id, body.body)
+        return 201, {"ticket": orjson.Fragment(ticket.snapshot), "entry": entry_json(entry, show_number=False)}, _etag(
+            ticket
         )
 
     return m.run(body, run)

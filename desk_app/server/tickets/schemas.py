@@ -139,6 +139,16 @@ class EvidenceIn(_In):
     note: Body | None = Field(None, description="An internal note recorded with it.")
 
 
+class CorrectionIn(_In):
+    body: Body = Field(description="What was wrong in the entry and what is right (an internal note).")
+
+    @model_validator(mode="after")
+    def _check(self) -> CorrectionIn:
+        if not self.body.strip():
+            raise ValueError("a correction needs a non-empty body")
+        return self
+
+
 class CounterpartyIn(_In):
     party: Key = Field(description="The other party's role in the dispute: buyer or seller.")
     email: Email | None = Field(description="Their address; null removes it.")
@@ -261,6 +271,9 @@ class EntryOut(BaseModel):
     call: CallOut | None
     event_code: str | None
     data: dict | None
+    corrects_entry_id: int | None = Field(
+        None, description="This entry corrects that earlier entry of the thread (which stays as it was)."
+    )
 
 
 class CustomerOut(BaseModel):

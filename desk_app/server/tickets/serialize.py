@@ -93,6 +93,7 @@ def entry_json(entry: ThreadEntry, *, show_number: bool) -> dict[str, Any]:
         "call": call,
         "event_code": entry.event_code,
         "data": orjson.loads(entry.data) if entry.data else None,
+        "corrects_entry_id": entry.corrects_entry_id,
     }
 
 

@@ -3,6 +3,11 @@
 The timer starts when the dialog opens (the agent opens it as the call
 begins) and can be paused; "Log call" stops it and records the duration.
 Nothing is lost on a refused input: the dialog stays open with the reason.
+
+The keyboard is for the notes: the dialog opens with the focus in them (the
+number comes from the customer), Enter there is a new line, Ctrl+Enter logs
+the call. A call log without notes is refused with a clear message, and one
+press logs one call: typing into a button once logged three empty calls.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk_app.services.errors import ServiceError
+from desk_app.ui.dialog_keys import submit_on_ctrl_enter
 from desk_app.ui.ops import CACHE, Op, OpRunner
 from desk_app.ui.phone.call_timer import CallTimer, format_call_time
 
@@ -49,6 +55,9 @@ class CallTimerDisplay(QWidget):
         font.setStyleHint(QFont.StyleHint.Monospace)
         self.time.setFont(font)
         self.toggle = QPushButton(self)
+        # Never the dialog's default button (Qt makes a dialog's first push button its default
+        # and gives it the focus): a keystroke meant for a field must not stop the timer.
+        self.toggle.setAutoDefault(False)
         self.toggle.clicked.connect(self._toggle)
         layout.addWidget(QLabel("\u260e", self))
         layout.addWidget(self.time)
@@ -110,6 +119,9 @@ class LogCallDialog(QDialog):
         self.buttons.accepted.connect(self.log_call)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+        self._logging = False
+        self.notes.setFocus()
+        submit_on_ctrl_enter(self, self.log_button)
         self.timer.start()
         self._prefill()
 
@@ -126,11 +138,27 @@ class LogCallDialog(QDialog):
             lambda phone: phone and not self.number.text() and self.number.setText(phone)).run_in_background()
 
     def log_call(self) -> None:
-        seconds = self.timer.stop()
+        if self._logging:
+            return  # one press, one call
         number, direction, notes = self.number.text().strip(), self.direction.currentData(), self.notes.toPlainText()
+        if not notes.strip():
+            self.error.setText(self.tr("Write what was said first: an empty call log is not saved."))
+            self.error.show()
+            self.notes.setFocus()
+            return
+        if not number:  # the customer's number was not known: the agent's notes stay, the number is asked for
+            self.error.setText(self.tr("Enter the number of the call."))
+            self.error.show()
+            self.number.setFocus()
+            return
+        self._logging = True
+        self.log_button.setEnabled(False)
+        seconds = self.timer.stop()
         actions, tid = self.session.actions, self.ticket_id
 
         def failed(error: BaseException) -> None:
+            self._logging = False
+            self.log_button.setEnabled(True)
             if not isinstance(error, ServiceError):
                 raise error
             self.error.setText(str(error))

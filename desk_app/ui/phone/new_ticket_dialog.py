@@ -10,6 +10,11 @@ with the name given. The call
 timer runs from the moment the dialog opens; "Create ticket" stops it and
 records the call, with its duration and notes, as the ticket's first entry.
 The ticket is created through the outbox (it appears at once, also offline).
+
+The focus starts in the caller's number (the first thing the agent fills),
+Enter in the notes is a new line and Ctrl+Enter creates the ticket. A name
+the agent typed is theirs: a match found afterwards is listed, not picked
+over it (picking it is the agent's choice).
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from desk_app.services.errors import ServiceError
 from desk_app.services.events import Connection
+from desk_app.ui.dialog_keys import submit_on_ctrl_enter
 from desk_app.ui.ops import CACHE, NETWORK, Op, OpRunner
 from desk_app.ui.phone.call_timer import CallTimer
 from desk_app.ui.phone.log_call_dialog import CallTimerDisplay
@@ -170,6 +176,11 @@ class NewTicketFromCallDialog(QDialog):
         self.results.currentRowChanged.connect(self._picked)
         self.policy.currentIndexChanged.connect(self._policy_changed)
         self.category.currentIndexChanged.connect(self._category_changed)
+        self.name.textEdited.connect(self._name_edited)
+        self._name_typed = False
+        self._creating = False
+        self.number.setFocus()
+        submit_on_ctrl_enter(self, self.create_button)
         self.timer.start()
         self._load_policies()
 
@@ -223,6 +234,9 @@ class NewTicketFromCallDialog(QDialog):
             self.priority.setCurrentIndex(index)
 
     # -- finding the customer -----------------------------------------------------------
+
+    def _name_edited(self, text: str) -> None:
+        self._name_typed = bool(text.strip())
 
     def _number_edited(self, text: str) -> None:
         self.lookup.setText(text)
@@ -292,7 +306,7 @@ class NewTicketFromCallDialog(QDialog):
                 self.results.blockSignals(True)
                 self.results.setCurrentRow(ids.index(picked["id"]))
                 self.results.blockSignals(False)
-            else:
+            elif not self._name_typed:
                 self.results.setCurrentRow(0)  # fills in the name, e-mail, policy
 
     def _describe(self, match: dict[str, Any]) -> str:
@@ -307,6 +321,7 @@ class NewTicketFromCallDialog(QDialog):
     def _picked(self, row: int) -> None:
         if 0 <= row < len(self.matches):
             match = self.matches[row]
+            self._name_typed = False  # the agent picked this customer: their name is the one
             self.name.setText(match["name"])
             self.email.setText(match.get("email") or "")
             index = self.policy.findData(match.get("policy"))
@@ -322,6 +337,8 @@ class NewTicketFromCallDialog(QDialog):
     # -- creating -----------------------------------------------------------------------
 
     def create_ticket(self) -> None:
+        if self._creating:
+            return  # one press, one ticket
         seconds = self.timer.stop()
         number = self.number.text().strip()
         customer = self.selected_customer()
@@ -359,8 +376,12 @@ class NewTicketFromCallDialog(QDialog):
         if len("".join(ch for ch in number if ch.isdigit())) < 3:
             return self._refuse(self.tr("Enter the caller's number."))
         actions = self.session.actions
+        self._creating = True
+        self.create_button.setEnabled(False)
 
         def failed(error: BaseException) -> None:
+            self._creating = False
+            self.create_button.setEnabled(True)
             if not isinstance(error, ServiceError):
                 raise error
             self._refuse(str(error))

@@ -10,6 +10,12 @@ same transaction; a send the server refuses comes back into the draft
 
 Keyboard: Alt+R / Alt+N choose reply / note, Alt+C the canned responses,
 Ctrl+Enter sends.
+
+The mode belongs to the ticket: another ticket opens in reply mode (or in
+note mode when all it has is a note draft), never in the mode the last
+ticket was left in. Note mode looks different: the editor takes the note
+cards' amber tint (light and dark palettes alike) and a label above it says
+that only staff read it.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QTextCursor
+from PySide6.QtGui import QColor, QPalette, QTextCursor
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -33,11 +39,19 @@ from PySide6.QtWidgets import (
 
 from desk_app.core.ticket import EntryKind
 from desk_app.ui.ops import CACHE, Op, OpRunner
+from desk_app.ui.sla_display import is_dark
 
 __all__ = ["Composer"]
 
 REPLY = EntryKind.PUBLIC_REPLY.value
 NOTE = EntryKind.INTERNAL_NOTE.value
+
+#: (light, dark) editor background and badge colours in note mode: the note cards' amber.
+NOTE_TINT = {"base": ("#fef7e0", "#3a3320"), "badge": ("#f2d675", "#806c2a"), "badge_text": ("#3d3000", "#fff4cc")}
+
+
+def note_colour(part: str, dark: bool) -> QColor:
+    return QColor(NOTE_TINT[part][1 if dark else 0])
 
 
 class Composer(QWidget):
@@ -82,6 +96,16 @@ class Composer(QWidget):
         top.addWidget(self.canned_label)
         top.addWidget(self.canned)
         layout.addLayout(top)
+
+        self.note_badge = QLabel(self.tr("Internal note \u2014 only staff see this, the customer does not"), self)
+        self.note_badge.setObjectName("noteBadge")
+        self.note_badge.setAutoFillBackground(True)
+        self.note_badge.setContentsMargins(8, 2, 8, 2)
+        font = self.note_badge.font()
+        font.setBold(True)
+        self.note_badge.setFont(font)
+        self.note_badge.hide()
+        layout.addWidget(self.note_badge)
 
         self.editor = QPlainTextEdit(self)
         self.editor.setTabChangesFocus(True)  # Tab leaves the editor: keyboard users are never trapped
@@ -129,6 +153,7 @@ class Composer(QWidget):
         self._update_composing()
 
     def _update_mode_texts(self) -> None:
+        self._show_mode_look()
         if self.kind == NOTE:
             self.send.setText(self.tr("Add note"))  # Ctrl+Enter; Alt+N picks the mode
             self.hint.setText(self.tr("Only staff see internal notes. Ctrl+Enter adds it."))
@@ -137,6 +162,30 @@ class Composer(QWidget):
             self.send.setText(self.tr("&Send reply"))
             self.hint.setText(self.tr("The customer receives this reply. Ctrl+Enter sends it."))
             self.editor.setPlaceholderText(self.tr("Write your reply to the customer\u2026"))
+        self.editor.setAccessibleName(self.tr("Internal note") if self.kind == NOTE else self.tr("Reply to customer"))
+
+    def _show_mode_look(self) -> None:
+        """Note mode: the editor tinted like a note card and the badge shown; reply mode: the palette's own."""
+        note = self.kind == NOTE
+        dark = is_dark(self.palette())
+        if note:
+            editor = QPalette(self.palette())
+            for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+                editor.setColor(group, QPalette.ColorRole.Base, note_colour("base", dark))
+            self.editor.setPalette(editor)
+            badge = QPalette(self.palette())
+            badge.setColor(QPalette.ColorRole.Window, note_colour("badge", dark))
+            badge.setColor(QPalette.ColorRole.WindowText, note_colour("badge_text", dark))
+            self.note_badge.setPalette(badge)
+        else:
+            self.editor.setPalette(QPalette())  # inherit the application's again
+        self.note_badge.setVisible(note)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange) and hasattr(
+                self, "note_badge"):
+            self._show_mode_look()  # light <-> dark while in note mode: the tint follows
 
     # -- the ticket ---------------------------------------------------------------------
 
@@ -163,6 +212,7 @@ class Composer(QWidget):
         self.flush_drafts()
         self.ticket_id = ticket_id
         self._texts = {REPLY: "", NOTE: ""}
+        self.set_mode(REPLY)  # the mode is the ticket's: a note meant for the last one is not carried over
         self._set_editor("")
         self.setEnabled(ticket_id is not None)
         if load_drafts:

@@ -37,7 +37,7 @@ from desk_app.ui.ticket_panel.composer import NOTE, REPLY, Composer
 from desk_app.ui.ticket_panel.header import TicketHeader, epoch
 from desk_app.ui.ticket_panel.policy_info import PolicyInfo, fill_placeholders
 from desk_app.ui.session_signals import SessionSignals
-from desk_app.ui.ticket_panel.thread_view import ThreadView
+from desk_app.ui.ticket_panel.thread_view import EntryCard, ThreadView, local_time
 from desk_app.ui.ticket_panel.ticket_actions import ReasonDialog, TicketActionsBar
 
 __all__ = ["TicketPanel"]
@@ -87,7 +87,9 @@ class TicketPanel(QWidget):
         layout.addWidget(self.actions_bar)
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.thread = ThreadView(self.splitter)
+        self.thread.user_id = session.user["id"]  # own entries get "Correct..."
         self.thread.attachment_requested.connect(self.open_attachment)
+        self.thread.correct_requested.connect(self.open_correction)
         self.composer = Composer(session, runner, self.splitter)
         self.composer.send_requested.connect(self.send)
         self.composer.composing_changed.connect(self._composing)
@@ -406,6 +408,42 @@ class TicketPanel(QWidget):
 
         Op(self, fn, lane=CACHE, label="handle escalation due", runner=self.runner).failure(
             failed).run_in_background()
+
+    # -- correcting an entry --------------------------------------------------------------
+
+    def open_correction(self, entry: dict[str, Any]) -> None:
+        """Ask for the correction of one of the agent's entries; it is added after it as a note."""
+        tid, actions = self.ticket_id, self.session.actions
+        if tid is None or (entry.get("id") or 0) <= 0:
+            return
+        entry_id = entry["id"]
+        number = next((c.position for c in self.thread.cards if c.entry.get("id") == entry_id), None)
+        what = EntryCard.kind_name(entry.get("kind"))
+        excerpt = " ".join((entry.get("body") or "").split())
+        excerpt = excerpt[:117] + "\u2026" if len(excerpt) > 120 else excerpt
+        prompt = self.tr("Entry {n} ({what}, {when}) stays in the thread as it is; your correction is added "
+                         "after it as an internal note that names it.").format(
+            n=number or "", what=what, when=local_time(entry.get("created_at")))
+        if excerpt:
+            prompt += "\n\u201c" + excerpt + "\u201d"
+
+        def correct(text: str) -> None:
+            def failed(error: BaseException) -> None:
+                if not isinstance(error, ServiceError):
+                    raise error
+                self.status_message.emit(self.tr("Not corrected: {reason}").format(reason=str(error)))
+
+            Op(self, lambda _: actions.correct_entry(tid, entry_id, text), lane=CACHE, label="correct entry",
+               runner=self.runner).success(
+                lambda _: self.status_message.emit(self.tr("Correction added."))).failure(failed).run_in_background()
+
+        dialog = ReasonDialog(self.tr("Correct entry {n}").format(n=number or ""), prompt, [], None, self,
+                              field_label=self.tr("&Correction:"), ok_text=self.tr("Add correction"))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._after_dialog(correct, dialog.values()[0]))
+        dialog.finished.connect(lambda _: setattr(self, "dialog", None))
+        self.dialog = dialog
+        dialog.open()
 
     # -- keyboard entry points for the main window ---------------------------------------
 

@@ -9,6 +9,13 @@ Entries not yet sent are marked "Sending...". A long thread is built in
 slices, newest first (`ThreadView`). Attachments are buttons on the
 entry they came with (`attachment_requested` hands them to the panel, which
 downloads them on the network lane).
+
+Corrections: an entry is never edited or deleted; its author corrects it
+with a new internal note that names it (`corrects_entry_id`). Entries are
+numbered in thread order; a correction's caption says which entry it
+corrects ("Correction of entry 3"), and the corrected card says where its
+correction is. The agent's own entries carry a "Correct..." button
+(`correct_requested`: the panel asks for the correction).
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QDateTime, QLocale, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QFrame,
@@ -34,7 +41,7 @@ from desk_app.core.ticket import EntryKind
 from desk_app.ui.sla_display import is_dark
 from desk_app.ui.ticket_panel.policy_info import TicketLabels
 
-__all__ = ["EntryCard", "ThreadView"]
+__all__ = ["EntryCard", "ThreadView", "correctable"]
 
 # (light, dark) card backgrounds and borders per kind.
 _LOOKS = {
@@ -73,14 +80,29 @@ def size_text(size: int | None) -> str:
     return QLocale().formattedDataSize(int(size or 0))
 
 
+def correctable(entry: dict[str, Any], user_id: int | None) -> bool:
+    """Whether `user_id` may correct `entry`: their own, recorded by the server, not a system event."""
+    return (user_id is not None and entry.get("author_id") == user_id and (entry.get("id") or 0) > 0
+            and not entry.get("pending") and entry.get("kind") != EntryKind.SYSTEM_EVENT)
+
+
 class EntryCard(QFrame):
     attachment_requested = Signal(dict)
+    #: The agent asked to correct this entry (their own).
+    correct_requested = Signal(dict)
 
     def __init__(self, entry: dict[str, Any], attachments: list[dict[str, Any]], parent: QWidget | None = None,
-                 *, customer_name: str = "") -> None:
+                 *, customer_name: str = "", position: int | None = None, corrects: int | None = None,
+                 corrected_in: tuple[int, ...] = (), can_correct: bool = False) -> None:
+        """`position`: the entry's number in the thread; `corrects`: the number of the entry this one
+        corrects; `corrected_in`: the numbers of its corrections; `can_correct`: offer "Correct..."."""
         super().__init__(parent)
         self.entry = entry
         self.customer_name = customer_name
+        self.position = position
+        self.corrects = corrects
+        self.corrected_in = corrected_in
+        self.correct_button: QPushButton | None = None
         kind = entry.get("kind")
         self.kind = kind
         self.setObjectName(f"entry_{kind}")
@@ -112,13 +134,32 @@ class EntryCard(QFrame):
         top.addWidget(self.caption)
         top.addStretch(1)
         when = QLabel(local_time(entry.get("created_at")), self)
+        if position is not None:  # the number corrections refer to
+            when.setText(f"#{position} \u00b7 {when.text()}")
         when.setObjectName("entryTime")
         _tint(when, _muted(self.dark))
         if entry.get("pending"):
             when.setText(self.tr("Sending\u2026"))
             when.setToolTip(self.tr("Saved on this computer; it is sent when the server is reachable."))
         top.addWidget(when)
+        if can_correct:
+            self.correct_button = QPushButton(self.tr("Correct\u2026"), self)
+            self.correct_button.setObjectName("correctButton")
+            self.correct_button.setFlat(True)
+            self.correct_button.setToolTip(self.tr("Add a correction of this entry (the entry itself stays)"))
+            self.correct_button.setAccessibleName(self.tr("Correct entry {n}").format(n=position or ""))
+            self.correct_button.clicked.connect(lambda: self.correct_requested.emit(self.entry))
+            top.addWidget(self.correct_button)
         layout.addLayout(top)
+        if corrected_in:
+            marker = QLabel(self.tr("Corrected in entry {numbers}").format(
+                numbers=", ".join(str(n) for n in corrected_in)), self)
+            marker.setObjectName("correctedMarker")
+            marker_font = marker.font()
+            marker_font.setItalic(True)
+            marker.setFont(marker_font)
+            _tint(marker, _muted(self.dark))
+            layout.addWidget(marker)
         if kind == EntryKind.PHONE_CALL:
             call = entry.get("call") or {}
             parts = [TicketLabels.direction(call.get("direction")), call_length(call.get("duration_seconds"))]
@@ -161,6 +202,15 @@ class EntryCard(QFrame):
             painter.end()
         super().paintEvent(event)
 
+    @staticmethod
+    def kind_name(kind: str | None) -> str:
+        """"phone call", "internal note": an entry's kind in words."""
+        names = {EntryKind.CUSTOMER_MESSAGE: QCoreApplication.translate("EntryCard", "customer message"),
+                 EntryKind.PUBLIC_REPLY: QCoreApplication.translate("EntryCard", "reply"),
+                 EntryKind.INTERNAL_NOTE: QCoreApplication.translate("EntryCard", "internal note"),
+                 EntryKind.PHONE_CALL: QCoreApplication.translate("EntryCard", "phone call")}
+        return names.get(kind, QCoreApplication.translate("EntryCard", "entry"))
+
     def _caption(self, entry: dict[str, Any]) -> str:
         author = entry.get("author_name") or ""
         kind = entry.get("kind")
@@ -172,6 +222,10 @@ class EntryCard(QFrame):
         if kind == EntryKind.PUBLIC_REPLY:
             return self.tr("{author} replied").format(author=author)
         if kind == EntryKind.INTERNAL_NOTE:
+            if entry.get("corrects_entry_id"):
+                if self.corrects is not None:
+                    return self.tr("Correction of entry {n} by {author}").format(n=self.corrects, author=author)
+                return self.tr("Correction of an earlier entry by {author}").format(author=author)
             return self.tr("Internal note by {author}").format(author=author)
         if kind == EntryKind.PHONE_CALL:
             return self.tr("Phone call logged by {author}").format(author=author)
@@ -189,6 +243,8 @@ class ThreadView(QScrollArea):
     """
 
     attachment_requested = Signal(dict)
+    #: The agent asked to correct one of their entries (the entry's JSON).
+    correct_requested = Signal(dict)
 
     #: Cards built at once when a thread is shown: the newest, which fill the view.
     FIRST_SLICE = 6
@@ -203,6 +259,10 @@ class ThreadView(QScrollArea):
         self.setAccessibleName(self.tr("Conversation"))
         self.cards: list[EntryCard] = []
         self.rows: list[QWidget] = []
+        #: Whose entries get "Correct..." (the signed-in user; None: nobody's).
+        self.user_id: int | None = None
+        self._positions: dict[int, int] = {}  # entry id -> its number in the thread
+        self._corrections: dict[int, tuple[int, ...]] = {}  # entry id -> the numbers of its corrections
         self._signature: tuple | None = None  # what the cards show (or will, once the slices are built)
         self._pending: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []  # older entries, oldest first
         self._customer_name = ""
@@ -244,11 +304,18 @@ class ThreadView(QScrollArea):
         known = {e.get("id") for e in entries}
         loose = [a for key, items in by_entry.items() if key is None or key not in known for a in items]
         own = [by_entry.get(e.get("id"), []) + (loose if n == 0 else []) for n, e in enumerate(entries)]
-        keys = [(e.get("id"), bool(e.get("pending")), e.get("body"), tuple(a["id"] for a in own[n]))
-                for n, e in enumerate(entries)]
-        signature = (customer_name, tuple(keys))
+        positions = {e["id"]: n for n, e in enumerate(entries, 1) if e.get("id") is not None}
+        corrections: dict[int, tuple[int, ...]] = {}
+        for n, e in enumerate(entries, 1):
+            if e.get("corrects_entry_id") in positions:
+                corrections[e["corrects_entry_id"]] = (*corrections.get(e["corrects_entry_id"], ()), n)
+        self._positions, self._corrections = positions, corrections
+        # A card shows its corrections: a newly corrected entry's card is rebuilt (rare).
+        keys = [(e.get("id"), bool(e.get("pending")), e.get("body"), tuple(a["id"] for a in own[n]),
+                 corrections.get(e.get("id"), ())) for n, e in enumerate(entries)]
+        signature = ((customer_name, self.user_id), tuple(keys))
         shown = self._signature
-        if shown is not None and shown[0] == customer_name and keys[:len(shown[1])] == list(shown[1]):
+        if shown is not None and shown[0] == signature[0] and keys[:len(shown[1])] == list(shown[1]):
             start = len(shown[1])  # the shown cards stay as they are (and the slices still to build)
         else:
             start = max(0, len(entries) - self.FIRST_SLICE)
@@ -282,8 +349,14 @@ class ThreadView(QScrollArea):
         self.rows = []
 
     def _make_card(self, entry: dict[str, Any], attachments: list[dict[str, Any]]) -> EntryCard:
-        card = EntryCard(entry, attachments, self._content, customer_name=self._customer_name)
+        entry_id = entry.get("id")
+        card = EntryCard(entry, attachments, self._content, customer_name=self._customer_name,
+                         position=self._positions.get(entry_id),
+                         corrects=self._positions.get(entry.get("corrects_entry_id")),
+                         corrected_in=self._corrections.get(entry_id, ()),
+                         can_correct=correctable(entry, self.user_id))
         card.attachment_requested.connect(self.attachment_requested)
+        card.correct_requested.connect(self.correct_requested)
         return card
 
     def _build_slice(self) -> None:

@@ -2,7 +2,12 @@
 
 Each action is recorded in the outbox on the cache lane (optimistic: the
 ticket changes on screen at once, and is sent when the server is reachable).
-Dialogs open window-modal with `open()`, never `exec()`: no nested event loop.
+Dialogs open window-modal with `open()`, never `exec()`: no nested event loop;
+their first field has the focus, and Ctrl+Enter submits them (`dialog_keys`).
+
+Resolve stands apart at the end of the row, away from the routine buttons, and
+is offered back for a few seconds (`UndoToast`): Undo records the previous
+status through the same outbox path.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -25,8 +31,10 @@ from PySide6.QtWidgets import (
 
 from desk_app.core.ticket import DONE_STATUSES, Status
 from desk_app.services.errors import ServiceError
+from desk_app.ui.dialog_keys import submit_on_ctrl_enter
 from desk_app.ui.ops import CACHE, Op, OpRunner
 from desk_app.ui.ticket_panel.policy_info import PolicyInfo, TicketLabels
+from desk_app.ui.ticket_panel.undo_toast import UndoToast
 
 __all__ = ["AssignDialog", "ReasonDialog", "StatusDialog", "TicketActionsBar"]
 
@@ -35,7 +43,7 @@ class ReasonDialog(QDialog):
     """Escalate / de-escalate: the reason is required, the target tier can be chosen."""
 
     def __init__(self, title: str, prompt: str, tiers: list[tuple[int, str]], default_tier: int | None,
-                 parent: QWidget | None = None, *, field_label: str | None = None) -> None:
+                 parent: QWidget | None = None, *, field_label: str | None = None, ok_text: str | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         layout = QVBoxLayout(self)
@@ -63,11 +71,17 @@ class ReasonDialog(QDialog):
         layout.addLayout(form)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
                                         self)
+        if ok_text:
+            self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.reason.textChanged.connect(self._check)
         self._check()
+        # The reason is what the agent types; the target tier is a choice made on purpose (a
+        # first keystroke in the tier box would retarget the ticket, to the manager say).
+        self.reason.setFocus()
+        submit_on_ctrl_enter(self, self.buttons.button(QDialogButtonBox.StandardButton.Ok))
 
     def _check(self) -> None:
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(self.reason.toPlainText().strip()))
@@ -108,12 +122,15 @@ class StatusDialog(QDialog):
         note_label.setBuddy(self.note)
         form.addRow(note_label, self.note)
         layout.addLayout(form)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
+                                        self)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
         self.status.currentIndexChanged.connect(self._explain)
         self._explain()
+        self.status.setFocus()
+        submit_on_ctrl_enter(self, self.buttons.button(QDialogButtonBox.StandardButton.Ok))
 
     def _explain(self) -> None:
         status = self.status.currentData()
@@ -165,9 +182,13 @@ class TicketActionsBar(QWidget):
         self.info: PolicyInfo | None = None
         self.users: list[dict[str, Any]] = []  # the staff list, read with the ticket on the cache lane
         self.dialog: QDialog | None = None  # the one open now (tests drive it)
-        layout = QHBoxLayout(self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        layout = QHBoxLayout()
         layout.setContentsMargins(12, 4, 12, 4)
         layout.setSpacing(6)
+        outer.addLayout(layout)
 
         def button(text: str, slot, tip: str) -> QPushButton:
             b = QPushButton(text, self)
@@ -183,13 +204,17 @@ class TicketActionsBar(QWidget):
                                self.tr("Move the ticket up to the next tier, with a reason"))
         self.deescalate = button(self.tr("&De-escalate\u2026"), self.open_deescalate,
                                  self.tr("Move the ticket back down a tier, with a reason"))
-        self.resolve = button(self.tr("Res&olve"), lambda: self.set_status(Status.RESOLVED.value),
-                              self.tr("Mark the ticket resolved"))
-        self.reopen = button(self.tr("Reo&pen"), lambda: self.set_status(Status.OPEN.value),
-                             self.tr("Open the ticket again"))
         self.log_call = button(self.tr("&Log call\u2026"), self.log_call_requested.emit,
                                self.tr("Record a phone call with the customer on this ticket"))
+        # Resolve (and Reopen in its place) at the far end, across the stretch: not one slip of
+        # the mouse away from the routine buttons (and no wider a row on a small screen).
         layout.addStretch(1)
+        self.resolve = button(self.tr("Res&olve"), self.resolve_ticket,
+                              self.tr("Mark the ticket resolved (you can undo it for a few seconds)"))
+        self.reopen = button(self.tr("Reo&pen"), lambda: self.set_status(Status.OPEN.value),
+                             self.tr("Open the ticket again"))
+        self.undo_toast = UndoToast(self)
+        outer.addWidget(self.undo_toast)
         self.show_ticket(None, None)
 
     def show_ticket(self, ticket: dict[str, Any] | None, info: PolicyInfo | None) -> None:
@@ -211,12 +236,21 @@ class TicketActionsBar(QWidget):
 
     # -- running one action -------------------------------------------------------------
 
-    def _run(self, what: str, fn, done: str) -> None:
-        if self.ticket is None:
-            return
-        tid = self.ticket["id"]
+    def _run(self, what: str, fn, done: str, *, ticket_id: int | None = None, then=None) -> None:
+        """Record `fn(ticket_id)` (the open ticket's by default) on the cache lane; say `done`, call `then`."""
+        if ticket_id is None:
+            if self.ticket is None:
+                return
+            ticket_id = self.ticket["id"]
+        tid = ticket_id
+
+        def succeeded(_) -> None:
+            self.status_message.emit(done)
+            if then is not None:
+                then()
+
         op = Op(self, lambda _: fn(tid), lane=CACHE, label=what, runner=self.runner).success(
-            lambda _: self.status_message.emit(done)).failure(self._failed)
+            succeeded).failure(self._failed)
         # Started from the event loop, not from inside a dialog's done(): the change rebuilds
         # widgets, and doing that while QDialog.done() is on the stack crashed its deferred
         # deletion (PySide 6.11).
@@ -235,6 +269,34 @@ class TicketActionsBar(QWidget):
         self._run("status", lambda tid: actions.set_status(tid, status, note=note or None),
                   self.tr("{number} is now \u201c{status}\u201d.").format(number=self._number(),
                                                                          status=TicketLabels.status(status)))
+
+    def resolve_ticket(self) -> None:
+        """Resolve the open ticket, and offer to undo it for a few seconds."""
+        if self.ticket is None:
+            return
+        tid, number, previous = self.ticket["id"], self._number(), self.ticket["status"]
+        back = Status.OPEN.value if previous == Status.NEW else previous  # a ticket never goes back to 'new'
+        focus = QApplication.focusWidget()
+        keyboard = focus is not None and (focus is self or self.isAncestorOf(focus))
+        actions = self.session.actions
+
+        def offer() -> None:
+            self.undo_toast.show_undo(self.tr("{number} resolved.").format(number=number),
+                                      lambda: self._undo_resolve(tid, number, back))
+            if keyboard:  # the agent pressed Resolve from the keyboard: Undo is one key away
+                self.undo_toast.undo.setFocus(Qt.FocusReason.OtherFocusReason)
+
+        self._run("resolve", lambda t: actions.set_status(t, Status.RESOLVED.value),
+                  self.tr("{number} is now \u201c{status}\u201d.").format(
+                      number=number, status=TicketLabels.status(Status.RESOLVED.value)),
+                  ticket_id=tid, then=offer)
+
+    def _undo_resolve(self, ticket_id: int, number: str, status: str) -> None:
+        actions = self.session.actions
+        self._run("undo resolve", lambda t: actions.set_status(t, status),
+                  self.tr("{number} is \u201c{status}\u201d again.").format(number=number,
+                                                                            status=TicketLabels.status(status)),
+                  ticket_id=ticket_id)
 
     def _number(self) -> str:
         return (self.ticket or {}).get("number", "")
