@@ -47,7 +47,7 @@ from PySide6.QtWidgets import (
 from desk_app.services.errors import Forbidden
 from desk_app.services.session import DeskSession
 from desk_app.ui.dashboard.charts import AgentLoadChart, BacklogAgeingChart, ComplianceTrendChart, FlowChart
-from desk_app.ui.dashboard.figures import Kpis, format_count, format_percent, format_score
+from desk_app.ui.dashboard.figures import Kpis, agent_report_rows, format_count, format_percent, format_score
 from desk_app.ui.dashboard.reports_api import (
     OPEN_STATUSES,
     PERIOD_DAYS,
@@ -413,7 +413,7 @@ class DashboardView(QWidget):
                 title=r.get("label") or r.get("group")))
         elif name == "agents":
             self.agent_chart.set_data(data)
-            self.tables.set_rows("agents", data["rows"], lambda r: f.queue_filter(
+            self.tables.set_rows("agents", agent_report_rows(data), lambda r: f.queue_filter(
                 statuses=list(OPEN_STATUSES), **dimension_filter("agent", _str(r.get("agent_id"))),
                 title=r.get("name") or self.tr("Unassigned")))
         elif name == "escalations":
