@@ -38,7 +38,7 @@ from desk_app.ui.settings import APPLICATION, ORGANIZATION, DeskSettings, Keys
 
 log = logging.getLogger("desk.ui.app")
 
-__all__ = ["DeskController", "build_parser", "main"]
+__all__ = ["DeskController", "build_parser", "main", "run_language"]
 
 
 def build_parser(demo: bool) -> argparse.ArgumentParser:
@@ -56,7 +56,8 @@ def build_parser(demo: bool) -> argparse.ArgumentParser:
     parser.add_argument("--screenshot", type=Path, metavar="FILE",
                         help="write a PNG of the window once the first sync filled it, then exit")
     parser.add_argument("--timeout", type=float, default=90.0, help="with --screenshot: give up after this many seconds")
-    parser.add_argument("--lang", help="language code, e.g. id (default: the system's)")
+    parser.add_argument("--lang", help="language code for this run, e.g. id (not saved; default: the one chosen "
+                                       "in View > Language, else the system's)")
     parser.add_argument("--theme", choices=("system", "light", "dark"), default="system")
     return parser
 
@@ -278,6 +279,12 @@ def make_application(argv: Sequence[str], *, lang: str | None = None, theme_name
     return app
 
 
+def run_language(args: argparse.Namespace, settings: DeskSettings) -> str | None:
+    """The language of this run: `--lang` (this run only: never saved), else the one chosen in
+    View > Language (`Keys.LANGUAGE`), else None (the system's)."""
+    return args.lang or settings.get(Keys.LANGUAGE) or None
+
+
 def main(argv: Sequence[str] | None = None, *, settings_factory: Callable[[], QSettings] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     demo = bool(argv) and argv[0] == "demo"
@@ -290,9 +297,7 @@ def main(argv: Sequence[str] | None = None, *, settings_factory: Callable[[], QS
         settings = DeskSettings(QSettings(str(store.data_dir / "desk-app.ini"), QSettings.Format.IniFormat))
     else:
         settings = DeskSettings(QSettings(ORGANIZATION, APPLICATION))
-    if args.lang:
-        settings.set(Keys.LANGUAGE, args.lang)
-    app = make_application([sys.argv[0]], lang=settings.get(Keys.LANGUAGE) or None, theme_name=args.theme)
+    app = make_application([sys.argv[0]], lang=run_language(args, settings), theme_name=args.theme)
     runner = OpRunner(parent=app)
     previous = set_op_runner(runner)
     credentials = None if demo else CredentialStore()

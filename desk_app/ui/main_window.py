@@ -39,6 +39,7 @@ from desk_app.services.events import Connection, Rejection, SyncStatus
 from desk_app.services.session import DeskSession
 from desk_app.ui import heap, sla_display
 from desk_app.ui.countdown import CountdownClock, application_countdown_clock
+from desk_app.ui.language_menu import LanguageMenu
 from desk_app.ui.login_dialog import login_error_text
 from desk_app.ui.ops import CACHE, Op, OpRunner
 from desk_app.ui.panel_placeholders import DashboardPlaceholder, TicketSummaryPlaceholder
@@ -259,6 +260,9 @@ class MainWindow(QMainWindow):
             view_menu.addAction(action)
         self.columns_menu = view_menu.addMenu(self.tr("&Columns"))
         self.columns_menu.aboutToShow.connect(self._fill_columns_menu)
+        self.language_menu = LanguageMenu(self.settings, view_menu)
+        self.language_menu.chosen.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        view_menu.addMenu(self.language_menu)
         if self.pages.count() > 1:
             view_menu.addSeparator()
             for index in range(self.pages.count()):

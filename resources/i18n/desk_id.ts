@@ -1,29 +1,30 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="id_ID">
 <context>
     <name>AgentLoadChart</name>
     <message>
-        <location filename="../../desk_app/ui/dashboard/charts.py" line="335" />
+        <location filename="../../desk_app/ui/dashboard/charts.py" line="335"/>
         <source>Open tickets per agent</source>
         <translation>Tiket terbuka per agen</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/charts.py" line="335" />
+        <location filename="../../desk_app/ui/dashboard/charts.py" line="335"/>
         <source>Click a bar to open those tickets</source>
         <translation>Klik batang untuk membuka tiket-tiket tersebut</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/charts.py" line="344" />
+        <location filename="../../desk_app/ui/dashboard/charts.py" line="344"/>
         <source>Unassigned</source>
         <translation>Belum ditugaskan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/charts.py" line="349" />
+        <location filename="../../desk_app/ui/dashboard/charts.py" line="349"/>
         <source>Open tickets</source>
         <translation>Tiket terbuka</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/charts.py" line="373" />
+        <location filename="../../desk_app/ui/dashboard/charts.py" line="373"/>
         <source>Open tickets: {name}</source>
         <translation>Tiket terbuka: {name}</translation>
     </message>
@@ -31,17 +32,17 @@
 <context>
     <name>AssignDialog</name>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="134" />
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="134"/>
         <source>Assign ticket</source>
         <translation>Tugaskan tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="137" />
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="137"/>
         <source>Nobody (unassigned)</source>
         <translation>Tidak ada (belum ditugaskan)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="143" />
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="143"/>
         <source>&amp;Assign to:</source>
         <translation>&amp;Tugaskan ke:</translation>
     </message>
@@ -49,48 +50,48 @@
 <context>
     <name>BacklogAgeingChart</name>
     <message>
-        <location filename="../../desk_app/ui/dashboard/charts.py" line="55" />
+        <location filename="../../desk_app/ui/dashboard/charts.py" line="55"/>
         <source>under 1 day</source>
-        <extracomment>The server's age buckets (`reports.backlog.AGE_BUCKETS`) as (min days, max days or None). How the age buckets read on the axis (Qt Charts takes "&lt;1d" for a tag and drops it).</extracomment>
+        <extracomment>The server&apos;s age buckets (`reports.backlog.AGE_BUCKETS`) as (min days, max days or None). How the age buckets read on the axis (Qt Charts takes &quot;&lt;1d&quot; for a tag and drops it).</extracomment>
         <translation>0–1 hari</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/charts.py" line="56" />
+        <location filename="../../desk_app/ui/dashboard/charts.py" line="56"/>
         <source>1–3 days</source>
         <translation>1–3 hari</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/charts.py" line="57" />
+        <location filename="../../desk_app/ui/dashboard/charts.py" line="57"/>
         <source>3–7 days</source>
         <translation>3–7 hari</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/charts.py" line="58" />
+        <location filename="../../desk_app/ui/dashboard/charts.py" line="58"/>
         <source>1–2 weeks</source>
         <translation>1–2 minggu</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/charts.py" line="59" />
+        <location filename="../../desk_app/ui/dashboard/charts.py" line="59"/>
         <source>2–4 weeks</source>
         <translation>2–4 minggu</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/charts.py" line="60" />
+        <location filename="../../desk_app/ui/dashboard/charts.py" line="60"/>
         <source>30+ days</source>
         <translation>30+ hari</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/charts.py" line="235" />
+        <location filename="../../desk_app/ui/dashboard/charts.py" line="235"/>
         <source>Backlog ageing (open tickets by age)</source>
         <translation>Usia backlog (tiket terbuka menurut usia)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/charts.py" line="236" />
+        <location filename="../../desk_app/ui/dashboard/charts.py" line="236"/>
         <source>Click a bar to open those tickets</source>
         <translation>Klik batang untuk membuka tiket-tiket tersebut</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/charts.py" line="280" />
+        <location filename="../../desk_app/ui/dashboard/charts.py" line="280"/>
         <source>{status}, open {age}</source>
         <translation>{status}, terbuka {age}</translation>
     </message>
@@ -98,47 +99,47 @@
 <context>
     <name>BusinessHoursIndicator</name>
     <message>
-        <location filename="../../desk_app/ui/phone/business_hours.py" line="120" />
+        <location filename="../../desk_app/ui/phone/business_hours.py" line="120"/>
         <source>Business hours: unknown</source>
         <translation>Jam operasional: tidak diketahui</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/business_hours.py" line="121" />
+        <location filename="../../desk_app/ui/phone/business_hours.py" line="121"/>
         <source>The policies are not loaded yet.</source>
         <translation>Kebijakan belum dimuat.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/business_hours.py" line="127" />
+        <location filename="../../desk_app/ui/phone/business_hours.py" line="127"/>
         <source>{symbol} Phone lines open: {open} of {total}</source>
         <translation>{symbol} Saluran telepon buka: {open} dari {total}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/business_hours.py" line="131" />
+        <location filename="../../desk_app/ui/phone/business_hours.py" line="131"/>
         <source>Support open: {open} of {total}</source>
         <translation>Layanan buka: {open} dari {total}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/business_hours.py" line="139" />
+        <location filename="../../desk_app/ui/phone/business_hours.py" line="139"/>
         <source>Phone</source>
         <translation>Telepon</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/business_hours.py" line="141" />
+        <location filename="../../desk_app/ui/phone/business_hours.py" line="141"/>
         <source>Support</source>
         <translation>Layanan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/business_hours.py" line="143" />
+        <location filename="../../desk_app/ui/phone/business_hours.py" line="143"/>
         <source>open now</source>
         <translation>buka sekarang</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/business_hours.py" line="145" />
+        <location filename="../../desk_app/ui/phone/business_hours.py" line="145"/>
         <source>closed, opens {when}</source>
         <translation>tutup, buka {when}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/business_hours.py" line="148" />
+        <location filename="../../desk_app/ui/phone/business_hours.py" line="148"/>
         <source>closed</source>
         <translation>tutup</translation>
     </message>
@@ -146,17 +147,17 @@
 <context>
     <name>CallTimerDisplay</name>
     <message>
-        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="68" />
+        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="68"/>
         <source>Call time {time}</source>
         <translation>Durasi panggilan {time}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="69" />
+        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="69"/>
         <source>&amp;Pause timer</source>
         <translation>&amp;Jeda pengatur waktu</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="69" />
+        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="69"/>
         <source>Resume &amp;timer</source>
         <translation>&amp;Lanjutkan pengatur waktu</translation>
     </message>
@@ -164,7 +165,7 @@
 <context>
     <name>ChartCard</name>
     <message>
-        <location filename="../../desk_app/ui/dashboard/charts.py" line="122" />
+        <location filename="../../desk_app/ui/dashboard/charts.py" line="122"/>
         <source>No data for this period.</source>
         <translation>Tidak ada data untuk periode ini.</translation>
     </message>
@@ -172,12 +173,12 @@
 <context>
     <name>ComplianceTrendChart</name>
     <message>
-        <location filename="../../desk_app/ui/dashboard/charts.py" line="175" />
+        <location filename="../../desk_app/ui/dashboard/charts.py" line="175"/>
         <source>SLA compliance trend</source>
         <translation>Tren kepatuhan SLA</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/charts.py" line="211" />
+        <location filename="../../desk_app/ui/dashboard/charts.py" line="211"/>
         <source>All measures</source>
         <translation>Semua ukuran</translation>
     </message>
@@ -185,63 +186,63 @@
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="66" />
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="66"/>
         <source>&amp;Reply to customer</source>
         <extracomment>(kind, text): the agent pressed Send. Whether the agent is typing a public reply (for presence).</extracomment>
         <translation>&amp;Balas pelanggan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="67" />
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="67"/>
         <source>Internal &amp;note</source>
         <translation>&amp;Catatan internal</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="76" />
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="76"/>
         <source>&amp;Canned response:</source>
         <translation>Te&amp;mplat balasan:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="133" />
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="133"/>
         <source>Add note</source>
         <translation>Tambah catatan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="134" />
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="134"/>
         <source>Only staff see internal notes. Ctrl+Enter adds it.</source>
         <translation>Hanya staf yang melihat catatan internal. Ctrl+Enter untuk menambahkannya.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="135" />
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="135"/>
         <source>Write an internal note for your colleagues…</source>
         <translation>Tulis catatan internal untuk rekan kerja Anda…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="137" />
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="137"/>
         <source>&amp;Send reply</source>
         <translation>&amp;Kirim balasan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="138" />
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="138"/>
         <source>The customer receives this reply. Ctrl+Enter sends it.</source>
         <translation>Pelanggan menerima balasan ini. Ctrl+Enter untuk mengirimnya.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="139" />
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="139"/>
         <source>Write your reply to the customer…</source>
         <translation>Tulis balasan Anda untuk pelanggan…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="147" />
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="147"/>
         <source>Insert…</source>
         <translation>Sisipkan…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="147" />
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="147"/>
         <source>None for this policy</source>
         <translation>Tidak ada untuk kebijakan ini</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="253" />
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="253"/>
         <source>Nothing to send: write something first.</source>
         <translation>Tidak ada yang dikirim: tulis sesuatu terlebih dahulu.</translation>
     </message>
@@ -249,77 +250,108 @@
 <context>
     <name>DashboardFigures</name>
     <message>
-        <location filename="../../desk_app/ui/dashboard/figures.py" line="33" />
+        <location filename="../../desk_app/ui/dashboard/figures.py" line="35"/>
         <source>First response</source>
         <translation>Respons pertama</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/figures.py" line="34" />
+        <location filename="../../desk_app/ui/dashboard/figures.py" line="36"/>
         <source>Next response</source>
         <translation>Respons berikutnya</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/figures.py" line="35" />
+        <location filename="../../desk_app/ui/dashboard/figures.py" line="37"/>
         <source>Periodic update</source>
         <translation>Pembaruan berkala</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/figures.py" line="36" />
+        <location filename="../../desk_app/ui/dashboard/figures.py" line="38"/>
         <source>Resolution</source>
         <translation>Penyelesaian</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/figures.py" line="37" />
+        <location filename="../../desk_app/ui/dashboard/figures.py" line="39"/>
         <source>Tier {tier} budget</source>
         <translation>Anggaran Tingkat {tier}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/figures.py" line="38" />
+        <location filename="../../desk_app/ui/dashboard/figures.py" line="40"/>
         <source>Tier budgets</source>
         <translation>Anggaran tingkat</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/figures.py" line="41" />
+        <location filename="../../desk_app/ui/dashboard/figures.py" line="43"/>
         <source>New</source>
         <translation>Baru</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/figures.py" line="42" />
+        <location filename="../../desk_app/ui/dashboard/figures.py" line="44"/>
         <source>Open</source>
         <translation>Terbuka</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/figures.py" line="43" />
+        <location filename="../../desk_app/ui/dashboard/figures.py" line="45"/>
         <source>Waiting on customer</source>
         <translation>Menunggu pelanggan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/figures.py" line="44" />
+        <location filename="../../desk_app/ui/dashboard/figures.py" line="46"/>
         <source>Waiting on third party</source>
         <translation>Menunggu pihak ketiga</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/figures.py" line="45" />
+        <location filename="../../desk_app/ui/dashboard/figures.py" line="47"/>
         <source>On hold</source>
         <translation>Ditahan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/figures.py" line="82" />
+        <location filename="../../desk_app/ui/dashboard/figures.py" line="53"/>
+        <source>E-mail</source>
+        <extracomment>The channels&apos; generic names (each policy names its own: &quot;Telepon (Call Center)&quot;).</extracomment>
+        <translation>E-mail</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/dashboard/figures.py" line="54"/>
+        <source>Phone</source>
+        <translation>Telepon</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/dashboard/figures.py" line="55"/>
+        <source>Chat</source>
+        <translation>Obrolan</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/dashboard/figures.py" line="56"/>
+        <source>Web form</source>
+        <translation>Formulir web</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/dashboard/figures.py" line="57"/>
+        <source>Portal</source>
+        <translation>Portal</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/dashboard/figures.py" line="58"/>
+        <source>Twitter</source>
+        <translation>Twitter</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/dashboard/figures.py" line="108"/>
         <source>{n} s</source>
         <translation>{n} dtk</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/figures.py" line="85" />
+        <location filename="../../desk_app/ui/dashboard/figures.py" line="111"/>
         <source>{n} min</source>
         <translation>{n} mnt</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/figures.py" line="88" />
+        <location filename="../../desk_app/ui/dashboard/figures.py" line="114"/>
         <source>{h} h {m:02d} min</source>
         <translation>{h} j {m:02d} mnt</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/figures.py" line="90" />
+        <location filename="../../desk_app/ui/dashboard/figures.py" line="116"/>
         <source>{d} d {h} h</source>
         <translation>{d} hr {h} j</translation>
     </message>
@@ -327,18 +359,18 @@
 <context>
     <name>DashboardPdf</name>
     <message>
-        <location filename="../../desk_app/ui/dashboard/pdf_export.py" line="35" />
-        <location filename="../../desk_app/ui/dashboard/pdf_export.py" line="64" />
+        <location filename="../../desk_app/ui/dashboard/pdf_export.py" line="35"/>
+        <location filename="../../desk_app/ui/dashboard/pdf_export.py" line="64"/>
         <source>SLA dashboard</source>
         <translation>Dasbor SLA</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/pdf_export.py" line="122" />
+        <location filename="../../desk_app/ui/dashboard/pdf_export.py" line="122"/>
         <source> (continued)</source>
         <translation> (lanjutan)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/pdf_export.py" line="134" />
+        <location filename="../../desk_app/ui/dashboard/pdf_export.py" line="134"/>
         <source>No rows for this period.</source>
         <translation>Tidak ada baris untuk periode ini.</translation>
     </message>
@@ -346,190 +378,190 @@
 <context>
     <name>DashboardPlaceholder</name>
     <message>
-        <location filename="../../desk_app/ui/panel_placeholders.py" line="119" />
-        <source>The managers' dashboard (SLA compliance, volumes, CSAT) appears here.</source>
+        <location filename="../../desk_app/ui/panel_placeholders.py" line="119"/>
+        <source>The managers&apos; dashboard (SLA compliance, volumes, CSAT) appears here.</source>
         <translation>Dasbor manajer (kepatuhan SLA, volume, CSAT) tampil di sini.</translation>
     </message>
 </context>
 <context>
     <name>DashboardView</name>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="127" />
+        <location filename="../../desk_app/ui/dashboard/view.py" line="127"/>
         <source>The dashboard is for managers. Your role ({role}) does not include SLA reports.</source>
-        <extracomment>Live changes refresh the figures at most this often (milliseconds). Compliance at or above this is shown green; below WARN_BELOW red. A ticket filter to show as a queue: {"statuses", "queue_id", "policy", "assignee_id", ...}. A ticket to open (from "Most overdue"). Every report of a refresh has arrived (or failed). A short message for the status bar.</extracomment>
+        <extracomment>Live changes refresh the figures at most this often (milliseconds). Compliance at or above this is shown green; below WARN_BELOW red. A ticket filter to show as a queue: {&quot;statuses&quot;, &quot;queue_id&quot;, &quot;policy&quot;, &quot;assignee_id&quot;, ...}. A ticket to open (from &quot;Most overdue&quot;). Every report of a refresh has arrived (or failed). A short message for the status bar.</extracomment>
         <translation>Dasbor ini untuk manajer. Peran Anda ({role}) tidak mencakup laporan SLA.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="138" />
+        <location filename="../../desk_app/ui/dashboard/view.py" line="138"/>
         <source>SLA dashboard</source>
         <translation>Dasbor SLA</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="152" />
+        <location filename="../../desk_app/ui/dashboard/view.py" line="152"/>
         <source>Last {n} days</source>
         <translation>{n} hari terakhir</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="156" />
+        <location filename="../../desk_app/ui/dashboard/view.py" line="156"/>
         <source>Daily</source>
         <translation>Harian</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="157" />
+        <location filename="../../desk_app/ui/dashboard/view.py" line="157"/>
         <source>Weekly</source>
         <translation>Mingguan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="160" />
+        <location filename="../../desk_app/ui/dashboard/view.py" line="160"/>
         <source>All queues</source>
         <translation>Semua antrean</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="164" />
+        <location filename="../../desk_app/ui/dashboard/view.py" line="164"/>
         <source>All policies</source>
         <translation>Semua kebijakan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="168" />
+        <location filename="../../desk_app/ui/dashboard/view.py" line="168"/>
         <source>Refresh</source>
         <translation>Muat ulang</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="171" />
+        <location filename="../../desk_app/ui/dashboard/view.py" line="171"/>
         <source>Export PDF…</source>
         <translation>Ekspor PDF…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="179" />
+        <location filename="../../desk_app/ui/dashboard/view.py" line="179"/>
         <source>Period</source>
         <translation>Periode</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="179" />
+        <location filename="../../desk_app/ui/dashboard/view.py" line="179"/>
         <source>Trend</source>
         <translation>Tren</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="180" />
+        <location filename="../../desk_app/ui/dashboard/view.py" line="180"/>
         <source>Queue</source>
         <translation>Antrean</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="180" />
+        <location filename="../../desk_app/ui/dashboard/view.py" line="180"/>
         <source>Policy</source>
         <translation>Kebijakan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="197" />
+        <location filename="../../desk_app/ui/dashboard/view.py" line="197"/>
         <source>SLA compliance</source>
         <translation>Kepatuhan SLA</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="198" />
+        <location filename="../../desk_app/ui/dashboard/view.py" line="198"/>
         <source>Open breaches</source>
         <translation>Pelanggaran terbuka</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="199" />
-        <location filename="../../desk_app/ui/dashboard/view.py" line="215" />
+        <location filename="../../desk_app/ui/dashboard/view.py" line="199"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="215"/>
         <source>Escalations waiting</source>
         <translation>Eskalasi menunggu</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="200" />
-        <location filename="../../desk_app/ui/dashboard/view.py" line="217" />
+        <location filename="../../desk_app/ui/dashboard/view.py" line="200"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="217"/>
         <source>Backlog</source>
         <translation>Backlog</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="201" />
+        <location filename="../../desk_app/ui/dashboard/view.py" line="201"/>
         <source>Customer satisfaction</source>
         <translation>Kepuasan pelanggan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="211" />
+        <location filename="../../desk_app/ui/dashboard/view.py" line="211"/>
         <source>At risk of breach</source>
         <translation>Berisiko melanggar SLA</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="213" />
+        <location filename="../../desk_app/ui/dashboard/view.py" line="213"/>
         <source>Breached</source>
         <translation>Dilanggar</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="240" />
+        <location filename="../../desk_app/ui/dashboard/view.py" line="240"/>
         <source>Exported {n} rows to {path}</source>
         <translation>{n} baris diekspor ke {path}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="389" />
+        <location filename="../../desk_app/ui/dashboard/view.py" line="389"/>
         <source>Some figures could not be refreshed ({error}); the others are current.</source>
         <translation>Sebagian angka tidak dapat dimuat ulang ({error}); angka lainnya sudah terbaru.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="418" />
+        <location filename="../../desk_app/ui/dashboard/view.py" line="418"/>
         <source>Unassigned</source>
         <translation>Belum ditugaskan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="421" />
+        <location filename="../../desk_app/ui/dashboard/view.py" line="421"/>
         <source>Tier {n}</source>
         <translation>Tingkat {n}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="434" />
+        <location filename="../../desk_app/ui/dashboard/view.py" line="434"/>
         <source>{met} of {total} SLA targets met</source>
         <translation>{met} dari {total} target SLA terpenuhi</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="437" />
+        <location filename="../../desk_app/ui/dashboard/view.py" line="437"/>
         <source>{n} near breach</source>
         <translation>{n} hampir melanggar</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="442" />
+        <location filename="../../desk_app/ui/dashboard/view.py" line="442"/>
         <source>unacknowledged · budget run out: {n}</source>
         <translation>belum ditanggapi · anggaran habis: {n}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="447" />
+        <location filename="../../desk_app/ui/dashboard/view.py" line="447"/>
         <source>open tickets · {n} older than 3 days</source>
         <translation>tiket terbuka · {n} lebih dari 3 hari</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="450" />
+        <location filename="../../desk_app/ui/dashboard/view.py" line="450"/>
         <source>no survey answers in the period</source>
         <translation>tidak ada jawaban survei dalam periode ini</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="451" />
+        <location filename="../../desk_app/ui/dashboard/view.py" line="451"/>
         <source>{pct} satisfied · {n} answers</source>
         <translation>{pct} puas · {n} jawaban</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="464" />
+        <location filename="../../desk_app/ui/dashboard/view.py" line="464"/>
         <source>{start} – {end} (UTC) · figures as of {now}</source>
         <translation>{start} – {end} (UTC) · angka per {now}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="476" />
+        <location filename="../../desk_app/ui/dashboard/view.py" line="476"/>
         <source>The server refused the reports: {error}
 The dashboard is for managers.</source>
         <translation>Server menolak laporan: {error}
 Dasbor ini untuk manajer.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="488" />
+        <location filename="../../desk_app/ui/dashboard/view.py" line="488"/>
         <source>Export dashboard as PDF</source>
         <translation>Ekspor dasbor sebagai PDF</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="489" />
+        <location filename="../../desk_app/ui/dashboard/view.py" line="489"/>
         <source>PDF files (*.pdf)</source>
         <translation>Berkas PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="494" />
+        <location filename="../../desk_app/ui/dashboard/view.py" line="494"/>
         <source>Dashboard exported to {path}</source>
         <translation>Dasbor diekspor ke {path}</translation>
     </message>
@@ -537,23 +569,23 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>DeskController</name>
     <message>
-        <location filename="../../desk_app/ui/app.py" line="90" />
+        <location filename="../../desk_app/ui/app.py" line="91"/>
         <source>Starting the demo store…</source>
         <translation>Menjalankan server demo…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/app.py" line="124" />
+        <location filename="../../desk_app/ui/app.py" line="125"/>
         <source>Logging in as the demo {role}…</source>
         <translation>Masuk sebagai {role} demo…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/app.py" line="154" />
+        <location filename="../../desk_app/ui/app.py" line="155"/>
         <source>Switching to the demo {role}…</source>
         <translation>Beralih ke {role} demo…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/app.py" line="199" />
-        <location filename="../../desk_app/ui/app.py" line="249" />
+        <location filename="../../desk_app/ui/app.py" line="200"/>
+        <location filename="../../desk_app/ui/app.py" line="250"/>
         <source>Desk</source>
         <translation>Desk</translation>
     </message>
@@ -561,47 +593,47 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>EntryCard</name>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="118" />
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="113"/>
         <source>Sending…</source>
         <translation>Mengirim…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="119" />
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="114"/>
         <source>Saved on this computer; it is sent when the server is reachable.</source>
         <translation>Disimpan di komputer ini; akan dikirim saat server dapat dihubungi.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="143" />
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="138"/>
         <source>Download and open {name}</source>
         <translation>Unduh dan buka {name}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="168" />
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="163"/>
         <source>The customer</source>
         <translation>Pelanggan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="170" />
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="165"/>
         <source>{customer} wrote (logged by {author})</source>
         <translation>{customer} menulis (dicatat oleh {author})</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="171" />
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="166"/>
         <source>{customer} wrote</source>
         <translation>{customer} menulis</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="173" />
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="168"/>
         <source>{author} replied</source>
         <translation>{author} membalas</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="175" />
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="170"/>
         <source>Internal note by {author}</source>
         <translation>Catatan internal dari {author}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="177" />
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="172"/>
         <source>Phone call logged by {author}</source>
         <translation>Panggilan telepon dicatat oleh {author}</translation>
     </message>
@@ -609,139 +641,276 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>EscalationPromptDialog</name>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="281" />
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="281"/>
         <source>Escalation due</source>
-        <extracomment>This installation's id in the store's "who popped it up first" claims (one per cache). The store's claim for "a new escalation in your queue" (under /api/v1). An item shown for the first time (once per escalation, across restarts). The whole list, after any change (most recent last). Keys whose claim at the store is on its way (not shown yet, not to be claimed twice).</extracomment>
+        <extracomment>This installation&apos;s id in the store&apos;s &quot;who popped it up first&quot; claims (one per cache). The store&apos;s claim for &quot;a new escalation in your queue&quot; (under /api/v1). An item shown for the first time (once per escalation, across restarts). The whole list, after any change (most recent last). Keys whose claim at the store is on its way (not shown yet, not to be claimed twice).</extracomment>
         <translation>Saatnya eskalasi</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="282" />
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="282"/>
         <source>{ticket} needs a decision</source>
         <translation>{ticket} perlu keputusan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="284" />
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="284"/>
         <source>The customer asked for an escalation to {tier}.</source>
         <translation>Pelanggan meminta eskalasi ke {tier}.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="287" />
-        <source>Your tier's time budget for this ticket is used up. Escalate it to {tier}, or keep it with a note saying why.</source>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="287"/>
+        <source>Your tier&apos;s time budget for this ticket is used up. Escalate it to {tier}, or keep it with a note saying why.</source>
         <translation>Anggaran waktu tingkat Anda untuk tiket ini sudah habis. Eskalasikan ke {tier}, atau tetap tangani dengan catatan yang menjelaskan alasannya.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="289" />
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="289"/>
         <source>Reason for escalating, or the note for keeping (required)</source>
         <translation>Alasan eskalasi, atau catatan untuk tetap menangani (wajib)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="291" />
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="291"/>
         <source>&amp;Escalate to {tier}</source>
         <translation>&amp;Eskalasi ke {tier}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="295" />
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="295"/>
         <source>Add note and &amp;keep</source>
         <translation>Tambah catatan dan &amp;tetap tangani</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="299" />
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="299"/>
         <source>New escalation</source>
         <translation>Eskalasi baru</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="300" />
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="300"/>
         <source>{ticket} was escalated to {tier}</source>
         <translation>{ticket} dieskalasi ke {tier}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="301" />
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="301"/>
         <source>Reason: {reason}</source>
         <translation>Alasan: {reason}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="303" />
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="303"/>
         <source>&amp;Take ticket</source>
         <translation>&amp;Ambil tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="306" />
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="306"/>
         <source>&amp;Open ticket</source>
         <translation>&amp;Buka tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="308" />
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="308"/>
         <source>&amp;Later</source>
         <translation>&amp;Nanti</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="309" />
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="309"/>
         <source>It stays in “Needs attention” until handled.</source>
         <translation>Tiket tetap ada di “Perlu perhatian” sampai ditangani.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="332" />
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="332"/>
         <source>Write the reason (or the note) first.</source>
         <translation>Tulis alasan (atau catatannya) terlebih dahulu.</translation>
     </message>
 </context>
 <context>
+    <name>EventText</name>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/event_text.py" line="38"/>
+        <source>first response</source>
+        <translation>respons pertama</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/event_text.py" line="39"/>
+        <source>the customer wrote</source>
+        <translation>pelanggan menulis</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/event_text.py" line="40"/>
+        <source>the customer asked to escalate</source>
+        <translation>pelanggan meminta eskalasi</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/event_text.py" line="41"/>
+        <source>the window for documents closed</source>
+        <translation>batas waktu dokumen berakhir</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/event_text.py" line="42"/>
+        <source>the third party did not answer in time</source>
+        <translation>pihak ketiga tidak menjawab tepat waktu</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/event_text.py" line="49"/>
+        <source>Reopened: {change}</source>
+        <translation>Dibuka kembali: {change}</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/event_text.py" line="51"/>
+        <source>Status: {change}</source>
+        <translation>Status: {change}</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/event_text.py" line="65"/>
+        <source>{clock} breached (was due {due})</source>
+        <translation>{clock} terlewati (jatuh tempo {due})</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/event_text.py" line="67"/>
+        <source>{clock} at risk (due {due})</source>
+        <translation>{clock} hampir terlewati (jatuh tempo {due})</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/event_text.py" line="68"/>
+        <source>SLA: {clocks}</source>
+        <translation>SLA: {clocks}</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/event_text.py" line="73"/>
+        <source>by hand</source>
+        <translation>secara manual</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/event_text.py" line="74"/>
+        <source>automatically</source>
+        <translation>secara otomatis</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/event_text.py" line="75"/>
+        <source>at the customer&apos;s request</source>
+        <translation>atas permintaan pelanggan</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/event_text.py" line="80"/>
+        <source>Escalated from tier {old} to tier {new}, {how}</source>
+        <translation>Dieskalasi dari tingkat {old} ke tingkat {new}, {how}</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/event_text.py" line="82"/>
+        <source>De-escalated from tier {old} to tier {new}, {how}</source>
+        <translation>Diturunkan dari tingkat {old} ke tingkat {new}, {how}</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/event_text.py" line="89"/>
+        <source>taken by {name}</source>
+        <translation>diambil oleh {name}</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/event_text.py" line="108"/>
+        <source>Assigned to {name}</source>
+        <translation>Ditugaskan kepada {name}</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/event_text.py" line="110"/>
+        <source>No longer assigned to anyone</source>
+        <translation>Tidak lagi ditugaskan kepada siapa pun</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/event_text.py" line="114"/>
+        <source>The time budget of tier {tier} ran out: escalate to tier {to}.</source>
+        <translation>Anggaran waktu tingkat {tier} habis: eskalasikan ke tingkat {to}.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/event_text.py" line="117"/>
+        <source>If nobody acts, it moves up by itself at {time}.</source>
+        <translation>Jika tidak ada tindakan, tiket naik sendiri pada {time}.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/event_text.py" line="125"/>
+        <source>Escalation to tier {tier} acknowledged</source>
+        <translation>Eskalasi ke tingkat {tier} dikonfirmasi</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/event_text.py" line="129"/>
+        <source>The customer asked to escalate: {note}</source>
+        <translation>Pelanggan meminta eskalasi: {note}</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/event_text.py" line="131"/>
+        <source>Customer satisfaction: {score}/5</source>
+        <translation>Kepuasan pelanggan: {score}/5</translation>
+    </message>
+</context>
+<context>
     <name>FlowChart</name>
     <message>
-        <location filename="../../desk_app/ui/dashboard/charts.py" line="288" />
+        <location filename="../../desk_app/ui/dashboard/charts.py" line="288"/>
         <source>Arrivals vs resolutions</source>
         <translation>Tiket masuk vs terselesaikan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/charts.py" line="306" />
+        <location filename="../../desk_app/ui/dashboard/charts.py" line="306"/>
         <source>Arrivals</source>
         <translation>Tiket masuk</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/charts.py" line="307" />
+        <location filename="../../desk_app/ui/dashboard/charts.py" line="307"/>
         <source>Resolved or closed</source>
         <translation>Selesai atau ditutup</translation>
     </message>
 </context>
 <context>
+    <name>LanguageMenu</name>
+    <message>
+        <location filename="../../desk_app/ui/language_menu.py" line="26"/>
+        <source>&amp;Language</source>
+        <extracomment>The saved choice changed: a sentence for the status bar.</extracomment>
+        <translation>&amp;Bahasa</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/language_menu.py" line="32"/>
+        <source>System language</source>
+        <translation>Bahasa sistem</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/language_menu.py" line="49"/>
+        <source>Desk starts in {language} from the next start.</source>
+        <translation>Desk memakai {language} mulai dari pembukaan berikutnya.</translation>
+    </message>
+</context>
+<context>
     <name>LogCallDialog</name>
     <message>
-        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="81" />
+        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="81"/>
         <source>Log call</source>
         <translation>Catat panggilan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="91" />
+        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="91"/>
         <source>Inbound (the customer called)</source>
         <translation>Masuk (pelanggan menelepon)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="92" />
+        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="92"/>
         <source>Outbound (we called)</source>
         <translation>Keluar (kita menelepon)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="95" />
+        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="95"/>
         <source>What was said, what was agreed</source>
         <translation>Apa yang dibicarakan, apa yang disepakati</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="96" />
+        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="96"/>
         <source>&amp;Number:</source>
         <translation>&amp;Nomor:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="96" />
+        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="96"/>
         <source>&amp;Direction:</source>
         <translation>&amp;Arah:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="97" />
+        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="97"/>
         <source>N&amp;otes:</source>
         <translation>&amp;Catatan:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="109" />
+        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="109"/>
         <source>&amp;Log call</source>
         <translation>Ca&amp;tat panggilan</translation>
     </message>
@@ -749,89 +918,89 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../desk_app/ui/login_dialog.py" line="45" />
+        <location filename="../../desk_app/ui/login_dialog.py" line="45"/>
         <source>The user name or password is wrong. Check them and try again.</source>
         <translation>Nama pengguna atau kata sandi salah. Periksa lalu coba lagi.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login_dialog.py" line="47" />
-        <source>The server's certificate is not trusted, so the connection was not made. Check the server address, or ask your administrator for the certificate. ({detail})</source>
+        <location filename="../../desk_app/ui/login_dialog.py" line="47"/>
+        <source>The server&apos;s certificate is not trusted, so the connection was not made. Check the server address, or ask your administrator for the certificate. ({detail})</source>
         <translation>Sertifikat server tidak tepercaya, sehingga koneksi tidak dibuat. Periksa alamat server, atau minta sertifikatnya kepada administrator Anda. ({detail})</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login_dialog.py" line="51" />
+        <location filename="../../desk_app/ui/login_dialog.py" line="51"/>
         <source>Cannot reach the server at {url}. Check the address and your network connection. ({detail})</source>
         <translation>Server di {url} tidak dapat dihubungi. Periksa alamat dan koneksi jaringan Anda. ({detail})</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login_dialog.py" line="55" />
+        <location filename="../../desk_app/ui/login_dialog.py" line="55"/>
         <source>Too many failed attempts. Wait {seconds} seconds, then try again.</source>
         <translation>Terlalu banyak percobaan gagal. Tunggu {seconds} detik, lalu coba lagi.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login_dialog.py" line="59" />
+        <location filename="../../desk_app/ui/login_dialog.py" line="59"/>
         <source>The server refused the login: {detail}</source>
         <translation>Server menolak login: {detail}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login_dialog.py" line="60" />
+        <location filename="../../desk_app/ui/login_dialog.py" line="60"/>
         <source>Logging in failed unexpectedly: {detail}</source>
         <translation>Login gagal secara tak terduga: {detail}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login_dialog.py" line="72" />
-        <location filename="../../desk_app/ui/login_dialog.py" line="81" />
+        <location filename="../../desk_app/ui/login_dialog.py" line="72"/>
+        <location filename="../../desk_app/ui/login_dialog.py" line="81"/>
         <source>Log in to Desk</source>
         <extracomment>The login worked: the new (not yet started) session. A login attempt failed: the message shown.</extracomment>
         <translation>Masuk ke Desk</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login_dialog.py" line="83" />
+        <location filename="../../desk_app/ui/login_dialog.py" line="83"/>
         <source>Enter the address of your support server and your account.</source>
         <translation>Masukkan alamat server dukungan dan akun Anda.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login_dialog.py" line="90" />
+        <location filename="../../desk_app/ui/login_dialog.py" line="90"/>
         <source>Remember me on this computer</source>
         <translation>Ingat saya di komputer ini</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login_dialog.py" line="94" />
+        <location filename="../../desk_app/ui/login_dialog.py" line="94"/>
         <source>No secure keychain is available on this computer.</source>
         <translation>Tidak ada keychain aman di komputer ini.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login_dialog.py" line="97" />
+        <location filename="../../desk_app/ui/login_dialog.py" line="97"/>
         <source>Keeps your password in the system keychain</source>
         <translation>Menyimpan kata sandi Anda di keychain sistem</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login_dialog.py" line="107" />
+        <location filename="../../desk_app/ui/login_dialog.py" line="107"/>
         <source>&amp;Server:</source>
         <translation>&amp;Server:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login_dialog.py" line="108" />
+        <location filename="../../desk_app/ui/login_dialog.py" line="108"/>
         <source>&amp;User name:</source>
         <translation>&amp;Nama pengguna:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login_dialog.py" line="109" />
+        <location filename="../../desk_app/ui/login_dialog.py" line="109"/>
         <source>&amp;Password:</source>
         <translation>&amp;Kata sandi:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login_dialog.py" line="112" />
+        <location filename="../../desk_app/ui/login_dialog.py" line="112"/>
         <source>&amp;Log in</source>
         <translation>&amp;Masuk</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login_dialog.py" line="144" />
+        <location filename="../../desk_app/ui/login_dialog.py" line="144"/>
         <source>Enter the server, your user name and your password.</source>
         <translation>Masukkan server, nama pengguna, dan kata sandi Anda.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login_dialog.py" line="150" />
+        <location filename="../../desk_app/ui/login_dialog.py" line="150"/>
         <source>Logging in…</source>
         <translation>Sedang masuk…</translation>
     </message>
@@ -839,233 +1008,233 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="101" />
+        <location filename="../../desk_app/ui/main_window.py" line="102"/>
         <source>Desk — {name} ({role})</source>
-        <extracomment>The first sync filled the window (queue rows and counts read after it). Demo: the agent asked to look through another demo user's eyes. File &gt; Log out. The window closed (the caller stops the session off the UI thread).</extracomment>
+        <extracomment>The first sync filled the window (queue rows and counts read after it). Demo: the agent asked to look through another demo user&apos;s eyes. File &gt; Log out. The window closed (the caller stops the session off the UI thread).</extracomment>
         <translation>Desk — {name} ({role})</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="118" />
+        <location filename="../../desk_app/ui/main_window.py" line="120"/>
         <source>Agent</source>
         <translation>Agen</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="118" />
+        <location filename="../../desk_app/ui/main_window.py" line="120"/>
         <source>Specialist</source>
         <translation>Spesialis</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="119" />
+        <location filename="../../desk_app/ui/main_window.py" line="121"/>
         <source>Manager</source>
         <translation>Manajer</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="119" />
+        <location filename="../../desk_app/ui/main_window.py" line="121"/>
         <source>Administrator</source>
         <translation>Administrator</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="173" />
+        <location filename="../../desk_app/ui/main_window.py" line="176"/>
         <source>Workspace</source>
         <translation>Ruang kerja</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="182" />
+        <location filename="../../desk_app/ui/main_window.py" line="185"/>
         <source>Dashboard</source>
         <translation>Dasbor</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="200" />
+        <location filename="../../desk_app/ui/main_window.py" line="203"/>
         <source>{name} · {role}</source>
         <translation>{name} · {role}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="221" />
+        <location filename="../../desk_app/ui/main_window.py" line="224"/>
         <source>&amp;Search tickets</source>
         <translation>&amp;Cari tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="223" />
+        <location filename="../../desk_app/ui/main_window.py" line="226"/>
         <source>&amp;Next ticket</source>
         <translation>Tiket &amp;berikutnya</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="225" />
+        <location filename="../../desk_app/ui/main_window.py" line="228"/>
         <source>&amp;Previous ticket</source>
         <translation>Tiket se&amp;belumnya</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="226" />
+        <location filename="../../desk_app/ui/main_window.py" line="229"/>
         <source>&amp;Reply to customer</source>
         <translation>&amp;Balas pelanggan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="228" />
+        <location filename="../../desk_app/ui/main_window.py" line="231"/>
         <source>Internal &amp;note</source>
         <translation>&amp;Catatan internal</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="230" />
+        <location filename="../../desk_app/ui/main_window.py" line="233"/>
         <source>&amp;Escalate…</source>
         <translation>&amp;Eskalasi…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="232" />
+        <location filename="../../desk_app/ui/main_window.py" line="235"/>
         <source>New ticket from &amp;call…</source>
         <translation>Tiket baru dari &amp;panggilan…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="234" />
+        <location filename="../../desk_app/ui/main_window.py" line="237"/>
         <source>&amp;Log call…</source>
         <translation>Catat &amp;panggilan…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="235" />
+        <location filename="../../desk_app/ui/main_window.py" line="238"/>
         <source>Go to queues</source>
         <translation>Ke daftar antrean</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="236" />
+        <location filename="../../desk_app/ui/main_window.py" line="239"/>
         <source>Go to tickets</source>
         <translation>Ke daftar tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="237" />
+        <location filename="../../desk_app/ui/main_window.py" line="240"/>
         <source>Go to ticket</source>
         <translation>Ke tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="238" />
+        <location filename="../../desk_app/ui/main_window.py" line="241"/>
         <source>Sync &amp;now</source>
         <translation>Sinkronkan &amp;sekarang</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="240" />
+        <location filename="../../desk_app/ui/main_window.py" line="243"/>
         <source>Log &amp;out</source>
         <translation>&amp;Keluar akun</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="241" />
+        <location filename="../../desk_app/ui/main_window.py" line="244"/>
         <source>&amp;Quit</source>
         <translation>&amp;Tutup</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="242" />
+        <location filename="../../desk_app/ui/main_window.py" line="245"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>&amp;Pintasan keyboard</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="246" />
+        <location filename="../../desk_app/ui/main_window.py" line="249"/>
         <source>&amp;File</source>
         <translation>&amp;Berkas</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="251" />
+        <location filename="../../desk_app/ui/main_window.py" line="254"/>
         <source>&amp;Ticket</source>
         <translation>&amp;Tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="255" />
+        <location filename="../../desk_app/ui/main_window.py" line="258"/>
         <source>&amp;View</source>
         <translation>&amp;Tampilan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="258" />
+        <location filename="../../desk_app/ui/main_window.py" line="261"/>
         <source>&amp;Columns</source>
         <translation>&amp;Kolom</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="268" />
+        <location filename="../../desk_app/ui/main_window.py" line="274"/>
         <source>&amp;Demo</source>
         <translation>&amp;Demo</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="269" />
+        <location filename="../../desk_app/ui/main_window.py" line="275"/>
         <source>&amp;Switch role</source>
         <translation>&amp;Ganti peran</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="270" />
+        <location filename="../../desk_app/ui/main_window.py" line="276"/>
         <source>Agent (Tier 1)</source>
         <translation>Agen (Tingkat 1)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="270" />
+        <location filename="../../desk_app/ui/main_window.py" line="276"/>
         <source>Specialist (Tier 2)</source>
         <translation>Spesialis (Tingkat 2)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="271" />
+        <location filename="../../desk_app/ui/main_window.py" line="277"/>
         <source>Manager (Tier 3, dashboard)</source>
         <translation>Manajer (Tingkat 3, dasbor)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="278" />
+        <location filename="../../desk_app/ui/main_window.py" line="284"/>
         <source>&amp;Help</source>
         <translation>Ban&amp;tuan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="282" />
+        <location filename="../../desk_app/ui/main_window.py" line="288"/>
         <source>Main toolbar</source>
         <translation>Bilah alat utama</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="348" />
+        <location filename="../../desk_app/ui/main_window.py" line="354"/>
         <source>Filtered tickets</source>
         <translation>Tiket terfilter</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="355" />
+        <location filename="../../desk_app/ui/main_window.py" line="361"/>
         <source>Showing: {title}</source>
         <translation>Menampilkan: {title}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="369" />
+        <location filename="../../desk_app/ui/main_window.py" line="375"/>
         <source>Open a ticket in the ticket panel first.</source>
         <translation>Buka tiket di panel tiket terlebih dahulu.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="376" />
+        <location filename="../../desk_app/ui/main_window.py" line="382"/>
         <source>Phone tools are not installed in this build.</source>
         <translation>Alat telepon tidak terpasang di versi ini.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="389" />
+        <location filename="../../desk_app/ui/main_window.py" line="395"/>
         <source>Select a ticket to log a call on it.</source>
         <translation>Pilih tiket untuk mencatat panggilan.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="401" />
+        <location filename="../../desk_app/ui/main_window.py" line="407"/>
         <source>Keyboard shortcuts</source>
         <translation>Pintasan keyboard</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="431" />
+        <location filename="../../desk_app/ui/main_window.py" line="437"/>
         <source>Log in again</source>
         <translation>Masuk lagi</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="432" />
+        <location filename="../../desk_app/ui/main_window.py" line="438"/>
         <source>Your session on {server} has ended. Enter the password for {user} to go on; your work so far is kept.</source>
         <translation>Sesi Anda di {server} telah berakhir. Masukkan kata sandi untuk {user} untuk melanjutkan; pekerjaan Anda tetap tersimpan.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="446" />
+        <location filename="../../desk_app/ui/main_window.py" line="452"/>
         <source>Logged in again.</source>
         <translation>Berhasil masuk lagi.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="486" />
+        <location filename="../../desk_app/ui/main_window.py" line="493"/>
         <source>a new ticket</source>
         <translation>tiket baru</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="487" />
+        <location filename="../../desk_app/ui/main_window.py" line="494"/>
         <source>The server refused a change to {ticket}: {message}</source>
         <translation>Server menolak perubahan pada {ticket}: {message}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="490" />
+        <location filename="../../desk_app/ui/main_window.py" line="497"/>
         <source>Your text was kept as a draft.</source>
         <translation>Teks Anda disimpan sebagai draf.</translation>
     </message>
@@ -1073,33 +1242,33 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>NeedsAttention</name>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="375" />
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="380" />
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="375"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="380"/>
         <source>Needs attention</source>
         <translation>Perlu perhatian</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="398" />
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="398"/>
         <source>{number}: escalation due to {tier}</source>
         <translation>{number}: saatnya eskalasi ke {tier}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="402" />
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="402"/>
         <source>{number}: escalated to {tier}</source>
         <translation>{number}: dieskalasi ke {tier}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="409" />
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="409"/>
         <source>Needs &amp;attention ({count})</source>
         <translation>Perlu per&amp;hatian ({count})</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="444" />
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="444"/>
         <source>Escalation due: {number}</source>
         <translation>Saatnya eskalasi: {number}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="446" />
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="446"/>
         <source>Escalated to {tier}: {number}</source>
         <translation>Dieskalasi ke {tier}: {number}</translation>
     </message>
@@ -1107,205 +1276,205 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>NewTicketFromCallDialog</name>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="104" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="105"/>
         <source>New ticket from call</source>
-        <extracomment>The store's customer search (under /api/v1). The new ticket's id (a negative placeholder until the server has it).</extracomment>
+        <extracomment>The store&apos;s customer search (under /api/v1). The new ticket&apos;s id (a negative placeholder until the server has it).</extracomment>
         <translation>Tiket baru dari panggilan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="114" />
-        <source>Caller's number</source>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="115"/>
+        <source>Caller&apos;s number</source>
         <translation>Nomor penelepon</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="116" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="117"/>
         <source>Phone, e-mail or order id</source>
         <translation>Telepon, e-mail, atau ID pesanan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="121" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="122"/>
         <source>Matching customers</source>
         <translation>Pelanggan yang cocok</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="130" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="131"/>
         <source>For a new customer</source>
         <translation>Untuk pelanggan baru</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="139" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="140"/>
         <source>What the caller needs</source>
         <translation>Apa yang dibutuhkan penelepon</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="141" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="142"/>
         <source>Caller &amp;number:</source>
         <translation>&amp;Nomor penelepon:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="141" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="142"/>
         <source>&amp;Find customer:</source>
         <translation>&amp;Cari pelanggan:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="142" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="143"/>
         <source>&amp;Matches:</source>
         <translation>&amp;Hasil yang cocok:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="142" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="143"/>
         <source>Customer n&amp;ame:</source>
         <translation>N&amp;ama pelanggan:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="143" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="144"/>
         <source>&amp;E-mail:</source>
         <translation>&amp;E-mail:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="143" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="144"/>
         <source>&amp;Policy:</source>
         <translation>&amp;Kebijakan:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="144" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="145"/>
         <source>&amp;Category:</source>
         <translation>Kate&amp;gori:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="144" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="145"/>
         <source>P&amp;riority:</source>
         <translation>P&amp;rioritas:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="145" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="146"/>
         <source>&amp;Order id:</source>
         <translation>&amp;ID pesanan:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="145" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="146"/>
         <source>&amp;Subject:</source>
         <translation>&amp;Subjek:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="146" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="147"/>
         <source>No&amp;tes:</source>
         <translation>Ca&amp;tatan:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="159" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="160"/>
         <source>Create &amp;ticket</source>
         <translation>&amp;Buat tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="194" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="197"/>
         <source>No policy served by this desk has a phone line.</source>
         <translation>Tidak ada kebijakan yang dilayani desk ini yang memiliki saluran telepon.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="245" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="260"/>
         <source>Searching the server as well…</source>
         <translation>Mencari juga di server…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="260" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="275"/>
         <source>Offline: only the customers on this computer are searched.</source>
         <translation>Luring: hanya pelanggan di komputer ini yang dicari.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="286" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="301"/>
         <source>No customer found: a new one is created.</source>
         <translation>Pelanggan tidak ditemukan: pelanggan baru akan dibuat.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="300" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="315"/>
         <source>contact hidden</source>
         <translation>kontak disembunyikan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="304" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="319"/>
         <source>(found on the server)</source>
         <translation>(ditemukan di server)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="331" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="346"/>
         <source>Phone call from {number}</source>
         <translation>Panggilan telepon dari {number}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="331" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="346"/>
         <source>unknown number</source>
         <translation>nomor tidak dikenal</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="350" />
-        <source>Enter the caller's name, or pick a matching customer.</source>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="365"/>
+        <source>Enter the caller&apos;s name, or pick a matching customer.</source>
         <translation>Masukkan nama penelepon, atau pilih pelanggan yang cocok.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="358" />
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="373"/>
         <source>Choose the policy, category and priority.</source>
         <translation>Pilih kebijakan, kategori, dan prioritas.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="360" />
-        <source>Enter the caller's number.</source>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="375"/>
+        <source>Enter the caller&apos;s number.</source>
         <translation>Masukkan nomor penelepon.</translation>
     </message>
 </context>
 <context>
     <name>Ops</name>
     <message>
-        <location filename="../../desk_app/ui/ops.py" line="466" />
+        <location filename="../../desk_app/ui/ops.py" line="466"/>
         <source>Something went wrong</source>
-        <extracomment>After an op's callbacks ran (or were skipped): the Op.</extracomment>
+        <extracomment>After an op&apos;s callbacks ran (or were skipped): the Op.</extracomment>
         <translation>Terjadi kesalahan</translation>
     </message>
 </context>
 <context>
     <name>QueueView</name>
     <message>
-        <location filename="../../desk_app/ui/queue_view.py" line="76" />
+        <location filename="../../desk_app/ui/queue_view.py" line="76"/>
         <source>Tickets in the queue</source>
-        <extracomment>The highest escalation tier a ticket can be at (a queue's tier is 1-9; the policies use 1-3). The current ticket changed: its id, or None. A full load of the current queue was shown: the number of rows. Changed rows were applied (tests wait on it).</extracomment>
+        <extracomment>The highest escalation tier a ticket can be at (a queue&apos;s tier is 1-9; the policies use 1-3). The current ticket changed: its id, or None. A full load of the current queue was shown: the number of rows. Changed rows were applied (tests wait on it).</extracomment>
         <translation>Tiket dalam antrean</translation>
     </message>
 </context>
 <context>
     <name>Queues</name>
     <message>
-        <location filename="../../desk_app/ui/queues.py" line="49" />
+        <location filename="../../desk_app/ui/queues.py" line="49"/>
         <source>My open tickets</source>
-        <extracomment>"Breaching soon": a counting clock due within this many seconds (or already overdue). Above this many rows a queue is built from the queue columns alone: the clock's warning time (in the ticket JSON) is left out, and the row turns "warning" when the server says so rather than on its own.</extracomment>
+        <extracomment>&quot;Breaching soon&quot;: a counting clock due within this many seconds (or already overdue). Above this many rows a queue is built from the queue columns alone: the clock&apos;s warning time (in the ticket JSON) is left out, and the row turns &quot;warning&quot; when the server says so rather than on its own.</extracomment>
         <translation>Tiket terbuka saya</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queues.py" line="50" />
+        <location filename="../../desk_app/ui/queues.py" line="50"/>
         <source>Unassigned</source>
         <translation>Belum ditugaskan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queues.py" line="51" />
+        <location filename="../../desk_app/ui/queues.py" line="51"/>
         <source>Breaching soon</source>
         <translation>Segera melanggar SLA</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queues.py" line="52" />
+        <location filename="../../desk_app/ui/queues.py" line="52"/>
         <source>Waiting on customer</source>
         <translation>Menunggu pelanggan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queues.py" line="53" />
+        <location filename="../../desk_app/ui/queues.py" line="53"/>
         <source>Escalated to me (Tier {tier})</source>
         <translation>Dieskalasi ke saya (Tingkat {tier})</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queues.py" line="54" />
+        <location filename="../../desk_app/ui/queues.py" line="54"/>
         <source>Tier {tier}</source>
         <translation>Tingkat {tier}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queues.py" line="55" />
+        <location filename="../../desk_app/ui/queues.py" line="55"/>
         <source>All tickets</source>
         <translation>Semua tiket</translation>
     </message>
@@ -1313,12 +1482,12 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>ReasonDialog</name>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="51" />
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="51"/>
         <source>&amp;To:</source>
         <translation>&amp;Ke:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="60" />
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="60"/>
         <source>&amp;Reason:</source>
         <translation>&amp;Alasan:</translation>
     </message>
@@ -1326,185 +1495,186 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>ReportTableModel</name>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="60" />
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="78"/>
         <source>(none)</source>
-        <extracomment>Computes the raw value from the row when it is not simply `row[key]`.</extracomment>
+        <extracomment>True for a pinned row (a total of its own, kept last: the unassigned tickets). Computes the raw value from the row when it is not simply `row[key]`. Arguments of the translated title (&quot;Median first response ({channel})&quot;): translated when shown.</extracomment>
         <translation>(tidak ada)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="66" />
-        <source>Unassigned</source>
-        <translation>Belum ditugaskan</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="76" />
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="97" />
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="119"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="139"/>
         <source>Group</source>
         <translation>Grup</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="77" />
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="98" />
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="120"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="140"/>
         <source>Measure</source>
         <translation>Ukuran</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="78" />
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="121"/>
         <source>Met</source>
         <translation>Terpenuhi</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="79" />
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="122"/>
         <source>Missed</source>
         <translation>Terlewat</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="80" />
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="123"/>
         <source>Overdue (open)</source>
         <translation>Terlambat (terbuka)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="81" />
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="124"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="82" />
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="125"/>
         <source>% met</source>
         <translation>% terpenuhi</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="85" />
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="128"/>
         <source>Agent</source>
         <translation>Agen</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="86" />
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="129"/>
         <source>Open tickets</source>
         <translation>Tiket terbuka</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="87" />
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="130"/>
         <source>Replies</source>
         <translation>Balasan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="88" />
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="131"/>
         <source>Calls</source>
         <translation>Panggilan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="89" />
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="132"/>
         <source>First responses</source>
         <translation>Respons pertama</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="90" />
-        <source>Median first response</source>
-        <translation>Median respons pertama</translation>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="84"/>
+        <source>Unassigned tickets (no agent)</source>
+        <translation>Tiket belum ditugaskan (tanpa agen)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="92" />
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="104"/>
+        <source>Median first response ({channel})</source>
+        <extracomment>The order the channels&apos; columns come in (others after them, by name): written ones first.</extracomment>
+        <translation>Median respons pertama ({channel})</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="134"/>
         <source>CSAT answers</source>
         <translation>Jawaban CSAT</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="93" />
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="135"/>
         <source>CSAT (1-5)</source>
         <translation>CSAT (1-5)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="94" />
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="136"/>
         <source>% satisfied</source>
         <translation>% puas</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="99" />
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="141"/>
         <source>Count</source>
         <translation>Jumlah</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="100" />
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="142"/>
         <source>Mean</source>
         <translation>Rata-rata</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="101" />
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="143"/>
         <source>Median</source>
         <translation>Median</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="102" />
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="144"/>
         <source>90th percentile</source>
         <translation>Persentil ke-90</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="105" />
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="147"/>
         <source>Tier</source>
         <translation>Tingkat</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="106" />
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="148"/>
         <source>Escalated into</source>
         <translation>Dieskalasi ke sini</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="107" />
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="149"/>
         <source>Budget expired</source>
         <translation>Anggaran habis</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="108" />
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="150"/>
         <source>Manual</source>
         <translation>Manual</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="109" />
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="151"/>
         <source>Customer request</source>
         <translation>Permintaan pelanggan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="110" />
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="152"/>
         <source>Waiting now</source>
         <translation>Menunggu sekarang</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="111" />
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="153"/>
         <source>Median time at tier</source>
         <translation>Median waktu di tingkat</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="112" />
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="154"/>
         <source>90th pct. time at tier</source>
         <translation>Persentil ke-90 waktu di tingkat</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="115" />
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="157"/>
         <source>Ticket</source>
         <translation>Tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="116" />
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="158"/>
         <source>Subject</source>
         <translation>Subjek</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="117" />
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="159"/>
         <source>Clock</source>
         <translation>Jam SLA</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="118" />
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="160"/>
         <source>Policy</source>
         <translation>Kebijakan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="119" />
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="161"/>
         <source>Overdue (hours)</source>
         <translation>Terlambat (jam)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="193" />
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="255"/>
         <source>Double-click to open these tickets</source>
         <translation>Klik dua kali untuk membuka tiket-tiket ini</translation>
     </message>
@@ -1512,83 +1682,83 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>ReportTables</name>
     <message>
-        <location filename="../../desk_app/ui/dashboard/tables.py" line="34" />
+        <location filename="../../desk_app/ui/dashboard/tables.py" line="41"/>
         <source>Queue</source>
         <translation>Antrean</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/tables.py" line="35" />
+        <location filename="../../desk_app/ui/dashboard/tables.py" line="42"/>
         <source>Category</source>
         <translation>Kategori</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/tables.py" line="36" />
+        <location filename="../../desk_app/ui/dashboard/tables.py" line="43"/>
         <source>Priority</source>
         <translation>Prioritas</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/tables.py" line="37" />
+        <location filename="../../desk_app/ui/dashboard/tables.py" line="44"/>
         <source>Channel</source>
         <translation>Saluran</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/tables.py" line="38" />
+        <location filename="../../desk_app/ui/dashboard/tables.py" line="45"/>
         <source>Customer tier</source>
         <translation>Tingkat pelanggan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/tables.py" line="39" />
+        <location filename="../../desk_app/ui/dashboard/tables.py" line="46"/>
         <source>Policy</source>
         <translation>Kebijakan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/tables.py" line="40" />
+        <location filename="../../desk_app/ui/dashboard/tables.py" line="47"/>
         <source>Agent</source>
         <translation>Agen</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/tables.py" line="61" />
+        <location filename="../../desk_app/ui/dashboard/tables.py" line="80"/>
         <source>SLA compliance</source>
         <extracomment>The grouping of the compliance and times tables changed (a dimension name). A CSV file was written: (path, rows).</extracomment>
         <translation>Kepatuhan SLA</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/tables.py" line="62" />
+        <location filename="../../desk_app/ui/dashboard/tables.py" line="81"/>
         <source>Response times</source>
         <translation>Waktu respons</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/tables.py" line="63" />
+        <location filename="../../desk_app/ui/dashboard/tables.py" line="82"/>
         <source>Agent performance</source>
         <translation>Kinerja agen</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/tables.py" line="64" />
+        <location filename="../../desk_app/ui/dashboard/tables.py" line="83"/>
         <source>Escalations by tier</source>
         <translation>Eskalasi per tingkat</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/tables.py" line="65" />
+        <location filename="../../desk_app/ui/dashboard/tables.py" line="84"/>
         <source>Most overdue</source>
         <translation>Paling terlambat</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/tables.py" line="77" />
+        <location filename="../../desk_app/ui/dashboard/tables.py" line="97"/>
         <source>Export CSV…</source>
         <translation>Ekspor CSV…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/tables.py" line="83" />
+        <location filename="../../desk_app/ui/dashboard/tables.py" line="103"/>
         <source>Group by:</source>
         <translation>Kelompokkan menurut:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/tables.py" line="152" />
+        <location filename="../../desk_app/ui/dashboard/tables.py" line="174"/>
         <source>Export table as CSV</source>
         <translation>Ekspor tabel sebagai CSV</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/tables.py" line="153" />
+        <location filename="../../desk_app/ui/dashboard/tables.py" line="175"/>
         <source>CSV files (*.csv)</source>
         <translation>Berkas CSV (*.csv)</translation>
     </message>
@@ -1596,23 +1766,23 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>SearchBox</name>
     <message>
-        <location filename="../../desk_app/ui/search.py" line="42" />
+        <location filename="../../desk_app/ui/search.py" line="42"/>
         <source>Search tickets: number, order id, phone, e-mail or words</source>
         <extracomment>The agent chose a ticket from the results: its id. Results for the text now in the box were shown (tests and accessibility).</extracomment>
         <translation>Cari tiket: nomor, ID pesanan, telepon, e-mail, atau kata</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/search.py" line="43" />
+        <location filename="../../desk_app/ui/search.py" line="43"/>
         <source>Search tickets</source>
         <translation>Cari tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/search.py" line="44" />
+        <location filename="../../desk_app/ui/search.py" line="44"/>
         <source>Searches the tickets on this computer as you type</source>
         <translation>Mencari tiket di komputer ini saat Anda mengetik</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/search.py" line="89" />
+        <location filename="../../desk_app/ui/search.py" line="89"/>
         <source>No ticket matches “{text}”</source>
         <translation>Tidak ada tiket yang cocok dengan “{text}”</translation>
     </message>
@@ -1620,26 +1790,26 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>Sidebar</name>
     <message>
-        <location filename="../../desk_app/ui/sidebar.py" line="69" />
-        <location filename="../../desk_app/ui/sidebar.py" line="75" />
+        <location filename="../../desk_app/ui/sidebar.py" line="69"/>
+        <location filename="../../desk_app/ui/sidebar.py" line="75"/>
         <source>Queues</source>
         <extracomment>The agent picked a queue. After new counts were shown: {spec key: count}.</extracomment>
         <translation>Antrean</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sidebar.py" line="74" />
+        <location filename="../../desk_app/ui/sidebar.py" line="74"/>
         <source>Views</source>
         <translation>Tampilan</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desk_app/ui/sidebar.py" line="186" />
+        <location filename="../../desk_app/ui/sidebar.py" line="186"/>
         <source>%n ticket(s)</source>
         <translation>
             <numerusform>%n tiket</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desk_app/ui/sidebar.py" line="187" />
+        <location filename="../../desk_app/ui/sidebar.py" line="187"/>
         <source>{queue}: %n ticket(s)</source>
         <translation>
             <numerusform>{queue}: %n tiket</numerusform>
@@ -1649,197 +1819,197 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>SlaDisplay</name>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="66" />
+        <location filename="../../desk_app/ui/sla_display.py" line="66"/>
         <source>{days}d {hours}h</source>
         <translation>{days}h {hours}j</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="67" />
+        <location filename="../../desk_app/ui/sla_display.py" line="67"/>
         <source>{hours}h {minutes}m</source>
         <translation>{hours}j {minutes}m</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="68" />
+        <location filename="../../desk_app/ui/sla_display.py" line="68"/>
         <source>{minutes}m</source>
         <translation>{minutes}m</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="69" />
+        <location filename="../../desk_app/ui/sla_display.py" line="69"/>
         <source>{seconds}s</source>
         <translation>{seconds}d</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="70" />
+        <location filename="../../desk_app/ui/sla_display.py" line="70"/>
         <source>paused</source>
         <translation>dijeda</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="71" />
+        <location filename="../../desk_app/ui/sla_display.py" line="71"/>
         <source>met</source>
         <translation>terpenuhi</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="72" />
+        <location filename="../../desk_app/ui/sla_display.py" line="72"/>
         <source>missed</source>
         <translation>terlewat</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="112" />
+        <location filename="../../desk_app/ui/sla_display.py" line="112"/>
         <source>Running</source>
         <translation>Berjalan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="113" />
+        <location filename="../../desk_app/ui/sla_display.py" line="113"/>
         <source>Warning</source>
         <translation>Peringatan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="114" />
+        <location filename="../../desk_app/ui/sla_display.py" line="114"/>
         <source>Breached</source>
         <translation>Dilanggar</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="115" />
+        <location filename="../../desk_app/ui/sla_display.py" line="115"/>
         <source>Paused</source>
         <translation>Dijeda</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="116" />
+        <location filename="../../desk_app/ui/sla_display.py" line="116"/>
         <source>Met</source>
         <translation>Terpenuhi</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="117" />
+        <location filename="../../desk_app/ui/sla_display.py" line="117"/>
         <source>Missed</source>
         <translation>Terlewat</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="120" />
+        <location filename="../../desk_app/ui/sla_display.py" line="120"/>
         <source>No SLA clock</source>
         <translation>Tidak ada jam SLA</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="127" />
+        <location filename="../../desk_app/ui/sla_display.py" line="127"/>
         <source>SLA clock</source>
         <translation>Jam SLA</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="130" />
+        <location filename="../../desk_app/ui/sla_display.py" line="130"/>
         <source>First response</source>
         <translation>Respons pertama</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="131" />
+        <location filename="../../desk_app/ui/sla_display.py" line="131"/>
         <source>Next response</source>
         <translation>Respons berikutnya</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="132" />
+        <location filename="../../desk_app/ui/sla_display.py" line="132"/>
         <source>Periodic update</source>
         <translation>Pembaruan berkala</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="133" />
+        <location filename="../../desk_app/ui/sla_display.py" line="133"/>
         <source>Resolution</source>
         <translation>Penyelesaian</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="138" />
+        <location filename="../../desk_app/ui/sla_display.py" line="138"/>
         <source>Tier {level} budget</source>
         <translation>Anggaran Tingkat {level}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="140" />
+        <location filename="../../desk_app/ui/sla_display.py" line="140"/>
         <source>Evidence window ({party})</source>
         <translation>Batas waktu bukti ({party})</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="142" />
+        <location filename="../../desk_app/ui/sla_display.py" line="142"/>
         <source>Response due from {party}</source>
         <translation>Tanggapan ditunggu dari {party}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="151" />
+        <location filename="../../desk_app/ui/sla_display.py" line="151"/>
         <source>emergency mode “{mode}” is on</source>
         <translation>mode darurat “{mode}” aktif</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="153" />
+        <location filename="../../desk_app/ui/sla_display.py" line="153"/>
         <source>waiting on the customer</source>
         <translation>menunggu pelanggan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="154" />
+        <location filename="../../desk_app/ui/sla_display.py" line="154"/>
         <source>waiting on a third party</source>
         <translation>menunggu pihak ketiga</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="155" />
+        <location filename="../../desk_app/ui/sla_display.py" line="155"/>
         <source>on hold</source>
         <translation>ditahan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="160" />
+        <location filename="../../desk_app/ui/sla_display.py" line="160"/>
         <source>status “{status}”</source>
         <translation>status “{status}”</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="181" />
+        <location filename="../../desk_app/ui/sla_display.py" line="181"/>
         <source>No SLA clock is running on this ticket.</source>
         <translation>Tidak ada jam SLA yang berjalan pada tiket ini.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="186" />
+        <location filename="../../desk_app/ui/sla_display.py" line="186"/>
         <source>Due if resumed now: {when}</source>
         <translation>Jatuh tempo bila dilanjutkan sekarang: {when}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="189" />
+        <location filename="../../desk_app/ui/sla_display.py" line="189"/>
         <source>Due: {when} (in {left})</source>
         <translation>Jatuh tempo: {when} (dalam {left})</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="195" />
+        <location filename="../../desk_app/ui/sla_display.py" line="195"/>
         <source>Was due: {when} ({late} ago)</source>
         <translation>Jatuh tempo: {when} ({late} yang lalu)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="200" />
+        <location filename="../../desk_app/ui/sla_display.py" line="200"/>
         <source>Warning from: {when}</source>
         <translation>Peringatan mulai: {when}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="207" />
+        <location filename="../../desk_app/ui/sla_display.py" line="207"/>
         <source>Business time left: {left}</source>
         <translation>Sisa waktu kerja: {left}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="210" />
+        <location filename="../../desk_app/ui/sla_display.py" line="210"/>
         <source>Business time left at the last update: {left}</source>
         <translation>Sisa waktu kerja pada pembaruan terakhir: {left}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="214" />
+        <location filename="../../desk_app/ui/sla_display.py" line="214"/>
         <source>Paused: {reason}</source>
         <translation>Dijeda: {reason}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="350" />
+        <location filename="../../desk_app/ui/sla_display.py" line="350"/>
         <source>Standard customer</source>
         <translation>Pelanggan standar</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="351" />
+        <location filename="../../desk_app/ui/sla_display.py" line="351"/>
         <source>Startup customer</source>
         <translation>Pelanggan startup</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="352" />
+        <location filename="../../desk_app/ui/sla_display.py" line="352"/>
         <source>Enterprise customer</source>
         <translation>Pelanggan enterprise</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="357" />
+        <location filename="../../desk_app/ui/sla_display.py" line="357"/>
         <source>Customer tier: {tier}</source>
         <translation>Tingkat pelanggan: {tier}</translation>
     </message>
@@ -1847,37 +2017,37 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>StatusDialog</name>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="84" />
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="84"/>
         <source>Change status</source>
         <translation>Ubah status</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="94" />
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="94"/>
         <source>{status} (pauses SLA)</source>
         <translation>{status} (menjeda SLA)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="97" />
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="97"/>
         <source>&amp;Status:</source>
         <translation>&amp;Status:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="105" />
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="105"/>
         <source>Optional internal note</source>
         <translation>Catatan internal (opsional)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="107" />
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="107"/>
         <source>&amp;Note:</source>
         <translation>&amp;Catatan:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="123" />
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="123"/>
         <source>Stops the SLA clocks; a new customer message reopens the ticket.</source>
         <translation>Menghentikan jam SLA; pesan baru dari pelanggan membuka kembali tiket.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="125" />
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="125"/>
         <source>The SLA clocks run.</source>
         <translation>Jam SLA berjalan.</translation>
     </message>
@@ -1885,64 +2055,64 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>SyncStatusWidget</name>
     <message>
-        <location filename="../../desk_app/ui/status_bar.py" line="61" />
+        <location filename="../../desk_app/ui/status_bar.py" line="61"/>
         <source>Connecting…</source>
         <translation>Menghubungkan…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/status_bar.py" line="62" />
+        <location filename="../../desk_app/ui/status_bar.py" line="62"/>
         <source>Syncing…</source>
         <translation>Menyinkronkan…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/status_bar.py" line="63" />
+        <location filename="../../desk_app/ui/status_bar.py" line="63"/>
         <source>Online</source>
         <translation>Daring</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/status_bar.py" line="64" />
+        <location filename="../../desk_app/ui/status_bar.py" line="64"/>
         <source>Offline</source>
         <translation>Luring</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/status_bar.py" line="65" />
+        <location filename="../../desk_app/ui/status_bar.py" line="65"/>
         <source>Login expired</source>
         <translation>Sesi login berakhir</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/status_bar.py" line="66" />
+        <location filename="../../desk_app/ui/status_bar.py" line="66"/>
         <source>Stopped</source>
         <translation>Berhenti</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/status_bar.py" line="76" />
+        <location filename="../../desk_app/ui/status_bar.py" line="76"/>
         <source>Syncing… {count} tickets</source>
         <translation>Menyinkronkan… {count} tiket</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desk_app/ui/status_bar.py" line="82" />
+        <location filename="../../desk_app/ui/status_bar.py" line="82"/>
         <source>%n change(s) waiting to be sent</source>
         <translation>
             <numerusform>%n perubahan menunggu dikirim</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/status_bar.py" line="84" />
+        <location filename="../../desk_app/ui/status_bar.py" line="84"/>
         <source>All changes sent</source>
         <translation>Semua perubahan terkirim</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/status_bar.py" line="85" />
+        <location filename="../../desk_app/ui/status_bar.py" line="85"/>
         <source>Changes made here that the server has not confirmed yet</source>
         <translation>Perubahan di sini yang belum dikonfirmasi server</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/status_bar.py" line="90" />
+        <location filename="../../desk_app/ui/status_bar.py" line="90"/>
         <source>Not synced yet</source>
         <translation>Belum disinkronkan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/status_bar.py" line="98" />
+        <location filename="../../desk_app/ui/status_bar.py" line="98"/>
         <source>Last sync {time}</source>
         <translation>Sinkron terakhir {time}</translation>
     </message>
@@ -1950,19 +2120,19 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>ThreadView</name>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="203" />
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="198"/>
         <source>Conversation</source>
         <extracomment>Cards built at once when a thread is shown: the newest, which fill the view. Older cards built per turn of the event loop after that.</extracomment>
         <translation>Percakapan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="266" />
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="261"/>
         <source>Loading the conversation…</source>
         <extracomment>(row, its top minus the scroll value) the agent scrolled to; None: the end of the thread.</extracomment>
         <translation>Memuat percakapan…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="268" />
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="263"/>
         <source>Part of the conversation is not on this computer yet; it appears when the server is reachable.</source>
         <translation>Sebagian percakapan belum ada di komputer ini; akan tampil saat server dapat dihubungi.</translation>
     </message>
@@ -1970,133 +2140,133 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>TicketActionsBar</name>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="179" />
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="179"/>
         <source>&amp;Take</source>
         <extracomment>The agent asked to log a call on the ticket (the panel opens the dialog).</extracomment>
         <translation>&amp;Ambil</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="179" />
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="179"/>
         <source>Assign this ticket to yourself</source>
         <translation>Tugaskan tiket ini ke diri Anda</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="180" />
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="180"/>
         <source>&amp;Assign…</source>
         <translation>&amp;Tugaskan…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="180" />
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="180"/>
         <source>Assign to a colleague</source>
         <translation>Tugaskan ke rekan kerja</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="181" />
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="181"/>
         <source>Stat&amp;us…</source>
         <translation>Stat&amp;us…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="181" />
-        <source>Change the ticket's status</source>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="181"/>
+        <source>Change the ticket&apos;s status</source>
         <translation>Ubah status tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="182" />
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="182"/>
         <source>&amp;Escalate…</source>
         <translation>&amp;Eskalasi…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="183" />
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="183"/>
         <source>Move the ticket up to the next tier, with a reason</source>
         <translation>Naikkan tiket ke tingkat berikutnya, dengan alasan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="184" />
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="184"/>
         <source>&amp;De-escalate…</source>
         <translation>Tu&amp;runkan eskalasi…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="185" />
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="185"/>
         <source>Move the ticket back down a tier, with a reason</source>
         <translation>Turunkan tiket satu tingkat, dengan alasan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="186" />
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="186"/>
         <source>Res&amp;olve</source>
         <translation>Sele&amp;saikan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="187" />
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="187"/>
         <source>Mark the ticket resolved</source>
         <translation>Tandai tiket selesai</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="188" />
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="188"/>
         <source>Reo&amp;pen</source>
         <translation>&amp;Buka kembali</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="189" />
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="189"/>
         <source>Open the ticket again</source>
         <translation>Buka kembali tiket ini</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="190" />
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="190"/>
         <source>&amp;Log call…</source>
         <translation>Catat &amp;panggilan…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="191" />
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="191"/>
         <source>Record a phone call with the customer on this ticket</source>
         <translation>Catat panggilan telepon dengan pelanggan pada tiket ini</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="228" />
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="228"/>
         <source>Not done: {reason}</source>
         <translation>Tidak dilakukan: {reason}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="231" />
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="231"/>
         <source>You took {number}.</source>
         <translation>Anda mengambil {number}.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="236" />
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="236"/>
         <source>{number} is now “{status}”.</source>
         <translation>{number} sekarang “{status}”.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="260" />
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="260"/>
         <source>Assignment recorded.</source>
         <translation>Penugasan dicatat.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="291" />
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="291"/>
         <source>{number} escalated.</source>
         <translation>{number} dieskalasi.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="293" />
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="293"/>
         <source>Escalate ticket</source>
         <translation>Eskalasi tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="294" />
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="294"/>
         <source>Why does this ticket need the next tier? Your colleagues read this.</source>
         <translation>Mengapa tiket ini perlu tingkat berikutnya? Rekan kerja Anda akan membaca ini.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="307" />
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="307"/>
         <source>{number} de-escalated.</source>
         <translation>Eskalasi {number} diturunkan.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="309" />
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="309"/>
         <source>De-escalate ticket</source>
         <translation>Turunkan eskalasi tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="310" />
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="310"/>
         <source>Why can a lower tier handle this ticket?</source>
         <translation>Mengapa tingkat yang lebih rendah dapat menangani tiket ini?</translation>
     </message>
@@ -2104,63 +2274,63 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>TicketHeader</name>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/header.py" line="178" />
+        <location filename="../../desk_app/ui/ticket_panel/header.py" line="178"/>
         <source>Customer</source>
         <extracomment>Top and bottom margin around the icon and text.</extracomment>
         <translation>Pelanggan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/header.py" line="178" />
+        <location filename="../../desk_app/ui/ticket_panel/header.py" line="178"/>
         <source>Policy</source>
         <translation>Kebijakan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/header.py" line="178" />
+        <location filename="../../desk_app/ui/ticket_panel/header.py" line="178"/>
         <source>Category</source>
         <translation>Kategori</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/header.py" line="179" />
+        <location filename="../../desk_app/ui/ticket_panel/header.py" line="179"/>
         <source>Priority</source>
         <translation>Prioritas</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/header.py" line="179" />
+        <location filename="../../desk_app/ui/ticket_panel/header.py" line="179"/>
         <source>Channel</source>
         <translation>Saluran</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/header.py" line="179" />
+        <location filename="../../desk_app/ui/ticket_panel/header.py" line="179"/>
         <source>Tier</source>
         <translation>Tingkat</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/header.py" line="180" />
+        <location filename="../../desk_app/ui/ticket_panel/header.py" line="180"/>
         <source>Assignee</source>
         <translation>Petugas</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/header.py" line="180" />
+        <location filename="../../desk_app/ui/ticket_panel/header.py" line="180"/>
         <source>Order</source>
         <translation>Pesanan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/header.py" line="199" />
+        <location filename="../../desk_app/ui/ticket_panel/header.py" line="199"/>
         <source>SLA</source>
         <translation>SLA</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/header.py" line="202" />
+        <location filename="../../desk_app/ui/ticket_panel/header.py" line="202"/>
         <source>No SLA clock is running.</source>
         <translation>Tidak ada jam SLA yang berjalan.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/header.py" line="234" />
+        <location filename="../../desk_app/ui/ticket_panel/header.py" line="234"/>
         <source>No ticket selected</source>
         <translation>Tidak ada tiket yang dipilih</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/header.py" line="258" />
+        <location filename="../../desk_app/ui/ticket_panel/header.py" line="258"/>
         <source>Unassigned</source>
         <translation>Belum ditugaskan</translation>
     </message>
@@ -2168,87 +2338,87 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>TicketLabels</name>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="125" />
+        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="125"/>
         <source>Tier {level}</source>
         <translation>Tingkat {level}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="152" />
+        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="152"/>
         <source>New</source>
         <translation>Baru</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="153" />
+        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="153"/>
         <source>Open</source>
         <translation>Terbuka</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="154" />
+        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="154"/>
         <source>Waiting on customer</source>
         <translation>Menunggu pelanggan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="155" />
+        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="155"/>
         <source>Waiting on third party</source>
         <translation>Menunggu pihak ketiga</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="156" />
+        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="156"/>
         <source>On hold</source>
         <translation>Ditahan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="157" />
+        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="157"/>
         <source>Resolved</source>
         <translation>Selesai</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="158" />
+        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="158"/>
         <source>Closed</source>
         <translation>Ditutup</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="169" />
+        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="169"/>
         <source>Pauses the SLA clocks until the customer answers; a customer message reopens it.</source>
         <translation>Menjeda jam SLA sampai pelanggan menjawab; pesan dari pelanggan membuka kembali tiket.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="171" />
+        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="171"/>
         <source>Pauses our SLA clocks while a third party (a seller, a carrier) must act; their own response time keeps running.</source>
         <translation>Menjeda jam SLA kita selama pihak ketiga (penjual, jasa kirim) harus bertindak; waktu respons mereka sendiri tetap berjalan.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="174" />
+        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="174"/>
         <source>Pauses the SLA clocks while the ticket is on hold.</source>
         <translation>Menjeda jam SLA selama tiket ditahan.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="180" />
+        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="180"/>
         <source>Pauses the SLA clocks under this policy.</source>
         <translation>Menjeda jam SLA menurut kebijakan ini.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="184" />
+        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="184"/>
         <source>Standard</source>
         <translation>Standar</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="185" />
+        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="185"/>
         <source>Startup</source>
         <translation>Startup</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="186" />
+        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="186"/>
         <source>Enterprise</source>
         <translation>Enterprise</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="192" />
+        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="192"/>
         <source>Outbound call</source>
         <translation>Panggilan keluar</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="193" />
+        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="193"/>
         <source>Inbound call</source>
         <translation>Panggilan masuk</translation>
     </message>
@@ -2256,133 +2426,133 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>TicketPanel</name>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="77" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="77"/>
         <source>Escalate…</source>
-        <extracomment>The ticket shown (None: none), after it was loaded. Where an attachment's bytes are (under /api/v1).</extracomment>
+        <extracomment>The ticket shown (None: none), after it was loaded. Where an attachment&apos;s bytes are (under /api/v1).</extracomment>
         <translation>Eskalasi…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="78" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="78"/>
         <source>Add note and keep…</source>
         <translation>Tambah catatan dan tetap tangani…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="227" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="227"/>
         <source>This ticket is no longer in your view.</source>
         <translation>Tiket ini sudah tidak ada di tampilan Anda.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="260" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="260"/>
         <source>{mode} is on: {notice}</source>
         <translation>{mode} aktif: {notice}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="270" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="270"/>
         <source>The customer asked for an escalation: hand this ticket to {tier}.</source>
         <translation>Pelanggan meminta eskalasi: serahkan tiket ini ke {tier}.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="272" />
-        <source>This tier's time budget is used up: escalate to {tier}, or keep it with a note.</source>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="272"/>
+        <source>This tier&apos;s time budget is used up: escalate to {tier}, or keep it with a note.</source>
         <translation>Anggaran waktu tingkat ini sudah habis: eskalasikan ke {tier}, atau tetap tangani dengan catatan.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="275" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="275"/>
         <source>It moves up by itself at {when}.</source>
         <translation>Tiket naik tingkat otomatis pada {when}.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="276" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="276"/>
         <source>Escalate to {tier}…</source>
         <translation>Eskalasi ke {tier}…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="289" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="289"/>
         <source>{names} replying now</source>
         <translation>{names} sedang membalas</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="291" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="291"/>
         <source>{names} viewing</source>
         <translation>{names} sedang melihat</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="292" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="292"/>
         <source>Also on this ticket: {who}.</source>
         <translation>Juga di tiket ini: {who}.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="321" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="321"/>
         <source>The server refused a change to {number}: {message}</source>
         <translation>Server menolak perubahan pada {number}: {message}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="357" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="357"/>
         <source>Not sent: {reason}</source>
         <translation>Tidak terkirim: {reason}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="361" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="361"/>
         <source>Reply queued for {number}.</source>
         <translation>Balasan untuk {number} masuk antrean kirim.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="362" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="362"/>
         <source>Note added to {number}.</source>
         <translation>Catatan ditambahkan ke {number}.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="388" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="388"/>
         <source>Escalate to {tier}</source>
         <translation>Eskalasi ke {tier}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="389" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="389"/>
         <source>Why does this ticket go up? The next tier reads this.</source>
         <translation>Mengapa tiket ini dinaikkan? Tingkat berikutnya akan membaca ini.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="389" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="389"/>
         <source>&amp;Reason:</source>
         <translation>&amp;Alasan:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="397" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="397"/>
         <source>Keep the ticket</source>
         <translation>Tetap tangani tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="397" />
-        <source>Why can your tier still settle it? The note is internal and restarts the tier's budget.</source>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="397"/>
+        <source>Why can your tier still settle it? The note is internal and restarts the tier&apos;s budget.</source>
         <translation>Mengapa tingkat Anda masih dapat menyelesaikannya? Catatan ini internal dan memulai ulang anggaran waktu tingkat.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="399" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="399"/>
         <source>&amp;Note:</source>
         <translation>&amp;Catatan:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="405" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="405"/>
         <source>Not done: {reason}</source>
         <translation>Tidak dilakukan: {reason}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="429" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="429"/>
         <source>Call logged.</source>
         <translation>Panggilan dicatat.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="446" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="446"/>
         <source>Downloading {name}…</source>
         <translation>Mengunduh {name}…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="464" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="464"/>
         <source>Opened {name}.</source>
         <translation>{name} dibuka.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="469" />
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="469"/>
         <source>Could not open {name}: {reason}</source>
         <translation>Tidak dapat membuka {name}: {reason}</translation>
     </message>
@@ -2390,48 +2560,48 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>TicketSummaryPlaceholder</name>
     <message>
-        <location filename="../../desk_app/ui/panel_placeholders.py" line="52" />
+        <location filename="../../desk_app/ui/panel_placeholders.py" line="52"/>
         <source>Conversation</source>
         <extracomment>The shown ticket was (re)loaded: its id.</extracomment>
         <translation>Percakapan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/panel_placeholders.py" line="67" />
+        <location filename="../../desk_app/ui/panel_placeholders.py" line="67"/>
         <source>No ticket selected</source>
         <translation>Tidak ada tiket yang dipilih</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/panel_placeholders.py" line="68" />
+        <location filename="../../desk_app/ui/panel_placeholders.py" line="68"/>
         <source>Pick a ticket in the queue, or search for one (Ctrl+F).</source>
         <translation>Pilih tiket di antrean, atau cari tiket (Ctrl+F).</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/panel_placeholders.py" line="79" />
+        <location filename="../../desk_app/ui/panel_placeholders.py" line="79"/>
         <source>This ticket is no longer available</source>
         <translation>Tiket ini sudah tidak tersedia</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/panel_placeholders.py" line="85" />
+        <location filename="../../desk_app/ui/panel_placeholders.py" line="85"/>
         <source>Customer</source>
         <translation>Pelanggan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/panel_placeholders.py" line="86" />
+        <location filename="../../desk_app/ui/panel_placeholders.py" line="86"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/panel_placeholders.py" line="87" />
+        <location filename="../../desk_app/ui/panel_placeholders.py" line="87"/>
         <source>Priority</source>
         <translation>Prioritas</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/panel_placeholders.py" line="88" />
+        <location filename="../../desk_app/ui/panel_placeholders.py" line="88"/>
         <source>Tier</source>
         <translation>Tingkat</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/panel_placeholders.py" line="89" />
+        <location filename="../../desk_app/ui/panel_placeholders.py" line="89"/>
         <source>Policy</source>
         <translation>Kebijakan</translation>
     </message>
@@ -2439,120 +2609,120 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>TicketTableModel</name>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="113" />
+        <location filename="../../desk_app/ui/ticket_table_model.py" line="114"/>
         <source>New</source>
-        <extracomment>The ticket id of any cell's row. The countdown's live state (a ClockState, or None) of any cell's row. Which column shows each row field (for precise dataChanged).</extracomment>
+        <extracomment>The ticket id of any cell&apos;s row. The countdown&apos;s live state (a ClockState, or None) of any cell&apos;s row. Which column shows each row field (for precise dataChanged).</extracomment>
         <translation>Baru</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="114" />
+        <location filename="../../desk_app/ui/ticket_table_model.py" line="115"/>
         <source>Open</source>
         <translation>Terbuka</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="115" />
+        <location filename="../../desk_app/ui/ticket_table_model.py" line="116"/>
         <source>Waiting on customer</source>
         <translation>Menunggu pelanggan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="116" />
+        <location filename="../../desk_app/ui/ticket_table_model.py" line="117"/>
         <source>Waiting on third party</source>
         <translation>Menunggu pihak ketiga</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="117" />
+        <location filename="../../desk_app/ui/ticket_table_model.py" line="118"/>
         <source>On hold</source>
         <translation>Ditahan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="118" />
+        <location filename="../../desk_app/ui/ticket_table_model.py" line="119"/>
         <source>Resolved</source>
         <translation>Selesai</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="119" />
+        <location filename="../../desk_app/ui/ticket_table_model.py" line="120"/>
         <source>Closed</source>
         <translation>Ditutup</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queue_view.py" line="109" />
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="158" />
+        <location filename="../../desk_app/ui/queue_view.py" line="109"/>
+        <location filename="../../desk_app/ui/ticket_table_model.py" line="159"/>
         <source>Tier {level}</source>
         <extracomment>Emitted after `set_now`: the instant the countdowns now show.</extracomment>
         <translation>Tingkat {level}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="194" />
+        <location filename="../../desk_app/ui/ticket_table_model.py" line="195"/>
         <source>Number</source>
         <translation>Nomor</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="195" />
+        <location filename="../../desk_app/ui/ticket_table_model.py" line="196"/>
         <source>Subject</source>
         <translation>Subjek</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="196" />
+        <location filename="../../desk_app/ui/ticket_table_model.py" line="197"/>
         <source>Customer</source>
         <translation>Pelanggan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="197" />
+        <location filename="../../desk_app/ui/ticket_table_model.py" line="198"/>
         <source>Category</source>
         <translation>Kategori</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="198" />
+        <location filename="../../desk_app/ui/ticket_table_model.py" line="199"/>
         <source>Priority</source>
         <translation>Prioritas</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="199" />
+        <location filename="../../desk_app/ui/ticket_table_model.py" line="200"/>
         <source>Channel</source>
         <translation>Saluran</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="200" />
+        <location filename="../../desk_app/ui/ticket_table_model.py" line="201"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="201" />
+        <location filename="../../desk_app/ui/ticket_table_model.py" line="202"/>
         <source>Tier</source>
         <translation>Tingkat</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="202" />
+        <location filename="../../desk_app/ui/ticket_table_model.py" line="203"/>
         <source>Assignee</source>
         <translation>Petugas</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="203" />
+        <location filename="../../desk_app/ui/ticket_table_model.py" line="204"/>
         <source>Next SLA due</source>
         <translation>SLA berikutnya</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="206" />
+        <location filename="../../desk_app/ui/ticket_table_model.py" line="207"/>
         <source>Customer, with a badge for startup (S) and enterprise (E) customers</source>
         <translation>Pelanggan, dengan lencana untuk pelanggan startup (S) dan enterprise (E)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="207" />
-        <source>Time left on the ticket's most urgent SLA clock; negative when overdue</source>
+        <location filename="../../desk_app/ui/ticket_table_model.py" line="208"/>
+        <source>Time left on the ticket&apos;s most urgent SLA clock; negative when overdue</source>
         <translation>Sisa waktu jam SLA paling mendesak pada tiket; negatif bila terlambat</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="445" />
+        <location filename="../../desk_app/ui/ticket_table_model.py" line="468"/>
         <source>Unassigned</source>
         <translation>Belum ditugaskan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="451" />
+        <location filename="../../desk_app/ui/ticket_table_model.py" line="474"/>
         <source>{number} ({policy}), created {created}</source>
         <translation>{number} ({policy}), dibuat {created}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="459" />
+        <location filename="../../desk_app/ui/ticket_table_model.py" line="482"/>
         <source>{priority} (rank {rank}, 0 is the most urgent)</source>
         <translation>{priority} (peringkat {rank}, 0 paling mendesak)</translation>
     </message>
