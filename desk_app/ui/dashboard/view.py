@@ -33,10 +33,12 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QSplitter,
     QStackedWidget,
@@ -109,18 +111,25 @@ class DashboardView(QWidget):
         self._timer.timeout.connect(self._refresh_if_stale)
 
         self.stack = QStackedWidget(self)
-        self.page = QWidget(self.stack)
+        # The page scrolls where the window is shorter or narrower than it (1280x720, 1366x768):
+        # the window's minimum size stays the workspace's, and every table and button is reachable.
+        self.scroll = QScrollArea(self.stack)
+        self.scroll.setObjectName("DashboardScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.page = QWidget(self.scroll)
         self.message = QLabel(self.stack)
         self.message.setObjectName("DashboardMessage")
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
         self.message.setStyleSheet("font-size: 12pt; color: palette(placeholder-text); padding: 40px;")
-        self.stack.addWidget(self.page)
+        self.stack.addWidget(self.scroll)
         self.stack.addWidget(self.message)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.stack)
         self._build_page()
+        self.scroll.setWidget(self.page)
 
         self.allowed = (session.user.get("role") or "") in MANAGER_ROLES
         if not self.allowed:
