@@ -202,47 +202,47 @@
         <translation>Te&amp;mplat balasan:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="133"/>
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="134"/>
         <source>Add note</source>
         <translation>Tambah catatan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="134"/>
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="135"/>
         <source>Only staff see internal notes. Ctrl+Enter adds it.</source>
         <translation>Hanya staf yang melihat catatan internal. Ctrl+Enter untuk menambahkannya.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="135"/>
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="136"/>
         <source>Write an internal note for your colleagues…</source>
         <translation>Tulis catatan internal untuk rekan kerja Anda…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="137"/>
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="138"/>
         <source>&amp;Send reply</source>
         <translation>&amp;Kirim balasan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="138"/>
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="139"/>
         <source>The customer receives this reply. Ctrl+Enter sends it.</source>
         <translation>Pelanggan menerima balasan ini. Ctrl+Enter untuk mengirimnya.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="139"/>
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="140"/>
         <source>Write your reply to the customer…</source>
         <translation>Tulis balasan Anda untuk pelanggan…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="147"/>
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="148"/>
         <source>Insert…</source>
         <translation>Sisipkan…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="147"/>
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="148"/>
         <source>None for this policy</source>
         <translation>Tidak ada untuk kebijakan ini</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="253"/>
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="254"/>
         <source>Nothing to send: write something first.</source>
         <translation>Tidak ada yang dikirim: tulis sesuatu terlebih dahulu.</translation>
     </message>
@@ -386,182 +386,182 @@
 <context>
     <name>DashboardView</name>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="127"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="136"/>
         <source>The dashboard is for managers. Your role ({role}) does not include SLA reports.</source>
         <extracomment>Live changes refresh the figures at most this often (milliseconds). Compliance at or above this is shown green; below WARN_BELOW red. A ticket filter to show as a queue: {&quot;statuses&quot;, &quot;queue_id&quot;, &quot;policy&quot;, &quot;assignee_id&quot;, ...}. A ticket to open (from &quot;Most overdue&quot;). Every report of a refresh has arrived (or failed). A short message for the status bar.</extracomment>
         <translation>Dasbor ini untuk manajer. Peran Anda ({role}) tidak mencakup laporan SLA.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="138"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="147"/>
         <source>SLA dashboard</source>
         <translation>Dasbor SLA</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="152"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="161"/>
         <source>Last {n} days</source>
         <translation>{n} hari terakhir</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="156"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="165"/>
         <source>Daily</source>
         <translation>Harian</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="157"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="166"/>
         <source>Weekly</source>
         <translation>Mingguan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="160"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="169"/>
         <source>All queues</source>
         <translation>Semua antrean</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="164"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="173"/>
         <source>All policies</source>
         <translation>Semua kebijakan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="168"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="177"/>
         <source>Refresh</source>
         <translation>Muat ulang</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="171"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="180"/>
         <source>Export PDF…</source>
         <translation>Ekspor PDF…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="179"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="188"/>
         <source>Period</source>
         <translation>Periode</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="179"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="188"/>
         <source>Trend</source>
         <translation>Tren</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="180"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="189"/>
         <source>Queue</source>
         <translation>Antrean</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="180"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="189"/>
         <source>Policy</source>
         <translation>Kebijakan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="197"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="206"/>
         <source>SLA compliance</source>
         <translation>Kepatuhan SLA</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="198"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="207"/>
         <source>Open breaches</source>
         <translation>Pelanggaran terbuka</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="199"/>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="215"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="208"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="224"/>
         <source>Escalations waiting</source>
         <translation>Eskalasi menunggu</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="200"/>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="217"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="209"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="226"/>
         <source>Backlog</source>
         <translation>Backlog</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="201"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="210"/>
         <source>Customer satisfaction</source>
         <translation>Kepuasan pelanggan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="211"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="220"/>
         <source>At risk of breach</source>
         <translation>Berisiko melanggar SLA</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="213"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="222"/>
         <source>Breached</source>
         <translation>Dilanggar</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="240"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="249"/>
         <source>Exported {n} rows to {path}</source>
         <translation>{n} baris diekspor ke {path}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="389"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="398"/>
         <source>Some figures could not be refreshed ({error}); the others are current.</source>
         <translation>Sebagian angka tidak dapat dimuat ulang ({error}); angka lainnya sudah terbaru.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="418"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="427"/>
         <source>Unassigned</source>
         <translation>Belum ditugaskan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="421"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="430"/>
         <source>Tier {n}</source>
         <translation>Tingkat {n}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="434"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="443"/>
         <source>{met} of {total} SLA targets met</source>
         <translation>{met} dari {total} target SLA terpenuhi</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="437"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="446"/>
         <source>{n} near breach</source>
         <translation>{n} hampir melanggar</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="442"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="451"/>
         <source>unacknowledged · budget run out: {n}</source>
         <translation>belum ditanggapi · anggaran habis: {n}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="447"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="456"/>
         <source>open tickets · {n} older than 3 days</source>
         <translation>tiket terbuka · {n} lebih dari 3 hari</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="450"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="459"/>
         <source>no survey answers in the period</source>
         <translation>tidak ada jawaban survei dalam periode ini</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="451"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="460"/>
         <source>{pct} satisfied · {n} answers</source>
         <translation>{pct} puas · {n} jawaban</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="464"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="473"/>
         <source>{start} – {end} (UTC) · figures as of {now}</source>
         <translation>{start} – {end} (UTC) · angka per {now}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="476"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="485"/>
         <source>The server refused the reports: {error}
 The dashboard is for managers.</source>
         <translation>Server menolak laporan: {error}
 Dasbor ini untuk manajer.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="488"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="497"/>
         <source>Export dashboard as PDF</source>
         <translation>Ekspor dasbor sebagai PDF</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="489"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="498"/>
         <source>PDF files (*.pdf)</source>
         <translation>Berkas PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="494"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="503"/>
         <source>Dashboard exported to {path}</source>
         <translation>Dasbor diekspor ke {path}</translation>
     </message>
@@ -569,23 +569,24 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>DeskController</name>
     <message>
-        <location filename="../../desk_app/ui/app.py" line="91"/>
+        <location filename="../../desk_app/ui/app.py" line="109"/>
         <source>Starting the demo store…</source>
+        <extracomment>The window&apos;s size in a screenshot unless --size says otherwise.</extracomment>
         <translation>Menjalankan server demo…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/app.py" line="125"/>
+        <location filename="../../desk_app/ui/app.py" line="143"/>
         <source>Logging in as the demo {role}…</source>
         <translation>Masuk sebagai {role} demo…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/app.py" line="155"/>
+        <location filename="../../desk_app/ui/app.py" line="176"/>
         <source>Switching to the demo {role}…</source>
         <translation>Beralih ke {role} demo…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/app.py" line="200"/>
-        <location filename="../../desk_app/ui/app.py" line="250"/>
+        <location filename="../../desk_app/ui/app.py" line="221"/>
+        <location filename="../../desk_app/ui/app.py" line="271"/>
         <source>Desk</source>
         <translation>Desk</translation>
     </message>
@@ -1008,233 +1009,233 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="102"/>
+        <location filename="../../desk_app/ui/main_window.py" line="108"/>
         <source>Desk — {name} ({role})</source>
-        <extracomment>The first sync filled the window (queue rows and counts read after it). Demo: the agent asked to look through another demo user&apos;s eyes. File &gt; Log out. The window closed (the caller stops the session off the UI thread).</extracomment>
+        <extracomment>The size a first start opens at where the screen has room for it (else maximised). What a window manager&apos;s frame may add around the window (title bar, borders). The open ticket&apos;s least height before the queue gives up rows (header, conversation, composer). The first sync filled the window (queue rows and counts read after it). Demo: the agent asked to look through another demo user&apos;s eyes. File &gt; Log out. The window closed (the caller stops the session off the UI thread).</extracomment>
         <translation>Desk — {name} ({role})</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="120"/>
+        <location filename="../../desk_app/ui/main_window.py" line="126"/>
         <source>Agent</source>
         <translation>Agen</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="120"/>
+        <location filename="../../desk_app/ui/main_window.py" line="126"/>
         <source>Specialist</source>
         <translation>Spesialis</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="121"/>
+        <location filename="../../desk_app/ui/main_window.py" line="127"/>
         <source>Manager</source>
         <translation>Manajer</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="121"/>
+        <location filename="../../desk_app/ui/main_window.py" line="127"/>
         <source>Administrator</source>
         <translation>Administrator</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="176"/>
+        <location filename="../../desk_app/ui/main_window.py" line="185"/>
         <source>Workspace</source>
         <translation>Ruang kerja</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="185"/>
+        <location filename="../../desk_app/ui/main_window.py" line="194"/>
         <source>Dashboard</source>
         <translation>Dasbor</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="203"/>
+        <location filename="../../desk_app/ui/main_window.py" line="212"/>
         <source>{name} · {role}</source>
         <translation>{name} · {role}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="224"/>
+        <location filename="../../desk_app/ui/main_window.py" line="233"/>
         <source>&amp;Search tickets</source>
         <translation>&amp;Cari tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="226"/>
+        <location filename="../../desk_app/ui/main_window.py" line="235"/>
         <source>&amp;Next ticket</source>
         <translation>Tiket &amp;berikutnya</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="228"/>
+        <location filename="../../desk_app/ui/main_window.py" line="237"/>
         <source>&amp;Previous ticket</source>
         <translation>Tiket se&amp;belumnya</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="229"/>
+        <location filename="../../desk_app/ui/main_window.py" line="238"/>
         <source>&amp;Reply to customer</source>
         <translation>&amp;Balas pelanggan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="231"/>
+        <location filename="../../desk_app/ui/main_window.py" line="240"/>
         <source>Internal &amp;note</source>
         <translation>&amp;Catatan internal</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="233"/>
+        <location filename="../../desk_app/ui/main_window.py" line="242"/>
         <source>&amp;Escalate…</source>
         <translation>&amp;Eskalasi…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="235"/>
+        <location filename="../../desk_app/ui/main_window.py" line="244"/>
         <source>New ticket from &amp;call…</source>
         <translation>Tiket baru dari &amp;panggilan…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="237"/>
+        <location filename="../../desk_app/ui/main_window.py" line="246"/>
         <source>&amp;Log call…</source>
         <translation>Catat &amp;panggilan…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="238"/>
+        <location filename="../../desk_app/ui/main_window.py" line="247"/>
         <source>Go to queues</source>
         <translation>Ke daftar antrean</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="239"/>
+        <location filename="../../desk_app/ui/main_window.py" line="248"/>
         <source>Go to tickets</source>
         <translation>Ke daftar tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="240"/>
+        <location filename="../../desk_app/ui/main_window.py" line="249"/>
         <source>Go to ticket</source>
         <translation>Ke tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="241"/>
+        <location filename="../../desk_app/ui/main_window.py" line="250"/>
         <source>Sync &amp;now</source>
         <translation>Sinkronkan &amp;sekarang</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="243"/>
+        <location filename="../../desk_app/ui/main_window.py" line="252"/>
         <source>Log &amp;out</source>
         <translation>&amp;Keluar akun</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="244"/>
+        <location filename="../../desk_app/ui/main_window.py" line="253"/>
         <source>&amp;Quit</source>
         <translation>&amp;Tutup</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="245"/>
+        <location filename="../../desk_app/ui/main_window.py" line="254"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>&amp;Pintasan keyboard</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="249"/>
+        <location filename="../../desk_app/ui/main_window.py" line="258"/>
         <source>&amp;File</source>
         <translation>&amp;Berkas</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="254"/>
+        <location filename="../../desk_app/ui/main_window.py" line="263"/>
         <source>&amp;Ticket</source>
         <translation>&amp;Tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="258"/>
+        <location filename="../../desk_app/ui/main_window.py" line="267"/>
         <source>&amp;View</source>
         <translation>&amp;Tampilan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="261"/>
+        <location filename="../../desk_app/ui/main_window.py" line="270"/>
         <source>&amp;Columns</source>
         <translation>&amp;Kolom</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="274"/>
+        <location filename="../../desk_app/ui/main_window.py" line="283"/>
         <source>&amp;Demo</source>
         <translation>&amp;Demo</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="275"/>
+        <location filename="../../desk_app/ui/main_window.py" line="284"/>
         <source>&amp;Switch role</source>
         <translation>&amp;Ganti peran</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="276"/>
+        <location filename="../../desk_app/ui/main_window.py" line="285"/>
         <source>Agent (Tier 1)</source>
         <translation>Agen (Tingkat 1)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="276"/>
+        <location filename="../../desk_app/ui/main_window.py" line="285"/>
         <source>Specialist (Tier 2)</source>
         <translation>Spesialis (Tingkat 2)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="277"/>
+        <location filename="../../desk_app/ui/main_window.py" line="286"/>
         <source>Manager (Tier 3, dashboard)</source>
         <translation>Manajer (Tingkat 3, dasbor)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="284"/>
+        <location filename="../../desk_app/ui/main_window.py" line="293"/>
         <source>&amp;Help</source>
         <translation>Ban&amp;tuan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="288"/>
+        <location filename="../../desk_app/ui/main_window.py" line="297"/>
         <source>Main toolbar</source>
         <translation>Bilah alat utama</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="354"/>
+        <location filename="../../desk_app/ui/main_window.py" line="363"/>
         <source>Filtered tickets</source>
         <translation>Tiket terfilter</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="361"/>
+        <location filename="../../desk_app/ui/main_window.py" line="370"/>
         <source>Showing: {title}</source>
         <translation>Menampilkan: {title}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="375"/>
+        <location filename="../../desk_app/ui/main_window.py" line="384"/>
         <source>Open a ticket in the ticket panel first.</source>
         <translation>Buka tiket di panel tiket terlebih dahulu.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="382"/>
+        <location filename="../../desk_app/ui/main_window.py" line="391"/>
         <source>Phone tools are not installed in this build.</source>
         <translation>Alat telepon tidak terpasang di versi ini.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="395"/>
+        <location filename="../../desk_app/ui/main_window.py" line="404"/>
         <source>Select a ticket to log a call on it.</source>
         <translation>Pilih tiket untuk mencatat panggilan.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="407"/>
+        <location filename="../../desk_app/ui/main_window.py" line="416"/>
         <source>Keyboard shortcuts</source>
         <translation>Pintasan keyboard</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="437"/>
+        <location filename="../../desk_app/ui/main_window.py" line="446"/>
         <source>Log in again</source>
         <translation>Masuk lagi</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="438"/>
+        <location filename="../../desk_app/ui/main_window.py" line="447"/>
         <source>Your session on {server} has ended. Enter the password for {user} to go on; your work so far is kept.</source>
         <translation>Sesi Anda di {server} telah berakhir. Masukkan kata sandi untuk {user} untuk melanjutkan; pekerjaan Anda tetap tersimpan.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="452"/>
+        <location filename="../../desk_app/ui/main_window.py" line="461"/>
         <source>Logged in again.</source>
         <translation>Berhasil masuk lagi.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="493"/>
+        <location filename="../../desk_app/ui/main_window.py" line="502"/>
         <source>a new ticket</source>
         <translation>tiket baru</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="494"/>
+        <location filename="../../desk_app/ui/main_window.py" line="503"/>
         <source>The server refused a change to {ticket}: {message}</source>
         <translation>Server menolak perubahan pada {ticket}: {message}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="497"/>
+        <location filename="../../desk_app/ui/main_window.py" line="506"/>
         <source>Your text was kept as a draft.</source>
         <translation>Teks Anda disimpan sebagai draf.</translation>
     </message>
@@ -1434,7 +1435,7 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>QueueView</name>
     <message>
-        <location filename="../../desk_app/ui/queue_view.py" line="76"/>
+        <location filename="../../desk_app/ui/queue_view.py" line="77"/>
         <source>Tickets in the queue</source>
         <extracomment>The highest escalation tier a ticket can be at (a queue&apos;s tier is 1-9; the policies use 1-3). The current ticket changed: its id, or None. A full load of the current queue was shown: the number of rows. Changed rows were applied (tests wait on it).</extracomment>
         <translation>Tiket dalam antrean</translation>
@@ -1501,64 +1502,72 @@ Dasbor ini untuk manajer.</translation>
         <translation>(tidak ada)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="119"/>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="139"/>
-        <source>Group</source>
-        <translation>Grup</translation>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="105"/>
+        <source>First response
+{channel} (median)</source>
+        <extracomment>The order the channels&apos; columns come in (others after them, by name): written ones first.</extracomment>
+        <translation>Respons pertama
+{channel} (median)</translation>
     </message>
     <message>
         <location filename="../../desk_app/ui/dashboard/table_model.py" line="120"/>
         <location filename="../../desk_app/ui/dashboard/table_model.py" line="140"/>
+        <source>Group</source>
+        <translation>Grup</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="121"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="141"/>
         <source>Measure</source>
         <translation>Ukuran</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="121"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="122"/>
         <source>Met</source>
         <translation>Terpenuhi</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="122"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="123"/>
         <source>Missed</source>
         <translation>Terlewat</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="123"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="124"/>
         <source>Overdue (open)</source>
         <translation>Terlambat (terbuka)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="124"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="125"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="125"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="126"/>
         <source>% met</source>
         <translation>% terpenuhi</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="128"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="129"/>
         <source>Agent</source>
         <translation>Agen</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="129"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="130"/>
         <source>Open tickets</source>
         <translation>Tiket terbuka</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="130"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="131"/>
         <source>Replies</source>
         <translation>Balasan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="131"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="132"/>
         <source>Calls</source>
         <translation>Panggilan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="132"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="133"/>
         <source>First responses</source>
         <translation>Respons pertama</translation>
     </message>
@@ -1568,113 +1577,107 @@ Dasbor ini untuk manajer.</translation>
         <translation>Tiket belum ditugaskan (tanpa agen)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="104"/>
-        <source>Median first response ({channel})</source>
-        <extracomment>The order the channels&apos; columns come in (others after them, by name): written ones first.</extracomment>
-        <translation>Median respons pertama ({channel})</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="134"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="135"/>
         <source>CSAT answers</source>
         <translation>Jawaban CSAT</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="135"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="136"/>
         <source>CSAT (1-5)</source>
         <translation>CSAT (1-5)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="136"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="137"/>
         <source>% satisfied</source>
         <translation>% puas</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="141"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="142"/>
         <source>Count</source>
         <translation>Jumlah</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="142"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="143"/>
         <source>Mean</source>
         <translation>Rata-rata</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="143"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="144"/>
         <source>Median</source>
         <translation>Median</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="144"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="145"/>
         <source>90th percentile</source>
         <translation>Persentil ke-90</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="147"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="148"/>
         <source>Tier</source>
         <translation>Tingkat</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="148"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="149"/>
         <source>Escalated into</source>
         <translation>Dieskalasi ke sini</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="149"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="150"/>
         <source>Budget expired</source>
         <translation>Anggaran habis</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="150"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="151"/>
         <source>Manual</source>
         <translation>Manual</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="151"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="152"/>
         <source>Customer request</source>
         <translation>Permintaan pelanggan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="152"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="153"/>
         <source>Waiting now</source>
         <translation>Menunggu sekarang</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="153"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="154"/>
         <source>Median time at tier</source>
         <translation>Median waktu di tingkat</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="154"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="155"/>
         <source>90th pct. time at tier</source>
         <translation>Persentil ke-90 waktu di tingkat</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="157"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="158"/>
         <source>Ticket</source>
         <translation>Tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="158"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="159"/>
         <source>Subject</source>
         <translation>Subjek</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="159"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="160"/>
         <source>Clock</source>
         <translation>Jam SLA</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="160"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="161"/>
         <source>Policy</source>
         <translation>Kebijakan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="161"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="162"/>
         <source>Overdue (hours)</source>
         <translation>Terlambat (jam)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="255"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="256"/>
         <source>Double-click to open these tickets</source>
         <translation>Klik dua kali untuk membuka tiket-tiket ini</translation>
     </message>
@@ -2645,7 +2648,7 @@ Dasbor ini untuk manajer.</translation>
         <translation>Ditutup</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queue_view.py" line="109"/>
+        <location filename="../../desk_app/ui/queue_view.py" line="111"/>
         <location filename="../../desk_app/ui/ticket_table_model.py" line="159"/>
         <source>Tier {level}</source>
         <extracomment>Emitted after `set_now`: the instant the countdowns now show.</extracomment>

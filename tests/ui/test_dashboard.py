@@ -380,7 +380,7 @@ def test_agent_performance_keeps_the_unassigned_tickets_apart_and_first_response
     channels = sorted({c["channel"] for r in model.rows for c in r["first_response_by_channel"]})
     assert channels and "Median first response" not in titles
     for channel in channels:
-        column = titles.index(f"Median first response ({channel_label(channel)})")
+        column = titles.index(f"First response\n{channel_label(channel)} (median)")
         for row in range(model.rowCount()):
             found = [c for c in model.row(row)["first_response_by_channel"] if c["channel"] == channel]
             expected = format_duration(found[0]["median_first_response_seconds"]) if found else "—"

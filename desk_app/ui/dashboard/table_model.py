@@ -101,7 +101,8 @@ def agent_columns(rows: Sequence[Mapping[str, Any]]) -> list[Column]:
     channels = {c["channel"] for r in rows for c in r.get("first_response_by_channel") or ()}
     ordered = sorted(channels, key=lambda c: (_CHANNEL_ORDER.index(c) if c in _CHANNEL_ORDER else 99, c))
     per_channel = [
-        Column(f"first_response:{channel}", QT_TRANSLATE_NOOP("ReportTableModel", "Median first response ({channel})"),
+        # Two lines: five channels' columns still leave the agent's name room on a 1366-pixel screen.
+        Column(f"first_response:{channel}", QT_TRANSLATE_NOOP("ReportTableModel", "First response\n{channel} (median)"),
                "duration", _channel_median(channel), title_args=lambda c=channel: {"channel": channel_label(c)})
         for channel in ordered
     ]

@@ -136,7 +136,10 @@ class ReportTables(QTabWidget):
         header = view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(1 if key == "overdue" else 0, QHeaderView.ResizeMode.Stretch)
+        if key == "agents":  # names whole (the unassigned row's label too); many channels scroll sideways
+            header.setStretchLastSection(True)
+        else:
+            header.setSectionResizeMode(1 if key == "overdue" else 0, QHeaderView.ResizeMode.Stretch)
         view.activated.connect(lambda index, k=key: self.activate_row(k, index))
         view.doubleClicked.connect(lambda index, k=key: self.activate_row(k, index))
         return view
