@@ -328,6 +328,9 @@ class Policy:
     intake: IntakeSpec | None = None  # None: the seed states no intake rules
     return_authorization: ReturnAuthorizationSpec | None = None
     conduct: ConductSpec | None = None
+    #: The customers' country (ISO 3166 alpha-2, "ID"): local phone numbers are read there
+    #: (`desk_app.core.phone`). None: numbers are matched as typed.
+    country: str | None = None
 
     def rule_for(self, *, category: str, priority: str, channel: str, customer_tier: str) -> SlaRule:
         """The first SLA rule that matches; a valid policy always has one."""

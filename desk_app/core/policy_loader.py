@@ -57,6 +57,8 @@ def parse_policy(doc: dict, *, path: str, default_key: str) -> Policy:
     return _Loader(path, default_key).load(doc)
 
 
+#: Where the policy's customers are (how their local phone numbers read): ISO 3166 alpha-2.
+_COUNTRY_RE = re.compile(r"[A-Z]{2}")
 _LANGUAGE_RE = re.compile(r"[a-z]{2,3}(?:-[A-Z]{2})?")
 
 #: The largest number of (category, priority, channel, tier) combinations the
@@ -91,6 +93,9 @@ class _Loader(Reader):
             BusinessCalendar.always_open(timezone)
         except ValueError as exc:
             head.fail("timezone", str(exc))
+        country = head.string("country", default=None)
+        if country is not None and not _COUNTRY_RE.fullmatch(country):
+            head.fail("country", f"expected a two-letter ISO 3166 country code such as \"IN\", got {country!r}")
 
         calendars, calendar_info = self.calendars(root.table("calendars", required=True), timezone)
         support = head.reference("support_calendar", calendars, "calendar", required=True)
@@ -133,6 +138,7 @@ class _Loader(Reader):
             name=name,
             source=source,
             timezone=timezone,
+            country=country,
             calendars=MappingProxyType(calendars),
             support_calendar=support,
             channels=MappingProxyType(channels),

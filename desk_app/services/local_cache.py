@@ -44,6 +44,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DatabaseError
 
+from desk_app.core.phone import number_forms
 from desk_app.services import cache_schema as schema
 from desk_app.services.api_client import normalize_server_url
 from desk_app.services.bootstrap_page import ROW_FIELDS, VERSION, BootstrapPage
@@ -793,7 +794,8 @@ class LocalCache:
         return Thread(entries=[orjson.loads(data) for _, data in rows], complete=bool(complete))
 
     def search(self, text: str, *, limit: int = 50) -> list[TicketRow]:
-        """Ticket number, order id, phone, e-mail or words of the subject / customer name."""
+        """Ticket number, order id, phone (in the local and international forms it has in the
+        policies' countries: `desk_app.core.phone`), e-mail or words of the subject / customer name."""
         needle = text.strip()
         if not needle:
             return []
@@ -802,8 +804,11 @@ class LocalCache:
         digits = "".join(ch for ch in needle if ch.isdigit())
         contact = [C.c.email == needle.lower()]
         if len(digits) >= 6:
-            contact.append(func.replace(func.replace(func.replace(C.c.phone, " ", ""), "-", ""), "+", "").like(
-                f"%{digits}%"))
+            # The number in every form it has in the policies' countries: "0813..." finds "+62813...".
+            countries = [p.get("country") for p in self.reference("policies") or ()]
+            forms = dict.fromkeys([digits, *(f.lstrip("+") for f in number_forms(needle, countries))])
+            stored = func.replace(func.replace(func.replace(C.c.phone, " ", ""), "-", ""), "+", "")
+            contact.extend(stored.like(f"%{form}%") for form in forms)
         stmt = (
             select(*_ROW_COLUMNS)
             .where(or_(

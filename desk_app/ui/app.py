@@ -11,8 +11,9 @@ workspace; Demo > Switch role looks through another role's eyes.
 
 `--screenshot FILE` starts as usual, waits until the first sync has filled
 the window (queue rows and counts shown), writes a PNG of the main window
-and exits 0 (1 when that did not happen within `--timeout` seconds). It works
-on the offscreen platform (QT_QPA_PLATFORM=offscreen).
+(`--size WxH`, default 1440x900) and exits 0 (1 when that did not happen
+within `--timeout` seconds). It works on the offscreen platform
+(QT_QPA_PLATFORM=offscreen).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from desk_app.ui.settings import APPLICATION, ORGANIZATION, DeskSettings, Keys
 
 log = logging.getLogger("desk.ui.app")
 
-__all__ = ["DeskController", "build_parser", "main"]
+__all__ = ["DeskController", "build_parser", "main", "run_language"]
 
 
 def build_parser(demo: bool) -> argparse.ArgumentParser:
@@ -56,9 +57,27 @@ def build_parser(demo: bool) -> argparse.ArgumentParser:
     parser.add_argument("--screenshot", type=Path, metavar="FILE",
                         help="write a PNG of the window once the first sync filled it, then exit")
     parser.add_argument("--timeout", type=float, default=90.0, help="with --screenshot: give up after this many seconds")
-    parser.add_argument("--lang", help="language code, e.g. id (default: the system's)")
+    parser.add_argument("--size", type=_size, default=None, metavar="WxH",
+                        help="with --screenshot: the window's size, e.g. 1366x768 (default 1440x900, "
+                             "whatever the screen: the offscreen platform's is 800x800)")
+    parser.add_argument("--lang", help="language code for this run, e.g. id (not saved; default: the one chosen "
+                                       "in View > Language, else the system's)")
     parser.add_argument("--theme", choices=("system", "light", "dark"), default="system")
     return parser
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT such as 1366x768, got {text!r}") from None
+    if width < 320 or height < 240:
+        raise argparse.ArgumentTypeError(f"{text} is smaller than any screen Desk supports")
+    return width, height
+
+
+#: The window's size in a screenshot unless --size says otherwise.
+SCREENSHOT_SIZE = (1440, 900)
 
 
 class DeskController(QObject):
@@ -137,6 +156,9 @@ class DeskController(QObject):
         window.closed.connect(self._window_closed)
         if self.args.screenshot is not None:
             window.filled.connect(self._take_screenshot)
+            # The size asked for, as a window of that size on a screen that size shows it.
+            window.setWindowState(Qt.WindowState.WindowNoState)
+            window.resize(*(getattr(self.args, "size", None) or SCREENSHOT_SIZE))
         self.window = window
         session.start()
         window.show()
@@ -278,6 +300,12 @@ def make_application(argv: Sequence[str], *, lang: str | None = None, theme_name
     return app
 
 
+def run_language(args: argparse.Namespace, settings: DeskSettings) -> str | None:
+    """The language of this run: `--lang` (this run only: never saved), else the one chosen in
+    View > Language (`Keys.LANGUAGE`), else None (the system's)."""
+    return args.lang or settings.get(Keys.LANGUAGE) or None
+
+
 def main(argv: Sequence[str] | None = None, *, settings_factory: Callable[[], QSettings] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     demo = bool(argv) and argv[0] == "demo"
@@ -290,9 +318,7 @@ def main(argv: Sequence[str] | None = None, *, settings_factory: Callable[[], QS
         settings = DeskSettings(QSettings(str(store.data_dir / "desk-app.ini"), QSettings.Format.IniFormat))
     else:
         settings = DeskSettings(QSettings(ORGANIZATION, APPLICATION))
-    if args.lang:
-        settings.set(Keys.LANGUAGE, args.lang)
-    app = make_application([sys.argv[0]], lang=settings.get(Keys.LANGUAGE) or None, theme_name=args.theme)
+    app = make_application([sys.argv[0]], lang=run_language(args, settings), theme_name=args.theme)
     runner = OpRunner(parent=app)
     previous = set_op_runner(runner)
     credentials = None if demo else CredentialStore()

@@ -9,10 +9,17 @@ form (`pyside6-lrelease`), which is what the client loads::
     .venv/bin/pyside6-lupdate $(find desk_app/ui -name "*.py" | sort) -ts resources/i18n/desk_id.ts
     .venv/bin/pyside6-lrelease resources/i18n/desk_id.ts -qm resources/i18n/desk_id.qm
 
-The language is the system locale's unless `--lang` (or the saved setting)
-names one; English is the source language and needs no catalogue. Dates and
+The language is the one chosen in View > Language (saved in the settings),
+else the system locale's; `--lang` overrides both for one run and is not
+saved. English is the source language and needs no catalogue. Dates and
 numbers follow the same locale (`QLocale.setDefault`), so a user who picks
 Indonesian sees "22/11/26 10.30" and "1.234".
+
+Qt's own strings (the standard buttons "Cancel" and "Close", edit menus, the
+file dialog) come from Qt's catalogue for the language (`qtbase_<lang>.qm`
+in the directory `QLibraryInfo` names). Qt ships none for Indonesian, so
+`resources/i18n/qtbase_id.ts` translates the ones Desk shows, in Qt's
+contexts; it is loaded when Qt has no catalogue of its own.
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 log = logging.getLogger("desk.ui.i18n")
 
-__all__ = ["I18N_DIR", "available_languages", "install_translations", "tr"]
+__all__ = ["I18N_DIR", "available_languages", "install_translations", "language_name", "qt_catalogue_dirs", "tr"]
 
 I18N_DIR = Path(__file__).resolve().parents[2] / "resources" / "i18n"
 CATALOGUE_PREFIX = "desk_"
@@ -41,6 +48,17 @@ def available_languages() -> list[str]:
     """Languages with a compiled catalogue, plus English (the source language)."""
     found = sorted(p.stem[len(CATALOGUE_PREFIX):] for p in I18N_DIR.glob(f"{CATALOGUE_PREFIX}*.qm"))
     return ["en", *found]
+
+
+def language_name(code: str) -> str:
+    """A language as its speakers write it ("Bahasa Indonesia"), for the language menu."""
+    names = {"en": "English", "id": "Bahasa Indonesia"}
+    return names.get(code) or QLocale(code).nativeLanguageName() or code
+
+
+def qt_catalogue_dirs() -> list[str]:
+    """Where Qt's own catalogues are looked for: Qt's translations, then ours (languages Qt lacks)."""
+    return [QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath), str(I18N_DIR)]
 
 
 def chosen_locale(language: str | None, system: QLocale) -> QLocale:
@@ -78,9 +96,11 @@ def install_translations(language: str | None = None, *, app: QCoreApplication |
         in_use = Path(ours.filePath()).stem[len(CATALOGUE_PREFIX):]
     else:
         in_use = "en"
-    qt = QTranslator(app)  # Qt's own strings (standard buttons), where Qt ships them
-    if qt.load(locale, "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-        app.installTranslator(qt)
-        _installed.append(qt)
+    for directory in qt_catalogue_dirs():  # Qt's own strings (standard buttons): Qt's catalogue, else ours
+        qt = QTranslator(app)
+        if qt.load(locale, "qtbase", "_", directory):
+            app.installTranslator(qt)
+            _installed.append(qt)
+            break
     log.info("language: %s (locale %s)", in_use, locale.name())
     return in_use

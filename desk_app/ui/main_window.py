@@ -18,8 +18,8 @@ import logging
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QScreen
 from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
@@ -39,6 +39,7 @@ from desk_app.services.events import Connection, Rejection, SyncStatus
 from desk_app.services.session import DeskSession
 from desk_app.ui import heap, sla_display
 from desk_app.ui.countdown import CountdownClock, application_countdown_clock
+from desk_app.ui.language_menu import LanguageMenu
 from desk_app.ui.login_dialog import login_error_text
 from desk_app.ui.ops import CACHE, Op, OpRunner
 from desk_app.ui.panel_placeholders import DashboardPlaceholder, TicketSummaryPlaceholder
@@ -56,6 +57,12 @@ log = logging.getLogger("desk.ui.window")
 __all__ = ["MainWindow"]
 
 _MANAGER_ROLES = ("manager", "admin")
+#: The size a first start opens at where the screen has room for it (else maximised).
+DEFAULT_SIZE = QSize(1440, 900)
+#: What a window manager's frame may add around the window (title bar, borders).
+FRAME_ALLOWANCE = QSize(16, 48)
+#: The open ticket's least height before the queue gives up rows (header, conversation, composer).
+PANEL_MIN_HEIGHT = 470
 
 
 def _optional(module: str, name: str) -> type | None:
@@ -82,7 +89,7 @@ class MainWindow(QMainWindow):
     def __init__(self, session: DeskSession, runner: OpRunner, settings: DeskSettings, *,
                  clock: CountdownClock | None = None, demo_roles: tuple[str, ...] = (),
                  remember_layout: bool = True, now: Callable[[], float] = time.time,
-                 parent: QWidget | None = None) -> None:
+                 screen: QScreen | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("DeskMainWindow")
         self.session = session
@@ -100,7 +107,7 @@ class MainWindow(QMainWindow):
         self.signals = SessionSignals(session.events, self)
         self.setWindowTitle(self.tr("Desk — {name} ({role})").format(
             name=self.user.get("display_name") or self.user["username"], role=self._role_label()))
-        self.resize(1440, 900)
+        self._screen = screen  # where it opens (None: where the window system puts new windows)
         self._build_panels()
         self._build_actions()
         self._build_menus()
@@ -167,6 +174,9 @@ class MainWindow(QMainWindow):
         self.main_splitter.setStretchFactor(1, 1)
         self.main_splitter.setSizes([250, 1190])
         self.work_splitter.setSizes([320, 520])
+        # Until the agent moves it (or a saved layout is restored) the split follows the height.
+        self._auto_work_split = True
+        self.work_splitter.splitterMoved.connect(lambda *_: setattr(self, "_auto_work_split", False))
 
         # Pages: the workspace for everyone; the dashboard only for managers.
         self.pages = QTabWidget(self)
@@ -263,6 +273,9 @@ class MainWindow(QMainWindow):
             view_menu.addAction(action)
         self.columns_menu = view_menu.addMenu(self.tr("&Columns"))
         self.columns_menu.aboutToShow.connect(self._fill_columns_menu)
+        self.language_menu = LanguageMenu(self.settings, view_menu)
+        self.language_menu.chosen.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        view_menu.addMenu(self.language_menu)
         if self.pages.count() > 1:
             view_menu.addSeparator()
             for index in range(self.pages.count()):
@@ -501,15 +514,44 @@ class MainWindow(QMainWindow):
 
     def restore_layout(self) -> None:
         self._splitters_restored = not self._remember_layout
-        if not self._remember_layout:
-            return
-        geometry = self.settings.get(Keys.WINDOW_GEOMETRY)
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        state = self.settings.get(Keys.WINDOW_STATE)
-        if state is not None:
-            self.restoreState(state)
-        self._splitters_restored = False
+        restored = False
+        if self._remember_layout:
+            geometry = self.settings.get(Keys.WINDOW_GEOMETRY)
+            if geometry is not None:
+                restored = self.restoreGeometry(geometry)
+            state = self.settings.get(Keys.WINDOW_STATE)
+            if state is not None:
+                self.restoreState(state)
+            self._splitters_restored = False
+        self.fit_to_screen(restored=restored)
+
+    def fit_to_screen(self, *, restored: bool = False) -> None:
+        """Within the screen's available area (not under a panel, not past an edge).
+
+        A first start opens at `DEFAULT_SIZE`, centred, where the screen has room for it, and
+        maximised where it has not (1280x720, 1366x768: a window manager's frame would not fit
+        otherwise). A saved geometry larger than the screen (saved on a bigger one) opens
+        maximised too; one that fits but lies partly off the screen is moved onto it.
+        """
+        screen = self._screen or QGuiApplication.screenAt(self.geometry().center()) or self.screen()
+        area = screen.availableGeometry()
+        if restored:
+            if self.isMaximized():
+                return
+            frame = self.geometry()
+            # Room for the window manager's frame too: one nearly as large as the screen is maximised.
+            if (frame.width() + FRAME_ALLOWANCE.width() <= area.width()
+                    and frame.height() + FRAME_ALLOWANCE.height() <= area.height()):
+                inner = area.adjusted(0, FRAME_ALLOWANCE.height() - 8, -FRAME_ALLOWANCE.width(), -8)
+                frame.moveLeft(min(max(frame.left(), inner.left()), inner.right() + 1 - frame.width()))
+                frame.moveTop(min(max(frame.top(), inner.top()), inner.bottom() + 1 - frame.height()))
+                self.move(frame.topLeft() - (self.geometry().topLeft() - self.pos()))
+                return
+        frame = QRect(QPoint(0, 0), DEFAULT_SIZE.boundedTo(area.size()))
+        frame.moveCenter(area.center())
+        self.setGeometry(frame)
+        if restored or frame.size() != DEFAULT_SIZE:  # larger than the screen: as large as it allows
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -518,8 +560,31 @@ class MainWindow(QMainWindow):
             self._splitters_restored = True
             for splitter, key in ((self.main_splitter, Keys.MAIN_SPLITTER), (self.work_splitter, Keys.WORK_SPLITTER)):
                 saved = self.settings.get(key)
-                if saved is not None:
-                    splitter.restoreState(saved)
+                if saved is not None and splitter.restoreState(saved) and splitter is self.work_splitter:
+                    self._auto_work_split = False
+        self._split_work()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._split_work()
+
+    def _split_work(self) -> None:
+        """Ten queue rows, and the rest for the open ticket, where the height allows; on a short
+        screen (1280x720) fewer rows, down to five, so that the ticket keeps `PANEL_MIN_HEIGHT`
+        (its header, the conversation, a three-line composer)."""
+        if not self._auto_work_split or not self.isVisible():
+            return
+        total = sum(self.work_splitter.sizes())
+        if total <= 0:
+            return
+        view = self.queue_view
+        row = view.verticalHeader().defaultSectionSize()
+        chrome = view.horizontalHeader().sizeHint().height() + 2 * view.frameWidth()
+        rows = max(5, min(10, (total - PANEL_MIN_HEIGHT - chrome) // row))
+        queue = min(chrome + rows * row, total - self.work_splitter.widget(1).minimumSizeHint().height())
+        self.work_splitter.blockSignals(True)  # not the agent's move
+        self.work_splitter.setSizes([queue, total - queue])
+        self.work_splitter.blockSignals(False)
 
     def save_layout(self) -> None:
         if not self._remember_layout:

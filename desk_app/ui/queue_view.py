@@ -27,6 +27,7 @@ from desk_app.services.events import ChangeSet
 from desk_app.services.session import DeskSession
 from desk_app.ui.countdown import CountdownClock
 from desk_app.ui.ops import CACHE, Op, OpRunner
+from desk_app.ui.queue_fit import ColumnFitter
 from desk_app.ui.queue_rows import RESET_BATCH, QueueRows, SortField
 from desk_app.ui.queues import QueueSpec, ReferenceData, load_queue_rows
 from desk_app.ui.settings import DeskSettings, Keys
@@ -93,6 +94,7 @@ class QueueView(QTableView):
         header.setMinimumSectionSize(48)
         self.setSortingEnabled(True)
         self.restore_layout()
+        self.fitter = ColumnFitter(self)  # a narrow table: the SLA column stays in view
         self.selectionModel().currentRowChanged.connect(self._current_changed)
         clock.watch(self)
         self._coalesce = QTimer(self)
@@ -127,7 +129,8 @@ class QueueView(QTableView):
         header.setSortIndicatorClearable(True)
 
     def save_layout(self) -> None:
-        self._settings.set(Keys.TABLE_HEADER, self.horizontalHeader().saveState())
+        with self.fitter.preferred_widths():  # the agent's widths, not those squeezed to fit
+            self._settings.set(Keys.TABLE_HEADER, self.horizontalHeader().saveState())
         self._settings.set_hidden_columns({c for c in range(len(Column)) if self.isColumnHidden(c)})
 
     def _column_menu(self, pos: QPoint) -> None:
@@ -147,6 +150,7 @@ class QueueView(QTableView):
 
     def set_column_shown(self, column: int, shown: bool) -> None:
         self.setColumnHidden(column, not shown)
+        self.fitter.fit()
         self.save_layout()
 
     # -- loading ------------------------------------------------------------------------

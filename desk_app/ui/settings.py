@@ -43,6 +43,7 @@ class Keys:
     SERVER_URL = Key("login/server_url", "", str)
     USERNAME = Key("login/username", "", str)
     REMEMBER = Key("login/remember", False, bool)
+    #: The language chosen in View > Language ("": the system's); `--lang` overrides it for one run.
     LANGUAGE = Key("ui/language", "", str)
 
 

@@ -207,57 +207,57 @@
         <translation>Catatan internal — hanya staf yang melihatnya, pelanggan tidak</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="158"/>
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="159"/>
         <source>Add note</source>
         <translation>Tambah catatan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="159"/>
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="160"/>
         <source>Only staff see internal notes. Ctrl+Enter adds it.</source>
         <translation>Hanya staf yang melihat catatan internal. Ctrl+Enter untuk menambahkannya.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="160"/>
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="161"/>
         <source>Write an internal note for your colleagues…</source>
         <translation>Tulis catatan internal untuk rekan kerja Anda…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="162"/>
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="163"/>
         <source>&amp;Send reply</source>
         <translation>&amp;Kirim balasan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="163"/>
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="164"/>
         <source>The customer receives this reply. Ctrl+Enter sends it.</source>
         <translation>Pelanggan menerima balasan ini. Ctrl+Enter untuk mengirimnya.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="164"/>
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="165"/>
         <source>Write your reply to the customer…</source>
         <translation>Tulis balasan Anda untuk pelanggan…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="165"/>
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="166"/>
         <source>Internal note</source>
         <translation>Catatan internal</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="165"/>
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="166"/>
         <source>Reply to customer</source>
         <translation>Balas pelanggan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="196"/>
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="197"/>
         <source>Insert…</source>
         <translation>Sisipkan…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="196"/>
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="197"/>
         <source>None for this policy</source>
         <translation>Tidak ada untuk kebijakan ini</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="303"/>
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="304"/>
         <source>Nothing to send: write something first.</source>
         <translation>Tidak ada yang dikirim: tulis sesuatu terlebih dahulu.</translation>
     </message>
@@ -265,77 +265,108 @@
 <context>
     <name>DashboardFigures</name>
     <message>
-        <location filename="../../desk_app/ui/dashboard/figures.py" line="33"/>
+        <location filename="../../desk_app/ui/dashboard/figures.py" line="35"/>
         <source>First response</source>
         <translation>Respons pertama</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/figures.py" line="34"/>
+        <location filename="../../desk_app/ui/dashboard/figures.py" line="36"/>
         <source>Next response</source>
         <translation>Respons berikutnya</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/figures.py" line="35"/>
+        <location filename="../../desk_app/ui/dashboard/figures.py" line="37"/>
         <source>Periodic update</source>
         <translation>Pembaruan berkala</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/figures.py" line="36"/>
+        <location filename="../../desk_app/ui/dashboard/figures.py" line="38"/>
         <source>Resolution</source>
         <translation>Penyelesaian</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/figures.py" line="37"/>
+        <location filename="../../desk_app/ui/dashboard/figures.py" line="39"/>
         <source>Tier {tier} budget</source>
         <translation>Anggaran Tingkat {tier}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/figures.py" line="38"/>
+        <location filename="../../desk_app/ui/dashboard/figures.py" line="40"/>
         <source>Tier budgets</source>
         <translation>Anggaran tingkat</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/figures.py" line="41"/>
+        <location filename="../../desk_app/ui/dashboard/figures.py" line="43"/>
         <source>New</source>
         <translation>Baru</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/figures.py" line="42"/>
+        <location filename="../../desk_app/ui/dashboard/figures.py" line="44"/>
         <source>Open</source>
         <translation>Terbuka</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/figures.py" line="43"/>
+        <location filename="../../desk_app/ui/dashboard/figures.py" line="45"/>
         <source>Waiting on customer</source>
         <translation>Menunggu pelanggan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/figures.py" line="44"/>
+        <location filename="../../desk_app/ui/dashboard/figures.py" line="46"/>
         <source>Waiting on third party</source>
         <translation>Menunggu pihak ketiga</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/figures.py" line="45"/>
+        <location filename="../../desk_app/ui/dashboard/figures.py" line="47"/>
         <source>On hold</source>
         <translation>Ditahan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/figures.py" line="82"/>
+        <location filename="../../desk_app/ui/dashboard/figures.py" line="53"/>
+        <source>E-mail</source>
+        <extracomment>The channels&apos; generic names (each policy names its own: &quot;Telepon (Call Center)&quot;).</extracomment>
+        <translation>E-mail</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/dashboard/figures.py" line="54"/>
+        <source>Phone</source>
+        <translation>Telepon</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/dashboard/figures.py" line="55"/>
+        <source>Chat</source>
+        <translation>Obrolan</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/dashboard/figures.py" line="56"/>
+        <source>Web form</source>
+        <translation>Formulir web</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/dashboard/figures.py" line="57"/>
+        <source>Portal</source>
+        <translation>Portal</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/dashboard/figures.py" line="58"/>
+        <source>Twitter</source>
+        <translation>Twitter</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/dashboard/figures.py" line="108"/>
         <source>{n} s</source>
         <translation>{n} dtk</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/figures.py" line="85"/>
+        <location filename="../../desk_app/ui/dashboard/figures.py" line="111"/>
         <source>{n} min</source>
         <translation>{n} mnt</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/figures.py" line="88"/>
+        <location filename="../../desk_app/ui/dashboard/figures.py" line="114"/>
         <source>{h} h {m:02d} min</source>
         <translation>{h} j {m:02d} mnt</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/figures.py" line="90"/>
+        <location filename="../../desk_app/ui/dashboard/figures.py" line="116"/>
         <source>{d} d {h} h</source>
         <translation>{d} hr {h} j</translation>
     </message>
@@ -370,182 +401,182 @@
 <context>
     <name>DashboardView</name>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="127"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="136"/>
         <source>The dashboard is for managers. Your role ({role}) does not include SLA reports.</source>
         <extracomment>Live changes refresh the figures at most this often (milliseconds). Compliance at or above this is shown green; below WARN_BELOW red. A ticket filter to show as a queue: {&quot;statuses&quot;, &quot;queue_id&quot;, &quot;policy&quot;, &quot;assignee_id&quot;, ...}. A ticket to open (from &quot;Most overdue&quot;). Every report of a refresh has arrived (or failed). A short message for the status bar.</extracomment>
         <translation>Dasbor ini untuk manajer. Peran Anda ({role}) tidak mencakup laporan SLA.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="138"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="147"/>
         <source>SLA dashboard</source>
         <translation>Dasbor SLA</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="152"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="161"/>
         <source>Last {n} days</source>
         <translation>{n} hari terakhir</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="156"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="165"/>
         <source>Daily</source>
         <translation>Harian</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="157"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="166"/>
         <source>Weekly</source>
         <translation>Mingguan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="160"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="169"/>
         <source>All queues</source>
         <translation>Semua antrean</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="164"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="173"/>
         <source>All policies</source>
         <translation>Semua kebijakan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="168"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="177"/>
         <source>Refresh</source>
         <translation>Muat ulang</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="171"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="180"/>
         <source>Export PDF…</source>
         <translation>Ekspor PDF…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="179"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="188"/>
         <source>Period</source>
         <translation>Periode</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="179"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="188"/>
         <source>Trend</source>
         <translation>Tren</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="180"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="189"/>
         <source>Queue</source>
         <translation>Antrean</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="180"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="189"/>
         <source>Policy</source>
         <translation>Kebijakan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="197"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="206"/>
         <source>SLA compliance</source>
         <translation>Kepatuhan SLA</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="198"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="207"/>
         <source>Open breaches</source>
         <translation>Pelanggaran terbuka</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="199"/>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="215"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="208"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="224"/>
         <source>Escalations waiting</source>
         <translation>Eskalasi menunggu</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="200"/>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="217"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="209"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="226"/>
         <source>Backlog</source>
         <translation>Backlog</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="201"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="210"/>
         <source>Customer satisfaction</source>
         <translation>Kepuasan pelanggan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="211"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="220"/>
         <source>At risk of breach</source>
         <translation>Berisiko melanggar SLA</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="213"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="222"/>
         <source>Breached</source>
         <translation>Dilanggar</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="240"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="249"/>
         <source>Exported {n} rows to {path}</source>
         <translation>{n} baris diekspor ke {path}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="389"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="398"/>
         <source>Some figures could not be refreshed ({error}); the others are current.</source>
         <translation>Sebagian angka tidak dapat dimuat ulang ({error}); angka lainnya sudah terbaru.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="418"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="427"/>
         <source>Unassigned</source>
         <translation>Belum ditugaskan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="421"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="430"/>
         <source>Tier {n}</source>
         <translation>Tingkat {n}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="434"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="443"/>
         <source>{met} of {total} SLA targets met</source>
         <translation>{met} dari {total} target SLA terpenuhi</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="437"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="446"/>
         <source>{n} near breach</source>
         <translation>{n} hampir melanggar</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="442"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="451"/>
         <source>unacknowledged · budget run out: {n}</source>
         <translation>belum ditanggapi · anggaran habis: {n}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="447"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="456"/>
         <source>open tickets · {n} older than 3 days</source>
         <translation>tiket terbuka · {n} lebih dari 3 hari</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="450"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="459"/>
         <source>no survey answers in the period</source>
         <translation>tidak ada jawaban survei dalam periode ini</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="451"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="460"/>
         <source>{pct} satisfied · {n} answers</source>
         <translation>{pct} puas · {n} jawaban</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="464"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="473"/>
         <source>{start} – {end} (UTC) · figures as of {now}</source>
         <translation>{start} – {end} (UTC) · angka per {now}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="476"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="485"/>
         <source>The server refused the reports: {error}
 The dashboard is for managers.</source>
         <translation>Server menolak laporan: {error}
 Dasbor ini untuk manajer.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="488"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="497"/>
         <source>Export dashboard as PDF</source>
         <translation>Ekspor dasbor sebagai PDF</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="489"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="498"/>
         <source>PDF files (*.pdf)</source>
         <translation>Berkas PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="494"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="503"/>
         <source>Dashboard exported to {path}</source>
         <translation>Dasbor diekspor ke {path}</translation>
     </message>
@@ -553,23 +584,24 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>DeskController</name>
     <message>
-        <location filename="../../desk_app/ui/app.py" line="90"/>
+        <location filename="../../desk_app/ui/app.py" line="109"/>
         <source>Starting the demo store…</source>
+        <extracomment>The window&apos;s size in a screenshot unless --size says otherwise.</extracomment>
         <translation>Menjalankan server demo…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/app.py" line="124"/>
+        <location filename="../../desk_app/ui/app.py" line="143"/>
         <source>Logging in as the demo {role}…</source>
         <translation>Masuk sebagai {role} demo…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/app.py" line="154"/>
+        <location filename="../../desk_app/ui/app.py" line="176"/>
         <source>Switching to the demo {role}…</source>
         <translation>Beralih ke {role} demo…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/app.py" line="199"/>
-        <location filename="../../desk_app/ui/app.py" line="249"/>
+        <location filename="../../desk_app/ui/app.py" line="221"/>
+        <location filename="../../desk_app/ui/app.py" line="271"/>
         <source>Desk</source>
         <translation>Desk</translation>
     </message>
@@ -577,103 +609,103 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>EntryCard</name>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="142"/>
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="141"/>
         <source>Sending…</source>
         <extracomment>The agent asked to correct this entry (their own).</extracomment>
         <translation>Mengirim…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="143"/>
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="142"/>
         <source>Saved on this computer; it is sent when the server is reachable.</source>
         <translation>Disimpan di komputer ini; akan dikirim saat server dapat dihubungi.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="146"/>
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="145"/>
         <source>Correct…</source>
         <translation>Koreksi…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="149"/>
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="148"/>
         <source>Add a correction of this entry (the entry itself stays)</source>
         <translation>Tambahkan koreksi untuk entri ini (entrinya sendiri tetap ada)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="150"/>
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="149"/>
         <source>Correct entry {n}</source>
         <translation>Koreksi entri {n}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="155"/>
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="154"/>
         <source>Corrected in entry {numbers}</source>
         <translation>Dikoreksi di entri {numbers}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="184"/>
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="183"/>
         <source>Download and open {name}</source>
         <translation>Unduh dan buka {name}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="208"/>
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="207"/>
         <source>customer message</source>
         <translation>pesan pelanggan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="209"/>
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="208"/>
         <source>reply</source>
         <translation>balasan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="210"/>
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="209"/>
         <source>internal note</source>
         <translation>catatan internal</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="211"/>
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="210"/>
         <source>phone call</source>
         <translation>panggilan telepon</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="212"/>
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="211"/>
         <source>entry</source>
         <translation>entri</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="218"/>
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="217"/>
         <source>The customer</source>
         <translation>Pelanggan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="220"/>
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="219"/>
         <source>{customer} wrote (logged by {author})</source>
         <translation>{customer} menulis (dicatat oleh {author})</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="221"/>
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="220"/>
         <source>{customer} wrote</source>
         <translation>{customer} menulis</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="223"/>
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="222"/>
         <source>{author} replied</source>
         <translation>{author} membalas</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="227"/>
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="226"/>
         <source>Correction of entry {n} by {author}</source>
         <translation>Koreksi entri {n} oleh {author}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="228"/>
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="227"/>
         <source>Correction of an earlier entry by {author}</source>
         <translation>Koreksi entri sebelumnya oleh {author}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="229"/>
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="228"/>
         <source>Internal note by {author}</source>
         <translation>Catatan internal dari {author}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="231"/>
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="230"/>
         <source>Phone call logged by {author}</source>
         <translation>Panggilan telepon dicatat oleh {author}</translation>
     </message>
@@ -768,6 +800,124 @@ Dasbor ini untuk manajer.</translation>
     </message>
 </context>
 <context>
+    <name>EventText</name>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/event_text.py" line="38"/>
+        <source>first response</source>
+        <translation>respons pertama</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/event_text.py" line="39"/>
+        <source>the customer wrote</source>
+        <translation>pelanggan menulis</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/event_text.py" line="40"/>
+        <source>the customer asked to escalate</source>
+        <translation>pelanggan meminta eskalasi</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/event_text.py" line="41"/>
+        <source>the window for documents closed</source>
+        <translation>batas waktu dokumen berakhir</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/event_text.py" line="42"/>
+        <source>the third party did not answer in time</source>
+        <translation>pihak ketiga tidak menjawab tepat waktu</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/event_text.py" line="49"/>
+        <source>Reopened: {change}</source>
+        <translation>Dibuka kembali: {change}</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/event_text.py" line="51"/>
+        <source>Status: {change}</source>
+        <translation>Status: {change}</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/event_text.py" line="65"/>
+        <source>{clock} breached (was due {due})</source>
+        <translation>{clock} terlewati (jatuh tempo {due})</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/event_text.py" line="67"/>
+        <source>{clock} at risk (due {due})</source>
+        <translation>{clock} hampir terlewati (jatuh tempo {due})</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/event_text.py" line="68"/>
+        <source>SLA: {clocks}</source>
+        <translation>SLA: {clocks}</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/event_text.py" line="73"/>
+        <source>by hand</source>
+        <translation>secara manual</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/event_text.py" line="74"/>
+        <source>automatically</source>
+        <translation>secara otomatis</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/event_text.py" line="75"/>
+        <source>at the customer&apos;s request</source>
+        <translation>atas permintaan pelanggan</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/event_text.py" line="80"/>
+        <source>Escalated from tier {old} to tier {new}, {how}</source>
+        <translation>Dieskalasi dari tingkat {old} ke tingkat {new}, {how}</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/event_text.py" line="82"/>
+        <source>De-escalated from tier {old} to tier {new}, {how}</source>
+        <translation>Diturunkan dari tingkat {old} ke tingkat {new}, {how}</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/event_text.py" line="89"/>
+        <source>taken by {name}</source>
+        <translation>diambil oleh {name}</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/event_text.py" line="108"/>
+        <source>Assigned to {name}</source>
+        <translation>Ditugaskan kepada {name}</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/event_text.py" line="110"/>
+        <source>No longer assigned to anyone</source>
+        <translation>Tidak lagi ditugaskan kepada siapa pun</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/event_text.py" line="114"/>
+        <source>The time budget of tier {tier} ran out: escalate to tier {to}.</source>
+        <translation>Anggaran waktu tingkat {tier} habis: eskalasikan ke tingkat {to}.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/event_text.py" line="117"/>
+        <source>If nobody acts, it moves up by itself at {time}.</source>
+        <translation>Jika tidak ada tindakan, tiket naik sendiri pada {time}.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/event_text.py" line="125"/>
+        <source>Escalation to tier {tier} acknowledged</source>
+        <translation>Eskalasi ke tingkat {tier} dikonfirmasi</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/event_text.py" line="129"/>
+        <source>The customer asked to escalate: {note}</source>
+        <translation>Pelanggan meminta eskalasi: {note}</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/event_text.py" line="131"/>
+        <source>Customer satisfaction: {score}/5</source>
+        <translation>Kepuasan pelanggan: {score}/5</translation>
+    </message>
+</context>
+<context>
     <name>FlowChart</name>
     <message>
         <location filename="../../desk_app/ui/dashboard/charts.py" line="288"/>
@@ -783,6 +933,25 @@ Dasbor ini untuk manajer.</translation>
         <location filename="../../desk_app/ui/dashboard/charts.py" line="307"/>
         <source>Resolved or closed</source>
         <translation>Selesai atau ditutup</translation>
+    </message>
+</context>
+<context>
+    <name>LanguageMenu</name>
+    <message>
+        <location filename="../../desk_app/ui/language_menu.py" line="26"/>
+        <source>&amp;Language</source>
+        <extracomment>The saved choice changed: a sentence for the status bar.</extracomment>
+        <translation>&amp;Bahasa</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/language_menu.py" line="32"/>
+        <source>System language</source>
+        <translation>Bahasa sistem</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/language_menu.py" line="49"/>
+        <source>Desk starts in {language} from the next start.</source>
+        <translation>Desk memakai {language} mulai dari pembukaan berikutnya.</translation>
     </message>
 </context>
 <context>
@@ -931,233 +1100,233 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="101"/>
+        <location filename="../../desk_app/ui/main_window.py" line="108"/>
         <source>Desk — {name} ({role})</source>
-        <extracomment>The first sync filled the window (queue rows and counts read after it). Demo: the agent asked to look through another demo user&apos;s eyes. File &gt; Log out. The window closed (the caller stops the session off the UI thread).</extracomment>
+        <extracomment>The size a first start opens at where the screen has room for it (else maximised). What a window manager&apos;s frame may add around the window (title bar, borders). The open ticket&apos;s least height before the queue gives up rows (header, conversation, composer). The first sync filled the window (queue rows and counts read after it). Demo: the agent asked to look through another demo user&apos;s eyes. File &gt; Log out. The window closed (the caller stops the session off the UI thread).</extracomment>
         <translation>Desk — {name} ({role})</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="119"/>
+        <location filename="../../desk_app/ui/main_window.py" line="126"/>
         <source>Agent</source>
         <translation>Agen</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="119"/>
+        <location filename="../../desk_app/ui/main_window.py" line="126"/>
         <source>Specialist</source>
         <translation>Spesialis</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="120"/>
+        <location filename="../../desk_app/ui/main_window.py" line="127"/>
         <source>Manager</source>
         <translation>Manajer</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="120"/>
+        <location filename="../../desk_app/ui/main_window.py" line="127"/>
         <source>Administrator</source>
         <translation>Administrator</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="175"/>
+        <location filename="../../desk_app/ui/main_window.py" line="185"/>
         <source>Workspace</source>
         <translation>Ruang kerja</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="184"/>
+        <location filename="../../desk_app/ui/main_window.py" line="194"/>
         <source>Dashboard</source>
         <translation>Dasbor</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="202"/>
+        <location filename="../../desk_app/ui/main_window.py" line="212"/>
         <source>{name} · {role}</source>
         <translation>{name} · {role}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="227"/>
+        <location filename="../../desk_app/ui/main_window.py" line="237"/>
         <source>&amp;Search tickets</source>
         <translation>&amp;Cari tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="229"/>
+        <location filename="../../desk_app/ui/main_window.py" line="239"/>
         <source>&amp;Next ticket</source>
         <translation>Tiket &amp;berikutnya</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="231"/>
+        <location filename="../../desk_app/ui/main_window.py" line="241"/>
         <source>&amp;Previous ticket</source>
         <translation>Tiket se&amp;belumnya</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="232"/>
+        <location filename="../../desk_app/ui/main_window.py" line="242"/>
         <source>&amp;Reply to customer</source>
         <translation>&amp;Balas pelanggan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="234"/>
+        <location filename="../../desk_app/ui/main_window.py" line="244"/>
         <source>Internal &amp;note</source>
         <translation>&amp;Catatan internal</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="236"/>
+        <location filename="../../desk_app/ui/main_window.py" line="246"/>
         <source>&amp;Escalate…</source>
         <translation>&amp;Eskalasi…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="238"/>
+        <location filename="../../desk_app/ui/main_window.py" line="248"/>
         <source>New ticket from &amp;call…</source>
         <translation>Tiket baru dari &amp;panggilan…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="240"/>
+        <location filename="../../desk_app/ui/main_window.py" line="250"/>
         <source>&amp;Log call…</source>
         <translation>Catat &amp;panggilan…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="241"/>
+        <location filename="../../desk_app/ui/main_window.py" line="251"/>
         <source>Go to queues</source>
         <translation>Ke daftar antrean</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="242"/>
+        <location filename="../../desk_app/ui/main_window.py" line="252"/>
         <source>Go to tickets</source>
         <translation>Ke daftar tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="243"/>
+        <location filename="../../desk_app/ui/main_window.py" line="253"/>
         <source>Go to ticket</source>
         <translation>Ke tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="244"/>
+        <location filename="../../desk_app/ui/main_window.py" line="254"/>
         <source>Sync &amp;now</source>
         <translation>Sinkronkan &amp;sekarang</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="246"/>
+        <location filename="../../desk_app/ui/main_window.py" line="256"/>
         <source>Log &amp;out</source>
         <translation>&amp;Keluar akun</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="247"/>
+        <location filename="../../desk_app/ui/main_window.py" line="257"/>
         <source>&amp;Quit</source>
         <translation>&amp;Tutup</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="248"/>
+        <location filename="../../desk_app/ui/main_window.py" line="258"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>&amp;Pintasan keyboard</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="252"/>
+        <location filename="../../desk_app/ui/main_window.py" line="262"/>
         <source>&amp;File</source>
         <translation>&amp;Berkas</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="257"/>
+        <location filename="../../desk_app/ui/main_window.py" line="267"/>
         <source>&amp;Ticket</source>
         <translation>&amp;Tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="261"/>
+        <location filename="../../desk_app/ui/main_window.py" line="271"/>
         <source>&amp;View</source>
         <translation>&amp;Tampilan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="264"/>
+        <location filename="../../desk_app/ui/main_window.py" line="274"/>
         <source>&amp;Columns</source>
         <translation>&amp;Kolom</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="274"/>
+        <location filename="../../desk_app/ui/main_window.py" line="287"/>
         <source>&amp;Demo</source>
         <translation>&amp;Demo</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="275"/>
+        <location filename="../../desk_app/ui/main_window.py" line="288"/>
         <source>&amp;Switch role</source>
         <translation>&amp;Ganti peran</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="276"/>
+        <location filename="../../desk_app/ui/main_window.py" line="289"/>
         <source>Agent (Tier 1)</source>
         <translation>Agen (Tingkat 1)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="276"/>
+        <location filename="../../desk_app/ui/main_window.py" line="289"/>
         <source>Specialist (Tier 2)</source>
         <translation>Spesialis (Tingkat 2)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="277"/>
+        <location filename="../../desk_app/ui/main_window.py" line="290"/>
         <source>Manager (Tier 3, dashboard)</source>
         <translation>Manajer (Tingkat 3, dasbor)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="284"/>
+        <location filename="../../desk_app/ui/main_window.py" line="297"/>
         <source>&amp;Help</source>
         <translation>Ban&amp;tuan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="288"/>
+        <location filename="../../desk_app/ui/main_window.py" line="301"/>
         <source>Main toolbar</source>
         <translation>Bilah alat utama</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="354"/>
+        <location filename="../../desk_app/ui/main_window.py" line="367"/>
         <source>Filtered tickets</source>
         <translation>Tiket terfilter</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="361"/>
+        <location filename="../../desk_app/ui/main_window.py" line="374"/>
         <source>Showing: {title}</source>
         <translation>Menampilkan: {title}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="375"/>
+        <location filename="../../desk_app/ui/main_window.py" line="388"/>
         <source>Open a ticket in the ticket panel first.</source>
         <translation>Buka tiket di panel tiket terlebih dahulu.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="382"/>
+        <location filename="../../desk_app/ui/main_window.py" line="395"/>
         <source>Phone tools are not installed in this build.</source>
         <translation>Alat telepon tidak terpasang di versi ini.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="395"/>
+        <location filename="../../desk_app/ui/main_window.py" line="408"/>
         <source>Select a ticket to log a call on it.</source>
         <translation>Pilih tiket untuk mencatat panggilan.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="407"/>
+        <location filename="../../desk_app/ui/main_window.py" line="420"/>
         <source>Keyboard shortcuts</source>
         <translation>Pintasan keyboard</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="437"/>
+        <location filename="../../desk_app/ui/main_window.py" line="450"/>
         <source>Log in again</source>
         <translation>Masuk lagi</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="438"/>
+        <location filename="../../desk_app/ui/main_window.py" line="451"/>
         <source>Your session on {server} has ended. Enter the password for {user} to go on; your work so far is kept.</source>
         <translation>Sesi Anda di {server} telah berakhir. Masukkan kata sandi untuk {user} untuk melanjutkan; pekerjaan Anda tetap tersimpan.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="452"/>
+        <location filename="../../desk_app/ui/main_window.py" line="465"/>
         <source>Logged in again.</source>
         <translation>Berhasil masuk lagi.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="493"/>
+        <location filename="../../desk_app/ui/main_window.py" line="506"/>
         <source>a new ticket</source>
         <translation>tiket baru</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="494"/>
+        <location filename="../../desk_app/ui/main_window.py" line="507"/>
         <source>The server refused a change to {ticket}: {message}</source>
         <translation>Server menolak perubahan pada {ticket}: {message}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="497"/>
+        <location filename="../../desk_app/ui/main_window.py" line="510"/>
         <source>Your text was kept as a draft.</source>
         <translation>Teks Anda disimpan sebagai draf.</translation>
     </message>
@@ -1225,148 +1394,148 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>NewTicketFromCallDialog</name>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="110"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="111"/>
         <source>New ticket from call</source>
         <extracomment>The store&apos;s customer search (under /api/v1). The new ticket&apos;s id (a negative placeholder until the server has it).</extracomment>
         <translation>Tiket baru dari panggilan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="120"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="121"/>
         <source>Caller&apos;s number</source>
         <translation>Nomor penelepon</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="122"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="123"/>
         <source>Phone, e-mail or order id</source>
         <translation>Telepon, e-mail, atau ID pesanan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="127"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="128"/>
         <source>Matching customers</source>
         <translation>Pelanggan yang cocok</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="136"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="137"/>
         <source>For a new customer</source>
         <translation>Untuk pelanggan baru</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="145"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="146"/>
         <source>What the caller needs</source>
         <translation>Apa yang dibutuhkan penelepon</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="147"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="148"/>
         <source>Caller &amp;number:</source>
         <translation>&amp;Nomor penelepon:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="147"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="148"/>
         <source>&amp;Find customer:</source>
         <translation>&amp;Cari pelanggan:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="148"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="149"/>
         <source>&amp;Matches:</source>
         <translation>&amp;Hasil yang cocok:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="148"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="149"/>
         <source>Customer n&amp;ame:</source>
         <translation>N&amp;ama pelanggan:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="149"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="150"/>
         <source>&amp;E-mail:</source>
         <translation>&amp;E-mail:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="149"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="150"/>
         <source>&amp;Policy:</source>
         <translation>&amp;Kebijakan:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="150"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="151"/>
         <source>&amp;Category:</source>
         <translation>Kate&amp;gori:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="150"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="151"/>
         <source>P&amp;riority:</source>
         <translation>P&amp;rioritas:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="151"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="152"/>
         <source>&amp;Order id:</source>
         <translation>&amp;ID pesanan:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="151"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="152"/>
         <source>&amp;Subject:</source>
         <translation>&amp;Subjek:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="152"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="153"/>
         <source>No&amp;tes:</source>
         <translation>Ca&amp;tatan:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="165"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="166"/>
         <source>Create &amp;ticket</source>
         <translation>&amp;Buat tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="205"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="208"/>
         <source>No policy served by this desk has a phone line.</source>
         <translation>Tidak ada kebijakan yang dilayani desk ini yang memiliki saluran telepon.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="259"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="274"/>
         <source>Searching the server as well…</source>
         <translation>Mencari juga di server…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="274"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="289"/>
         <source>Offline: only the customers on this computer are searched.</source>
         <translation>Luring: hanya pelanggan di komputer ini yang dicari.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="300"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="315"/>
         <source>No customer found: a new one is created.</source>
         <translation>Pelanggan tidak ditemukan: pelanggan baru akan dibuat.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="314"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="329"/>
         <source>contact hidden</source>
         <translation>kontak disembunyikan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="318"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="333"/>
         <source>(found on the server)</source>
         <translation>(ditemukan di server)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="348"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="363"/>
         <source>Phone call from {number}</source>
         <translation>Panggilan telepon dari {number}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="348"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="363"/>
         <source>unknown number</source>
         <translation>nomor tidak dikenal</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="367"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="382"/>
         <source>Enter the caller&apos;s name, or pick a matching customer.</source>
         <translation>Masukkan nama penelepon, atau pilih pelanggan yang cocok.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="375"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="390"/>
         <source>Choose the policy, category and priority.</source>
         <translation>Pilih kebijakan, kategori, dan prioritas.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="377"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="392"/>
         <source>Enter the caller&apos;s number.</source>
         <translation>Masukkan nomor penelepon.</translation>
     </message>
@@ -1383,7 +1552,7 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>QueueView</name>
     <message>
-        <location filename="../../desk_app/ui/queue_view.py" line="76"/>
+        <location filename="../../desk_app/ui/queue_view.py" line="77"/>
         <source>Tickets in the queue</source>
         <extracomment>The highest escalation tier a ticket can be at (a queue&apos;s tier is 1-9; the policies use 1-3). The current ticket changed: its id, or None. A full load of the current queue was shown: the number of rows. Changed rows were applied (tests wait on it).</extracomment>
         <translation>Tiket dalam antrean</translation>
@@ -1444,185 +1613,188 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>ReportTableModel</name>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="60"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="78"/>
         <source>(none)</source>
-        <extracomment>Computes the raw value from the row when it is not simply `row[key]`.</extracomment>
+        <extracomment>True for a pinned row (a total of its own, kept last: the unassigned tickets). Computes the raw value from the row when it is not simply `row[key]`. Arguments of the translated title (&quot;Median first response ({channel})&quot;): translated when shown.</extracomment>
         <translation>(tidak ada)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="66"/>
-        <source>Unassigned</source>
-        <translation>Belum ditugaskan</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="76"/>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="97"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="120"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="140"/>
         <source>Group</source>
         <translation>Grup</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="77"/>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="98"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="121"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="141"/>
         <source>Measure</source>
         <translation>Ukuran</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="78"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="122"/>
         <source>Met</source>
         <translation>Terpenuhi</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="79"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="123"/>
         <source>Missed</source>
         <translation>Terlewat</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="80"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="124"/>
         <source>Overdue (open)</source>
         <translation>Terlambat (terbuka)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="81"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="125"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="82"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="126"/>
         <source>% met</source>
         <translation>% terpenuhi</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="85"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="129"/>
         <source>Agent</source>
         <translation>Agen</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="86"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="130"/>
         <source>Open tickets</source>
         <translation>Tiket terbuka</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="87"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="131"/>
         <source>Replies</source>
         <translation>Balasan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="88"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="132"/>
         <source>Calls</source>
         <translation>Panggilan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="89"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="133"/>
         <source>First responses</source>
         <translation>Respons pertama</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="90"/>
-        <source>Median first response</source>
-        <translation>Median respons pertama</translation>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="84"/>
+        <source>Unassigned tickets (no agent)</source>
+        <translation>Tiket belum ditugaskan (tanpa agen)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="92"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="105"/>
+        <source>First response
+{channel} (median)</source>
+        <extracomment>The order the channels&apos; columns come in (others after them, by name): written ones first.</extracomment>
+        <translation>Respons pertama
+{channel} (median)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="135"/>
         <source>CSAT answers</source>
         <translation>Jawaban CSAT</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="93"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="136"/>
         <source>CSAT (1-5)</source>
         <translation>CSAT (1-5)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="94"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="137"/>
         <source>% satisfied</source>
         <translation>% puas</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="99"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="142"/>
         <source>Count</source>
         <translation>Jumlah</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="100"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="143"/>
         <source>Mean</source>
         <translation>Rata-rata</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="101"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="144"/>
         <source>Median</source>
         <translation>Median</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="102"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="145"/>
         <source>90th percentile</source>
         <translation>Persentil ke-90</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="105"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="148"/>
         <source>Tier</source>
         <translation>Tingkat</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="106"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="149"/>
         <source>Escalated into</source>
         <translation>Dieskalasi ke sini</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="107"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="150"/>
         <source>Budget expired</source>
         <translation>Anggaran habis</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="108"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="151"/>
         <source>Manual</source>
         <translation>Manual</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="109"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="152"/>
         <source>Customer request</source>
         <translation>Permintaan pelanggan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="110"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="153"/>
         <source>Waiting now</source>
         <translation>Menunggu sekarang</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="111"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="154"/>
         <source>Median time at tier</source>
         <translation>Median waktu di tingkat</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="112"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="155"/>
         <source>90th pct. time at tier</source>
         <translation>Persentil ke-90 waktu di tingkat</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="115"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="158"/>
         <source>Ticket</source>
         <translation>Tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="116"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="159"/>
         <source>Subject</source>
         <translation>Subjek</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="117"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="160"/>
         <source>Clock</source>
         <translation>Jam SLA</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="118"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="161"/>
         <source>Policy</source>
         <translation>Kebijakan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="119"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="162"/>
         <source>Overdue (hours)</source>
         <translation>Terlambat (jam)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/table_model.py" line="193"/>
+        <location filename="../../desk_app/ui/dashboard/table_model.py" line="256"/>
         <source>Double-click to open these tickets</source>
         <translation>Klik dua kali untuk membuka tiket-tiket ini</translation>
     </message>
@@ -1630,83 +1802,83 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>ReportTables</name>
     <message>
-        <location filename="../../desk_app/ui/dashboard/tables.py" line="34"/>
+        <location filename="../../desk_app/ui/dashboard/tables.py" line="41"/>
         <source>Queue</source>
         <translation>Antrean</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/tables.py" line="35"/>
+        <location filename="../../desk_app/ui/dashboard/tables.py" line="42"/>
         <source>Category</source>
         <translation>Kategori</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/tables.py" line="36"/>
+        <location filename="../../desk_app/ui/dashboard/tables.py" line="43"/>
         <source>Priority</source>
         <translation>Prioritas</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/tables.py" line="37"/>
+        <location filename="../../desk_app/ui/dashboard/tables.py" line="44"/>
         <source>Channel</source>
         <translation>Saluran</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/tables.py" line="38"/>
+        <location filename="../../desk_app/ui/dashboard/tables.py" line="45"/>
         <source>Customer tier</source>
         <translation>Tingkat pelanggan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/tables.py" line="39"/>
+        <location filename="../../desk_app/ui/dashboard/tables.py" line="46"/>
         <source>Policy</source>
         <translation>Kebijakan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/tables.py" line="40"/>
+        <location filename="../../desk_app/ui/dashboard/tables.py" line="47"/>
         <source>Agent</source>
         <translation>Agen</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/tables.py" line="61"/>
+        <location filename="../../desk_app/ui/dashboard/tables.py" line="80"/>
         <source>SLA compliance</source>
         <extracomment>The grouping of the compliance and times tables changed (a dimension name). A CSV file was written: (path, rows).</extracomment>
         <translation>Kepatuhan SLA</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/tables.py" line="62"/>
+        <location filename="../../desk_app/ui/dashboard/tables.py" line="81"/>
         <source>Response times</source>
         <translation>Waktu respons</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/tables.py" line="63"/>
+        <location filename="../../desk_app/ui/dashboard/tables.py" line="82"/>
         <source>Agent performance</source>
         <translation>Kinerja agen</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/tables.py" line="64"/>
+        <location filename="../../desk_app/ui/dashboard/tables.py" line="83"/>
         <source>Escalations by tier</source>
         <translation>Eskalasi per tingkat</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/tables.py" line="65"/>
+        <location filename="../../desk_app/ui/dashboard/tables.py" line="84"/>
         <source>Most overdue</source>
         <translation>Paling terlambat</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/tables.py" line="77"/>
+        <location filename="../../desk_app/ui/dashboard/tables.py" line="97"/>
         <source>Export CSV…</source>
         <translation>Ekspor CSV…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/tables.py" line="83"/>
+        <location filename="../../desk_app/ui/dashboard/tables.py" line="103"/>
         <source>Group by:</source>
         <translation>Kelompokkan menurut:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/tables.py" line="152"/>
+        <location filename="../../desk_app/ui/dashboard/tables.py" line="177"/>
         <source>Export table as CSV</source>
         <translation>Ekspor tabel sebagai CSV</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/tables.py" line="153"/>
+        <location filename="../../desk_app/ui/dashboard/tables.py" line="178"/>
         <source>CSV files (*.csv)</source>
         <translation>Berkas CSV (*.csv)</translation>
     </message>
@@ -2068,19 +2240,19 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>ThreadView</name>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="259"/>
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="258"/>
         <source>Conversation</source>
         <extracomment>The agent asked to correct one of their entries (the entry&apos;s JSON). Cards built at once when a thread is shown: the newest, which fill the view. Older cards built per turn of the event loop after that.</extracomment>
         <translation>Percakapan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="333"/>
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="332"/>
         <source>Loading the conversation…</source>
         <extracomment>Whose entries get &quot;Correct...&quot; (the signed-in user; None: nobody&apos;s). (row, its top minus the scroll value) the agent scrolled to; None: the end of the thread.</extracomment>
         <translation>Memuat percakapan…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="335"/>
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="334"/>
         <source>Part of the conversation is not on this computer yet; it appears when the server is reachable.</source>
         <translation>Sebagian percakapan belum ada di komputer ini; akan tampil saat server dapat dihubungi.</translation>
     </message>
@@ -2142,10 +2314,6 @@ Dasbor ini untuk manajer.</translation>
         <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="212"/>
         <source>Res&amp;olve</source>
         <translation>Sele&amp;saikan</translation>
-    </message>
-    <message>
-        <source>Mark the ticket resolved</source>
-        <translation type="vanished">Tandai tiket selesai</translation>
     </message>
     <message>
         <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="214"/>
@@ -2638,7 +2806,7 @@ Dasbor ini untuk manajer.</translation>
         <translation>Ditutup</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queue_view.py" line="109"/>
+        <location filename="../../desk_app/ui/queue_view.py" line="111"/>
         <location filename="../../desk_app/ui/ticket_table_model.py" line="159"/>
         <source>Tier {level}</source>
         <extracomment>Emitted after `set_now`: the instant the countdowns now show.</extracomment>

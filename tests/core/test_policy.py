@@ -455,6 +455,7 @@ REJECTIONS = [
     ("mode-notice-missing", 'notice = "We are busy."\n', "", "modes.busy.notice", "needs the notice text"),
     ("evidence-bad-lapse", 'on_lapse = "decide"', 'on_lapse = "ignore"', "evidence_windows[0].on_lapse", "not one of: decide, escalate"),
     ("unknown-trigger", 'triggers = ["received", "resolved"]', 'triggers = ["received", "solved"]', "notifications.triggers[1]", "unknown trigger 'solved'"),
+    ("bad-country", 'timezone = "Asia/Kolkata"', 'timezone = "Asia/Kolkata"\ncountry = "India"', "policy.country", "two-letter ISO 3166 country code"),
     ("bad-language", 'language = "en"', 'language = "English"', "notifications.language", "bad language code"),
     ("canned-unknown-placeholder", "{ticket_number}", "{ticket_no}", "canned_responses[0].body", "unknown placeholder {ticket_no}"),
     ("canned-bad-braces", "{{braces}}", "{braces", "canned_responses[0].body", "bad placeholder syntax"),

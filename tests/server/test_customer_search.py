@@ -31,7 +31,8 @@ def _customer(store, who="agent", **fields) -> dict:
 
 def test_what_a_text_is_looked_up_as():
     assert plan_search(" Asha@Example.COM ") == SearchPlan(emails=("asha@example.com",))
-    assert plan_search("+91 98765 43210") == SearchPlan(phones=("+919876543210", "919876543210"))
+    # With its country code a number is also looked for in its local form (a customer saved as "098765 43210").
+    assert plan_search("+91 98765 43210") == SearchPlan(phones=("+919876543210", "919876543210", "09876543210"))
     assert plan_search("98765 43210") == SearchPlan(phones=("9876543210", "+9876543210"), phone_ending="9876543210")
     assert plan_search("2301234567") == SearchPlan(phones=("2301234567", "+2301234567"),
                                                    phone_ending="2301234567", order_id="2301234567")
@@ -49,6 +50,29 @@ def test_found_by_phone_in_any_notation_and_by_e_mail(store):
     assert match["id"] == asha and match["matched_by"] == "email"
     assert _found(store.agent, "+92 98765 43210") == []  # another country's number
     assert _found(store.agent, "nobody@example.com") == []
+
+
+def test_what_a_local_number_is_looked_up_as_in_the_policies_countries():
+    plan = plan_search("0813-1234-5678", ["ID", "IN"])
+    assert plan.phones[0] == "081312345678"  # as typed first
+    assert {"+6281312345678", "6281312345678", "081312345678"} <= set(plan.phones)
+    assert plan.phone_ending == "81312345678"  # the national number: "+62 813..." ends with it
+
+
+def test_a_local_number_finds_the_customer_saved_with_the_country_code(store):
+    """A Shopee caller gives "0813..."; the customer was saved as "+62 813..." (and the other way)."""
+    budi = _customer(store, name="Budi Santoso", phone="+62 813 1234 5678")
+    dewi = _customer(store, name="Dewi Lestari", phone="0812-9876-5432")
+    for q in ("0813 1234 5678", "0813-1234-5678", "(0813) 1234 5678", "+62 813 1234 5678", "6281312345678"):
+        (match,) = _found(store.agent, q)
+        assert match["id"] == budi["id"] and match["matched_by"] == "phone", q
+    for q in ("+62 812 9876 5432", "+6281298765432", "0812 9876 5432"):
+        (match,) = _found(store.agent, q)
+        assert match["id"] == dewi["id"] and match["matched_by"] == "phone", q
+    # India's local form too (the other policies): "098765 43210" is Asha's +91 98765 43210.
+    asha = store.agent.create_ticket()["customer_id"]
+    (match,) = _found(store.agent, "098765 43210")
+    assert match["id"] == asha
 
 
 def test_found_by_order_id_only_through_tickets_the_searcher_may_see(store):

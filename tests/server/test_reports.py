@@ -396,21 +396,33 @@ def test_agent_load_replies_first_response_and_csat(seeded):
         if e.kind in ("public_reply", "phone_call") and e.author_id is not None and start <= e.created_at < end:
             expected[e.author_id]["replies" if e.kind == "public_reply" else "calls"] += 1
     firsts = defaultdict(list)
+    by_channel = defaultdict(lambda: defaultdict(list))
     for tid, c in raw.finished:
         if c.metric == "first_response" and start <= c.stopped_at < end:
-            firsts[raw.tickets[tid].assignee_id].append(elapsed(c))
+            ticket = raw.tickets[tid]
+            firsts[ticket.assignee_id].append(elapsed(c))
+            by_channel[ticket.assignee_id][ticket.channel].append(elapsed(c))
     scores = defaultdict(list)
     for s in raw.surveys:
         if s.answered_at is not None and start <= s.answered_at < end:
             scores[s.agent_id].append(s.score)
     body = seeded.manager.get("/reports/agents", params=params(start, end)).json()
-    rows = {r["agent_id"]: r for r in body["rows"]}
+    # The unassigned tickets are a row of their own, not one of the agents.
+    assert all(r["agent_id"] is not None for r in body["rows"])
+    assert body["unassigned"] is not None and body["unassigned"]["agent_id"] is None
+    rows = {r["agent_id"]: r for r in body["rows"]} | {None: body["unassigned"]}
     assert set(rows) == set(expected) | set(firsts) | set(scores)
     for agent, row in rows.items():
         for k in ("open_tickets", "replies", "calls"):
             assert row[k] == expected[agent][k], (agent, k)
         assert row["first_responses"] == len(firsts[agent])
         assert row["median_first_response_seconds"] == pytest.approx(percentile_cont(firsts[agent], 0.5))
+        # Per channel: a call's 0 s does not hide how long the e-mails waited.
+        assert [c["channel"] for c in row["first_response_by_channel"]] == sorted(by_channel[agent])
+        for c in row["first_response_by_channel"]:
+            values = by_channel[agent][c["channel"]]
+            assert c["first_responses"] == len(values), (agent, c["channel"])
+            assert c["median_first_response_seconds"] == pytest.approx(percentile_cont(values, 0.5))
         assert row["csat_responses"] == len(scores[agent])
         if scores[agent]:
             assert row["csat_average"] == pytest.approx(sum(scores[agent]) / len(scores[agent]), abs=1e-4)
@@ -420,6 +432,7 @@ def test_agent_load_replies_first_response_and_csat(seeded):
             assert row["csat_average"] is None
     assert sum(len(v) for v in scores.values()) >= 5
     assert rows[seeded.ids["agent"]]["name"] == "Agent"
+    assert sum(len(channels) > 1 for channels in by_channel.values()) >= 2  # agents with several channels
 
 
 def test_queue_filter_narrows_every_report(seeded):

@@ -327,3 +327,23 @@ def test_search_finds_number_order_subject_and_contact(tmp_path):
         assert [r.id for r in cache.search("ASHA@example.com")] == [1]
         assert [r.id for r in cache.search("98765 43210")] == [1]
         assert cache.search("   ") == [] and cache.search("100%") == []
+
+
+def test_search_finds_a_local_number_in_the_policies_countries(tmp_path):
+    """An agent types the caller's "0813..." as the caller says it; the customer is "+62 813..."."""
+    def customer(cid: int, name: str, phone: str) -> dict:
+        return {"id": cid, "name": name, "tier": "standard", "email": None, "phone": phone, "contact_hidden": False,
+                "account_manager_id": None, "conduct_flag": False, "conduct_note": None}
+
+    with bootstrapped(tmp_path / "c.sqlite3", [snapshot(1), snapshot(2), snapshot(3)]) as cache:
+        for tid, who in ((1, customer(11, "Budi Santoso", "+6281312345678")),
+                         (2, customer(12, "Dewi Lestari", "0812-9876-5432")),
+                         (3, customer(13, "Asha Rao", "+91 98765 43210"))):
+            cache.store_ticket({**snapshot(tid), "customer": who, "thread": [], "escalations": [], "attachments": []})
+        assert cache.search("0813 1234 5678") == []  # no policy says where the number is local yet
+        cache.set_reference("policies", [{"key": "shopee", "country": "ID"}, {"key": "shopom", "country": "IN"}])
+        assert [r.id for r in cache.search("0813 1234 5678")] == [1]
+        assert [r.id for r in cache.search("0813-1234-5678")] == [1]
+        assert [r.id for r in cache.search("+62 812 9876 5432")] == [2]  # saved in the local form
+        assert [r.id for r in cache.search("098765 43210")] == [3]  # India's local form
+        assert [r.id for r in cache.search("+6281312345678")] == [1]

@@ -1,7 +1,13 @@
 import os
+from pathlib import Path
 
-# Real widgets, no screen: every UI test runs on Qt's offscreen platform.
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Real widgets, no screen: every UI test runs on Qt's offscreen platform. Its screens are
+# tests/ui/screens.json's: a 1920x1080 primary screen (where windows open), and a 1366x768 and a
+# 1280x720 one beside it for the small-screen tests (`screen_sized`). The offscreen platform
+# orders its screens by name and makes the first the primary one: hence "main-..." and "thin-...".
+SCREENS = Path(__file__).with_name("screens.json")
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={SCREENS}"
 
 import pytest  # noqa: E402
 
@@ -17,3 +23,15 @@ def sync_ops(qapp):
 
     with synchronous_ops(error_reporter=CollectingReporter()) as runner:
         yield runner
+
+
+@pytest.fixture
+def screen_sized(qapp):
+    """The screen of that size ("1280x720"), or a skip where the platform has none (a real display)."""
+    def find(size: str):
+        width, height = (int(n) for n in size.split("x"))
+        for screen in qapp.screens():
+            if (screen.geometry().width(), screen.geometry().height()) == (width, height):
+                return screen
+        pytest.skip(f"no {size} screen on this display (the offscreen platform has one: tests/ui/screens.json)")
+    return find

@@ -16,14 +16,15 @@ from typing import Any
 
 import httpx
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from sqlalchemy import select
 
 from desk_app.server.auth import passwords
 from desk_app.server.feedback.service import issue_survey_token
 from desk_app.server.tickets.models import Ticket
 from desk_app.ui.dashboard import DashboardView, ReportFilters, export_pdf, queue_query, write_csv
-from desk_app.ui.dashboard.figures import Kpis, format_count, format_percent
+from desk_app.ui.dashboard.figures import Kpis, channel_label, format_count, format_duration, format_percent
+from desk_app.ui.dashboard.table_model import SORT_ROLE
 from desk_app.ui.dashboard.reports_api import OPEN_STATUSES
 from desk_app.ui.demo_launcher import DEMO_PASSWORD, DemoStore
 from desk_app.ui.ops import CollectingReporter, OpRunner
@@ -154,7 +155,8 @@ def test_tables_and_charts_show_the_report_rows(qtbot, store, sessions, sync_run
     compliance = store.report("compliance", f, NOW)
     agents = store.report("agents", f, NOW)
     assert view.tables.models["compliance"].rows == compliance["rows"]
-    assert view.tables.models["agents"].rows == agents["rows"]
+    # The agents, then the unassigned tickets as a row of their own (not one of the agents).
+    assert view.tables.models["agents"].rows == agents["rows"] + ([agents["unassigned"]] if agents["unassigned"] else [])
     model = view.tables.models["compliance"]
     labels = [model.display_text(r, 0) for r in range(model.rowCount())]
     assert labels == [r["label"] or r["group"] for r in compliance["rows"]]
@@ -163,7 +165,7 @@ def test_tables_and_charts_show_the_report_rows(qtbot, store, sessions, sync_run
     assert sum(sum(bar.at(i) for i in range(bar.count())) for bar in bars.values()) == \
         store.report("backlog", f, NOW)["open_total"]
     assert sorted(n for _, _, n in view.agent_chart.agents) == \
-        sorted(r["open_tickets"] for r in agents["rows"] if r["open_tickets"])
+        sorted(r["open_tickets"] for r in view.tables.models["agents"].rows if r["open_tickets"])
     assert view.trend_chart.series_names[-1] == "All measures"
     assert not view.flow_chart.is_empty
 
@@ -247,13 +249,15 @@ def test_csv_export_writes_the_table_rows(qtbot, store, sessions, sync_runner, t
     with open(path, encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     assert rows[0] == model.header_titles()
-    api_rows = store.report("agents", view.filters, NOW)["rows"]
+    report = store.report("agents", view.filters, NOW)
+    api_rows = report["rows"] + ([report["unassigned"]] if report["unassigned"] else [])
     assert len(rows) == len(api_rows) + 1
     by_name = {r[0]: r for r in rows[1:]}
+    csat = rows[0].index("CSAT (1-5)")  # after the medians per channel, as many as there are channels
     for r in api_rows:
-        cells = by_name[r["name"] or "Unassigned"]
+        cells = by_name[r["name"] or "Unassigned tickets (no agent)"]
         assert int(cells[1]) == r["open_tickets"] and int(cells[2]) == r["replies"]
-        assert cells[7] == ("" if r["csat_average"] is None else str(r["csat_average"]))
+        assert cells[csat] == ("" if r["csat_average"] is None else str(r["csat_average"]))
     # The compliance table's measures are written as labels, numbers as numbers.
     assert write_csv(view.tables.models["compliance"], tmp_path / "c.csv") == len(
         view.reports["compliance"]["rows"])
@@ -362,3 +366,34 @@ def test_the_period_subtitle_follows_the_locale(qtbot, store, sessions, sync_run
         i18n.install_translations("en", app=qapp)
         QLocale.setDefault(QLocale.c())
         sla_display.retranslate()
+
+
+def test_agent_performance_keeps_the_unassigned_tickets_apart_and_first_responses_per_channel(
+        qtbot, store, sessions, sync_runner):
+    view = open_view(qtbot, sessions(), sync_runner)
+    report = store.report("agents", view.filters, NOW)
+    assert report["unassigned"] and report["unassigned"]["open_tickets"]  # the demo has tickets nobody took
+    view.tables.setCurrentIndex(list(view.tables.models).index("agents"))
+    table, model = view.tables.views["agents"], view.tables.models["agents"]
+    titles = model.header_titles()
+    # No median over every channel: one per channel of the tickets (calls are answered at once).
+    channels = sorted({c["channel"] for r in model.rows for c in r["first_response_by_channel"]})
+    assert channels and "Median first response" not in titles
+    for channel in channels:
+        column = titles.index(f"First response\n{channel_label(channel)} (median)")
+        for row in range(model.rowCount()):
+            found = [c for c in model.row(row)["first_response_by_channel"] if c["channel"] == channel]
+            expected = format_duration(found[0]["median_first_response_seconds"]) if found else "—"
+            assert model.display_text(row, column) == expected
+    # The manager sorts by open tickets, both ways: the unassigned tickets stay last, in italics, labelled.
+    proxy, header = table.model(), table.horizontalHeader()
+    column = titles.index("Open tickets")
+    for _ in range(2):
+        x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
+        last = proxy.index(proxy.rowCount() - 1, 0)
+        assert last.data() == "Unassigned tickets (no agent)" and last.data(Qt.ItemDataRole.FontRole).italic()
+        agents = [proxy.index(r, column).data(SORT_ROLE) for r in range(proxy.rowCount() - 1)]
+        descending = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+        assert agents == sorted(agents, reverse=descending)
+        assert not proxy.index(0, 0).data(Qt.ItemDataRole.FontRole)  # the agents: the ordinary look

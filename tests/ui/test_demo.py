@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import httpx
+import pytest
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings
 from PySide6.QtGui import QImage
@@ -117,3 +118,14 @@ def test_role_switcher_opens_the_other_roles_workspace(qtbot, runner, tmp_path):
             if shiboken6.isValid(window):  # the switch deleted the agent's window already
                 window.deleteLater()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def test_screenshot_size_is_parsed_and_bad_sizes_are_refused(capsys):
+    from desk_app.ui.app import build_parser
+
+    assert build_parser(True).parse_args(["--size", "1366x768"]).size == (1366, 768)
+    assert build_parser(True).parse_args([]).size is None  # 1440x900
+    for bad in ("big", "1366", "100x100"):
+        with pytest.raises(SystemExit):
+            build_parser(True).parse_args(["--size", bad])
+    assert "smaller than any screen" in capsys.readouterr().err

@@ -173,8 +173,10 @@ def test_window_layout_and_columns_persist(windows, ui_store, ui_settings, qtbot
     first = windows("agent")
     queue_height, panel_height = first.work_splitter.sizes()
     assert panel_height > queue_height  # by default the open ticket's conversation gets the larger share
-    first.resize(780, 560)  # within the offscreen screen (800 x 600): restoring clamps to the screen
-    first.main_splitter.setSizes([230, 540])
+    # Within the tests' 1920x1080 screen (restoring clamps to the screen), and wide enough for every
+    # column at its width (a narrower table squeezes them: test_small_screens.py).
+    first.resize(1700, 900)
+    first.main_splitter.setSizes([230, 1470])
     first.queue_view.set_column_shown(int(Column.CHANNEL), False)
     first.queue_view.setColumnWidth(int(Column.CUSTOMER), 222)
     first.sidebar.select_queue("waiting")
@@ -185,7 +187,7 @@ def test_window_layout_and_columns_persist(windows, ui_store, ui_settings, qtbot
     assert second.queue_view.isColumnHidden(int(Column.CHANNEL))
     assert second.queue_view.columnWidth(int(Column.CUSTOMER)) == 222
     assert second.main_splitter.sizes() == sizes
-    assert second.size().width() == 780
+    assert second.size().width() == 1700
     assert second.queue_view.spec().key == "waiting"
     assert ui_settings.store.fileName().endswith("desk-app-test.ini")
 

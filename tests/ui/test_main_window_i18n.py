@@ -117,3 +117,59 @@ def test_a_machine_without_a_locale_gets_us_english_dates(qapp):
     assert i18n.chosen_locale(None, c_locale).name() == "en_US"
     assert i18n.chosen_locale(None, QLocale("id_ID")).name() == "id_ID"  # a real system locale is followed
     assert i18n.chosen_locale("id", c_locale).language() == QLocale.Language.Indonesian
+
+
+QT_TS = i18n.I18N_DIR / "qtbase_id.ts"
+QT_QM = i18n.I18N_DIR / "qtbase_id.qm"
+
+
+def test_qts_standard_buttons_speak_indonesian(indonesian, qtbot):
+    """Qt ships no Indonesian catalogue: ours (in Qt's contexts) makes Cancel and Close Indonesian."""
+    from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel | QDialogButtonBox.StandardButton.Close)
+    qtbot.addWidget(buttons)
+    assert sorted(b.text() for b in buttons.buttons()) == ["Batal", "Tutup"]
+    box = QMessageBox(QMessageBox.Icon.Information, "Desk", "Teks", QMessageBox.StandardButton.Close)
+    qtbot.addWidget(box)
+    assert box.button(QMessageBox.StandardButton.Close).text() == "Tutup"
+    assert QCoreApplication.translate("QLineEdit", "&Copy") == "&Salin"  # the edit menus too
+
+
+def test_the_qt_catalogue_is_compiled_from_its_source(tmp_path):
+    lrelease = LRELEASE if LRELEASE.exists() else shutil.which("pyside6-lrelease")
+    if lrelease is None:
+        pytest.skip("pyside6-lrelease is not installed")
+    fresh = tmp_path / "qtbase_id.qm"
+    subprocess.run([str(lrelease), str(QT_TS), "-qm", str(fresh)], check=True, capture_output=True)
+    assert fresh.read_bytes() == QT_QM.read_bytes(), "run pyside6-lrelease on resources/i18n/qtbase_id.ts"
+
+
+def test_lang_on_the_command_line_is_for_this_run_only(tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from desk_app.ui.app import build_parser, run_language
+    from desk_app.ui.settings import DeskSettings, Keys
+
+    settings = DeskSettings(QSettings(str(tmp_path / "desk.ini"), QSettings.Format.IniFormat))
+    assert run_language(build_parser(False).parse_args(["--lang", "id"]), settings) == "id"
+    assert settings.get(Keys.LANGUAGE) == ""  # not saved: the next start is in the chosen language
+    assert run_language(build_parser(False).parse_args([]), settings) is None  # the system's
+    settings.set(Keys.LANGUAGE, "id")  # chosen in View > Language
+    assert run_language(build_parser(True).parse_args([]), settings) == "id"
+    assert run_language(build_parser(True).parse_args(["--lang", "en"]), settings) == "en"
+    assert settings.get(Keys.LANGUAGE) == "id"
+
+
+def test_the_language_is_chosen_in_the_view_menu_and_kept(windows, ui_store, ui_settings):
+    from desk_app.ui.settings import Keys
+
+    window = windows("agent")
+    menu = window.language_menu
+    assert menu in [a.menu() for a in window.menuBar().actions()[2].menu().actions() if a.menu()]
+    names = [a.text() for a in menu.actions()]
+    assert names == ["System language", "English", "Bahasa Indonesia"]
+    assert menu.action_for("").isChecked()
+    menu.action_for("id").trigger()  # what a click on "Bahasa Indonesia" does
+    assert ui_settings.get(Keys.LANGUAGE) == "id" and menu.action_for("id").isChecked()
+    assert "next start" in window.statusBar().currentMessage()

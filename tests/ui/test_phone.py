@@ -135,6 +135,45 @@ def test_new_ticket_from_a_call_for_an_unknown_caller_needs_a_name(qtbot, live, 
     assert ticket["customer_name"] == "Budi Santoso" and ticket["policy"] == "shopee"
 
 
+def test_the_callers_number_chooses_the_policy_with_a_phone_line_in_their_country(qtbot, live, sync_ops):
+    from PySide6.QtCore import Qt
+
+    session = live.session("agent")
+    wait_until(lambda: session.cache.reference("policies"), message="policies cached")
+    dialog = NewTicketFromCallDialog(session, sync_ops, clock=FakeClock())
+    qtbot.addWidget(dialog)
+    assert dialog.policy.currentData() == "ooulet"  # the first with a phone line, before a number is known
+    qtbot.keyClicks(dialog.number, "+62 813 1234 5678")
+    assert dialog.policy.currentData() == "shopee"  # Indonesia: Shopee's call centre, not Ooulet
+    dialog.number.clear()
+    qtbot.keyClicks(dialog.number, "98765 43210")  # a local number of India
+    assert dialog.policy.currentData() == "ooulet"
+    # The agent's own choice is kept whatever is typed next.
+    dialog.policy.setFocus()
+    qtbot.keyClick(dialog.policy, Qt.Key.Key_Down)
+    assert dialog.policy.currentData() == "shopee"
+    qtbot.keyClicks(dialog.number, "0")
+    dialog.look_up()  # what the debounce timer does after typing stops (no match: nothing else changes)
+    assert dialog.policy.currentData() == "shopee"
+
+
+def test_a_local_number_finds_the_customer_saved_with_the_country_code(qtbot, live, sync_ops):
+    known = live.create_ticket("agent", assign_to_me=True, policy="shopee", category="pertanyaan_umum",
+                               customer={"name": "Budi Santoso", "email": "budi@example.com",
+                                         "phone": "+62 813 1234 5678"})
+    session = live.session("agent")
+    wait_until(lambda: session.cache.reference("policies") and session.cache.ticket(known["id"]),
+               message="policies and the ticket cached")
+    session.cache.store_ticket(session.api.ticket(known["id"]))  # an opened ticket: contact cached
+    dialog = NewTicketFromCallDialog(session, sync_ops, clock=FakeClock())
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.number, "0813-1234-5678")  # as the caller says it
+    dialog.look_up()
+    match = dialog.selected_customer()
+    assert match["id"] == known["customer_id"] and not match.get("from_server")  # this computer's cache found her
+    assert dialog.name.text() == "Budi Santoso" and dialog.policy.currentData() == "shopee"
+
+
 def test_business_hours_per_policy_calendar():
     shopom, shopee = shipped_policy("shopom"), shipped_policy("shopee")
     monday = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)  # 14:30 in India

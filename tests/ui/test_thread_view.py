@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QApplication
 
 from desk_app.ui.ticket_panel.thread_view import ThreadView
+from live_store import *  # noqa: F401,F403 - the store's fixtures
 
 KINDS = ["customer_message", "public_reply", "internal_note", "phone_call"]
 
@@ -109,3 +110,68 @@ def test_new_entries_are_appended_even_while_older_slices_are_still_coming(qtbot
     assert bodies(view)[-1] == "Entry 21"
     qtbot.waitUntil(lambda: view.pending == 0, timeout=5_000)
     assert bodies(view) == [f"Entry {n}" for n in range(1, 22)]
+
+
+# -- system events, as the store writes them ---------------------------------------------------
+
+
+def _store_events(live, clock) -> list[dict]:
+    """A ticket's system events from a real store: taken, answered, waiting on a third party,
+    its first-response clock breached (the scheduler's event), resolved and reopened."""
+    from datetime import datetime
+
+    ticket = live.create_ticket("agent")
+    ticket = live.call("agent", "POST", f"/tickets/{ticket['id']}/take", {}, if_match=ticket["version"])
+    due = next(c for c in ticket["sla"]["clocks"] if c["key"] == "first_response")["due_at"]
+    clock.set(datetime.fromisoformat(due.replace("Z", "+00:00")))
+    live.app.state.scheduler.run_due(clock.now())  # the first response is late: breached
+    live._tokens.clear()  # a day later: log in again
+    ticket = live.call("agent", "GET", f"/tickets/{ticket['id']}")
+    live.call("agent", "POST", f"/tickets/{ticket['id']}/entries", {"kind": "public_reply", "body": "On it."})
+    ticket = live.call("agent", "GET", f"/tickets/{ticket['id']}")
+    ticket = live.call("agent", "POST", f"/tickets/{ticket['id']}/status", {"status": "pending_third_party"},
+                       if_match=ticket["version"])
+    thread = live.call("agent", "GET", f"/tickets/{ticket['id']}")["thread"]
+    return [e for e in thread if e["kind"] == "system_event"]
+
+
+def _event_lines(qtbot, entries) -> dict[str, str]:
+    view = make_view(qtbot)
+    view.show_thread(entries)
+    return {card.entry["event_code"]: card.caption.text() for card in view.cards}
+
+
+def test_system_events_read_as_words_in_the_agents_time(qtbot, live, clock):
+    from desk_app.ui.ticket_panel.event_text import local_time
+
+    events = _store_events(live, clock)
+    lines = _event_lines(qtbot, events)
+    assert lines["status_changed"].startswith("Status: Open \u2192 Waiting on third party \u00b7 ")
+    breach = next(e for e in events if e["event_code"] == "sla_breached")
+    due = local_time(breach["data"]["clocks"][0]["due_at"])
+    assert lines["sla_breached"].startswith(f"SLA: First response breached (was due {due}) \u00b7 ")
+    assert lines["assigned"].startswith("Assigned to Agent \u00b7 ")
+    for line in lines.values():  # no raw states, no UTC next to the local time
+        assert "UTC" not in line and "pending_third_party" not in line and "->" not in line, line
+    # The status change of the reply (new -> open) names its cause.
+    first = [e for e in events if e["event_code"] == "status_changed" and e["data"]["to"] == "open"]
+    assert first and first[0]["data"]["cause"] == "first_response"
+
+
+def test_system_events_read_in_indonesian(qtbot, live, clock, qapp):
+    from PySide6.QtCore import QLocale
+
+    from desk_app.ui import i18n, sla_display
+
+    events = _store_events(live, clock)
+    i18n.install_translations("id", app=qapp)
+    sla_display.retranslate()
+    try:
+        lines = _event_lines(qtbot, events)
+    finally:
+        i18n.install_translations("en", app=qapp)
+        QLocale.setDefault(QLocale.c())
+        sla_display.retranslate()
+    assert lines["status_changed"].startswith("Status: Terbuka \u2192 Menunggu pihak ketiga \u00b7 ")
+    assert lines["sla_breached"].startswith("SLA: Respons pertama terlewati (jatuh tempo ")
+    assert lines["assigned"].startswith("Ditugaskan kepada Agent \u00b7 ")

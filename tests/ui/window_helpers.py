@@ -166,12 +166,12 @@ class WindowFactory:
         self.opened: list[tuple[Any, DeskSession]] = []
 
     def __call__(self, username: str, *, wait: bool = True, settings: DeskSettings | None = None,
-                 data_dir: Path | None = None, **options: Any):
+                 data_dir: Path | None = None, screen: Any = None, **options: Any):
         from desk_app.ui.countdown import CountdownClock
         from desk_app.ui.main_window import MainWindow
 
         session = make_session(self.store.url, username, data_dir or self.data_dir / f"client-{username}", **options)
-        window = MainWindow(session, self.runner, settings or self.settings, clock=CountdownClock())
+        window = MainWindow(session, self.runner, settings or self.settings, clock=CountdownClock(), screen=screen)
         self.opened.append((window, session))
         session.start()
         window.show()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
@@ -85,6 +85,7 @@ def _handles_customer(session, principal, customer: Customer) -> bool:
 def search_customers(
     principal: Staff,
     db: Db,
+    request: Request,
     q: Annotated[SearchText, Query(
         min_length=search.MIN_QUERY,
         description="A phone number, an e-mail address, an order id, or part of a name (at least 3 characters).",
@@ -100,7 +101,8 @@ def search_customers(
     if len(q.strip()) < search.MIN_QUERY:
         raise ApiError(422, "query_too_short", f"Type at least {search.MIN_QUERY} characters to search.")
     with db.read() as session:
-        return json_response(search.search_customers(session, principal, q, limit))
+        countries = sorted({p.country for p in request.app.state.policies.values() if p.country})
+        return json_response(search.search_customers(session, principal, q, limit, countries))
 
 
 @router.get("/customers/{customer_id}", response_model=CustomerOut, responses=_ERRORS)

@@ -7,9 +7,13 @@ What is typed decides what is looked for:
 * an e-mail address (it has an "@"): the customer with that address;
 * a phone number (digits, spaces, "+", "-", ".", brackets; at least
   `MIN_PHONE_DIGITS` digits): customers with that number, written with or
-  without its leading "+" (numbers are stored normalised, `normalize_phone`);
+  without its leading "+" (numbers are stored normalised, `normalize_phone`),
+  and in the other forms it has in the countries of the policies served
+  (`desk_app.core.phone.number_forms`: "0813 1234 5678" finds
+  "+6281312345678" under Shopee Indonesia, and the other way round);
   when none has it and it has `MIN_LOCAL_DIGITS` digits or more, customers
-  whose number ends with it (a caller shown without the country code);
+  whose number ends with it, or with its national number (a caller shown
+  without the country code);
   an all-digit text is tried as an order id too (marketplaces number orders);
 * anything else: the customers of tickets with that order id, then customers
   whose name contains the text (any case).
@@ -33,12 +37,14 @@ searcher may see (None when there is none).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from desk_app.core.phone import national_number, number_forms
 from desk_app.server.auth.service import Principal
 from desk_app.server.core.validation import normalize_email, normalize_phone
 from desk_app.server.directory.models import Customer
@@ -68,15 +74,22 @@ class SearchPlan:
     name: str | None = None
 
 
-def plan_search(text: str) -> SearchPlan:
+def plan_search(text: str, countries: Iterable[str | None] = ()) -> SearchPlan:
+    """`countries`: where the policies served have their customers (`Policy.country`)."""
     text = text.strip()
     if "@" in text:
         return SearchPlan(emails=(normalize_email(text),))
     if _PHONE.match(text):
         digits = "".join(ch for ch in text if ch.isdigit())
         if len(digits) >= MIN_PHONE_DIGITS:
-            phones = tuple(dict.fromkeys((normalize_phone(text), digits, "+" + digits)))
-            ending = digits if len(digits) >= MIN_LOCAL_DIGITS and not text.startswith("+") else None
+            countries = tuple(countries)
+            phones = tuple(dict.fromkeys((normalize_phone(text), digits, "+" + digits,
+                                          *number_forms(text, countries))))
+            ending = None
+            if len(digits) >= MIN_LOCAL_DIGITS and not text.startswith("+"):
+                # "0813 1234 5678" ends "+6281312345678" without its trunk prefix.
+                national = national_number(text, countries) if digits.startswith("0") else None
+                ending = national if national and len(national) >= MIN_LOCAL_DIGITS else digits
             return SearchPlan(phones=phones, phone_ending=ending, order_id=text if text.isdigit() else None)
     return SearchPlan(order_id=text, name=text.lower())  # as SQL lower() does
 
@@ -106,10 +119,12 @@ def _handles(session: Session, viewer: Viewer, customer: Customer) -> bool:
     )
 
 
-def search_customers(session: Session, principal: Principal, text: str, limit: int) -> dict[str, Any]:
+def search_customers(session: Session, principal: Principal, text: str, limit: int,
+                     countries: Iterable[str | None] = ()) -> dict[str, Any]:
     """`{"customers": [...], "truncated": bool}`; each customer as `read_customer` shows it, plus
-    `matched_by` (phone / email / order_id / name) and `latest_ticket`."""
-    plan = plan_search(text)
+    `matched_by` (phone / email / order_id / name) and `latest_ticket`. `countries`: those of the
+    policies served, where a local phone number is read."""
+    plan = plan_search(text, countries)
     viewer = viewer_for(session, principal)
     found: dict[int, tuple[Customer, str]] = {}
 

@@ -43,6 +43,8 @@ class PolicyOut(BaseModel):
     key: str
     name: str
     timezone: str
+    country: str | None = Field(None, description="ISO 3166 code of the customers' country: where their "
+                                "local phone numbers are read (\"ID\": 0813... is +62 813...).")
     statuses: list[str]
     pause_statuses: list[str]
     categories: list[Choice]
@@ -76,6 +78,7 @@ def list_policies(principal: Staff, request: Request) -> PolicyListOut:
                 key=p.key,
                 name=p.name,
                 timezone=p.timezone,
+                country=p.country,
                 statuses=[s.value for s in Status],
                 pause_statuses=sorted(p.pause_statuses),
                 categories=[Choice(key=c.key, label=c.label) for c in p.categories.values()],

@@ -2,7 +2,12 @@
 
 Open tickets and first responses follow the ticket's current assignee;
 replies and calls their author; CSAT the agent the survey was issued for (the
-assignee when the ticket was resolved).
+assignee when the ticket was resolved). The tickets without an assignee get
+a row of their own (agent None), which the route serves apart from the agents.
+
+First responses are also given per channel of the ticket: a ticket created
+from a call was answered by the call (0 s), and mixed into one median those
+hide how long the agent's written requests waited.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from desk_app.server.feedback.models import SurveyResponse
 from desk_app.server.reports import rollups
 from desk_app.server.reports.common import OPEN_STATUSES, Filters, distribution, group_labels, ratio
 from desk_app.server.reports.models import ClockRun
-from desk_app.server.reports.schemas import AgentRow
+from desk_app.server.reports.schemas import AgentRow, ChannelFirstResponse
 from desk_app.server.tickets.models import ThreadEntry, Ticket
 
 
@@ -35,6 +40,42 @@ def _first_response_values(f: Filters) -> Select:
     """(measure, value, agent) rows of the first responses in the period (for `rollups.distribution`)."""
     runs = first_response_runs(f).subquery()
     return select(literal("first_response").label("measure"), runs.c.value, runs.c.agent)
+
+
+def first_response_channel_runs(f: Filters) -> Select:
+    """(agent, channel, value) of the first responses in the period, from `clock_runs` alone."""
+    return f.runs(
+        select(ClockRun.assignee_id.label("agent"), ClockRun.channel.label("channel"),
+               ClockRun.elapsed_seconds.label("value")).where(
+            ClockRun.metric == "first_response", f.period(ClockRun.stopped_at)
+        )
+    )
+
+
+def _first_response_channel_values(f: Filters) -> Select:
+    """(measure, value, "agent|channel") rows, keyed as the rollups keep them (`rollups.agent_channel`)."""
+    return f.runs(
+        select(literal("first_response").label("measure"), ClockRun.elapsed_seconds.label("value"),
+               rollups.agent_channel_value().label("key")).where(
+            ClockRun.metric == "first_response", f.period(ClockRun.stopped_at)
+        )
+    )
+
+
+def _first_responses_by_channel(session: Session, f: Filters, split: rollups.Split | None) -> dict[Any, dict]:
+    """{agent: {channel: Stats}} of the first responses in the period."""
+    out: dict[Any, dict] = defaultdict(dict)
+    if split is None:
+        stats = distribution(session, first_response_channel_runs(f), ["agent", "channel"])
+        for (agent, channel), s in stats.items():
+            out[agent][channel] = s
+        return out
+    stats = rollups.distribution(session, split, rollups.AGENT_CHANNEL, ("first_response",),
+                                 _first_response_channel_values)
+    for (_, key), s in stats.items():
+        agent, channel = rollups.split_agent_channel(key)
+        out[agent][channel] = s
+    return out
 
 
 def _entries(f: Filters) -> Select:
@@ -97,6 +138,11 @@ def agent_rows(session: Session, f: Filters) -> list[AgentRow]:
     for agent, stats in firsts.items():
         data[agent]["first_responses"] = stats.count
         data[agent]["median_first_response_seconds"] = stats.median
+    for agent, channels in _first_responses_by_channel(session, f, split).items():
+        data[agent]["first_response_by_channel"] = [
+            ChannelFirstResponse(channel=channel, first_responses=s.count, median_first_response_seconds=s.median)
+            for channel, s in sorted(channels.items())
+        ]
 
     agents_ = [a for a, (n, _, _) in csat.items() if n]
     averages = rollups.means(session, [(csat[a][1], csat[a][0]) for a in agents_])
@@ -116,6 +162,7 @@ def agent_rows(session: Session, f: Filters) -> list[AgentRow]:
             calls=d.get("calls", 0),
             first_responses=d.get("first_responses", 0),
             median_first_response_seconds=d.get("median_first_response_seconds"),
+            first_response_by_channel=d.get("first_response_by_channel", []),
             csat_responses=d.get("csat_responses", 0),
             csat_average=d.get("csat_average"),
             csat_percent_satisfied=d.get("csat_percent_satisfied"),

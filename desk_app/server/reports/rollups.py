@@ -112,6 +112,9 @@ _SCOPE_COLUMN = {"queue": ClockRun.queue_id, "policy": ClockRun.policy_key}
 LOCK_BUILD = 7011
 LOCK_BUILDER = 7012
 _ID_DIMS = {"queue": Queue, "agent": User}
+#: A rollup-only grouping of the first responses by the ticket's assignee and channel (the agents
+#: report's per-channel figures): value "<assignee id>|<channel>", "" for no assignee.
+AGENT_CHANNEL = "agent_channel"
 _PERCENTILES = (0.5, 0.9)
 
 
@@ -434,6 +437,14 @@ def build(conn: Connection, first: date, last: date) -> None:
         ).where(ClockRun.metric == "tier_budget", in_days, *scoped).group_by(ClockRun.stopped_on, ClockRun.key, *by_scope, b)
         conn.execute(insert(report_run_buckets).from_select(
             ["day", "span", "scope", "measure", "dim", "value", "bucket", "n", "total", "vals"], budgets))
+        pair = agent_channel_value()
+        firsts = select(
+            ClockRun.stopped_on, literal(1), scope, ClockRun.metric, literal(AGENT_CHANNEL), pair, b, func.count(),
+            func.sum(elapsed), values,
+        ).where(ClockRun.metric == "first_response", in_days, *scoped).group_by(
+            ClockRun.stopped_on, ClockRun.metric, *by_scope, ClockRun.assignee_id, ClockRun.channel, b)
+        conn.execute(insert(report_run_buckets).from_select(
+            ["day", "span", "scope", "measure", "dim", "value", "bucket", "n", "total", "vals"], firsts))
 
     # The day tables by the ticket's queue and policy as they are now (what the raw queries join for).
     filters = (Ticket.queue_id, Ticket.policy_key)
@@ -533,14 +544,27 @@ class GroupValues:
 
     def __init__(self, session: Session, dim: str):
         self.dim = dim
-        model = _ID_DIMS.get(dim)
+        model = _ID_DIMS.get("agent" if dim == AGENT_CHANNEL else dim)
         self.known = set(session.scalars(select(model.id))) if model is not None else None
 
     def __call__(self, value: str | None) -> Any:
         if value is None or self.known is None:
             return value
+        if self.dim == AGENT_CHANNEL:  # the same key the raw runs give (`agent_channel_value`)
+            agent, _, channel = value.partition("|")
+            return f"{agent if agent and int(agent) in self.known else ''}|{channel}"
         key = int(value)
         return key if key in self.known else None
+
+
+def agent_channel_value() -> ColumnElement[str]:
+    """A run's `AGENT_CHANNEL` value: "<assignee id>|<channel>" ("|phone": no assignee)."""
+    return func.coalesce(_text(ClockRun.assignee_id), literal("")) + literal("|") + ClockRun.channel
+
+
+def split_agent_channel(value: str) -> tuple[int | None, str]:
+    agent, _, channel = value.partition("|")
+    return (int(agent) if agent else None), channel
 
 
 def run_counts(session: Session, split: Split, dim: str) -> list[tuple]:

@@ -136,14 +136,24 @@ class TimesOut(BaseModel):
     rows: list[TimeRow]
 
 
+class ChannelFirstResponse(BaseModel):
+    channel: str = Field(description="The tickets' channel (email, phone, chat, ...).")
+    first_responses: int
+    median_first_response_seconds: float | None
+
+
 class AgentRow(BaseModel):
-    agent_id: int | None = Field(description="null: unassigned tickets.")
+    agent_id: int | None = Field(description="null: the unassigned tickets (`AgentsOut.unassigned`).")
     name: str | None
     open_tickets: int = Field(description="Open tickets assigned now.")
     replies: int = Field(description="Public replies written in the period.")
     calls: int = Field(description="Phone calls logged in the period.")
     first_responses: int = Field(description="First-response clocks stopped in the period on their tickets.")
-    median_first_response_seconds: float | None
+    median_first_response_seconds: float | None = Field(
+        description="Over every channel together: a ticket created from an answered call counts 0 s. "
+                    "See `first_response_by_channel` for how long written requests wait.")
+    first_response_by_channel: list[ChannelFirstResponse] = Field(
+        default_factory=list, description="The same per channel of the tickets, by channel name.")
     csat_responses: int = Field(description="Survey answers received in the period.")
     csat_average: float | None = Field(description="Mean score (1-5).")
     csat_percent_satisfied: float | None = Field(description="Share of answers scoring 4 or 5.")
@@ -151,4 +161,7 @@ class AgentRow(BaseModel):
 
 class AgentsOut(BaseModel):
     period: PeriodOut
-    rows: list[AgentRow]
+    rows: list[AgentRow] = Field(description="The agents (staff), by name; never the unassigned tickets.")
+    unassigned: AgentRow | None = Field(
+        None, description="The tickets without an agent: open now, their first responses and CSAT in the "
+                          "period (null when there are none). Not an agent: not among `rows`.")

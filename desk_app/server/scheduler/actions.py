@@ -224,7 +224,7 @@ class _Run:
         ctx, ticket = self.ctx, self.ticket
         prev, old = placement(ticket), ticket.status
         if ticket.status in _WAITING:
-            _set_status(ctx, ticket, Status.OPEN, why="evidence window lapsed")
+            _set_status(ctx, ticket, Status.OPEN, why="evidence window lapsed", cause="evidence_lapsed")
         entry = _system_entry(
             ctx, ticket, "evidence_lapsed",
             f"The {party}'s window for documents closed without documents: the case moves on to the decision "
@@ -248,7 +248,8 @@ class _Run:
             label = self.policy.third_parties[who].label if who in self.policy.third_parties else who
             ctx, ticket = self.ctx, self.ticket
             prev = placement(ticket)
-            _set_status(ctx, ticket, Status.OPEN, why=f"{label} did not answer in time; we take the case over")
+            _set_status(ctx, ticket, Status.OPEN, why=f"{label} did not answer in time; we take the case over",
+                        cause="third_party_lapsed")
             entry = _system_entry(ctx, ticket, "third_party_lapsed",
                                   f"{label} let the response time lapse: the case is back with the team.",
                                   {"third_party": who})

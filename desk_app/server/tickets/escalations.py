@@ -333,7 +333,7 @@ def request_escalation(ctx: Ctx, ticket_id: int, if_match: int | None, note: str
     before = {"status": ticket.status}
     if ticket.status in DONE_STATUSES:
         # "Not satisfied with the resolution": the ticket is open again.
-        _set_status(ctx, ticket, Status.OPEN, why="the customer asked to escalate")
+        _set_status(ctx, ticket, Status.OPEN, why="the customer asked to escalate", cause="escalation_requested")
         fields.append("status")
     _event(ctx.session, ticket, ctx.now, EventKind.ESCALATION_REQUESTED)
     entry = _system_entry(

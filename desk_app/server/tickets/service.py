@@ -507,7 +507,9 @@ def update_ticket(ctx: Ctx, ticket_id: int, if_match: int | None, data: TicketUp
 # -- thread ---------------------------------------------------------------------------
 
 
-def _set_status(ctx: Ctx, ticket: Ticket, status: str, *, why: str | None = None) -> None:
+def _set_status(ctx: Ctx, ticket: Ticket, status: str, *, why: str | None = None, cause: str | None = None) -> None:
+    """`why`: the reason in words (the entry's body); `cause`: the same as a code the client
+    words in the agent's language (the entry's data; `ui/ticket_panel/event_text.py`)."""
     old = ticket.status
     ticket.status = status
     _event(ctx.session, ticket, ctx.now, EventKind.STATUS_CHANGED, status=status)
@@ -516,7 +518,10 @@ def _set_status(ctx: Ctx, ticket: Ticket, status: str, *, why: str | None = None
     text = f"{'Reopened' if reopened else 'Status changed'}: {old} -> {status}"
     if why:
         text += f" ({why})"
-    _system_entry(ctx, ticket, code, text, {"from": old, "to": status})
+    data = {"from": old, "to": status}
+    if cause:
+        data["cause"] = cause
+    _system_entry(ctx, ticket, code, text, data)
 
 
 def add_entry(ctx: Ctx, ticket_id: int, if_match: int | None, data: EntryIn) -> tuple[Ticket, ThreadEntry]:
@@ -530,9 +535,9 @@ def add_entry(ctx: Ctx, ticket_id: int, if_match: int | None, data: EntryIn) -> 
         Status.RESOLVED,
         Status.CLOSED,
     ):
-        _set_status(ctx, ticket, Status.OPEN, why="the customer wrote")
+        _set_status(ctx, ticket, Status.OPEN, why="the customer wrote", cause="customer_wrote")
     elif data.kind in (EntryKind.PUBLIC_REPLY, EntryKind.PHONE_CALL) and ticket.status == Status.NEW:
-        _set_status(ctx, ticket, Status.OPEN, why="first response")
+        _set_status(ctx, ticket, Status.OPEN, why="first response", cause="first_response")
     if ticket.status != old_status:
         fields.append("status")
     after = {"entry_kind": data.kind}

@@ -31,7 +31,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QMargins, Qt, Si
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QFrame, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from desk_app.ui.dashboard.figures import measure_label, status_label
+from desk_app.ui.dashboard.figures import agent_report_rows, measure_label, status_label
 from desk_app.ui.dashboard.reports_api import OPEN_STATUSES
 from desk_app.ui.theme import is_dark_palette
 
@@ -337,7 +337,7 @@ class AgentLoadChart(ChartCard):
 
     def set_data(self, report: Mapping[str, Any]) -> None:
         self._reset()
-        rows = [r for r in report.get("rows") or [] if r["open_tickets"]]
+        rows = [r for r in agent_report_rows(report) if r["open_tickets"]]
         self._show(bool(rows))
         # A horizontal bar chart draws its first category at the bottom: the busiest agent goes last.
         rows.sort(key=lambda r: (r["open_tickets"], r.get("name") or ""))

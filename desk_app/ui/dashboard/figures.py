@@ -15,7 +15,9 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 __all__ = [
     "Kpis",
+    "agent_report_rows",
     "breach_totals",
+    "channel_label",
     "compliance_totals",
     "csat_totals",
     "escalations_waiting",
@@ -46,8 +48,32 @@ _STATUSES = {
 }
 
 
+#: The channels' generic names (each policy names its own: "Telepon (Call Center)").
+_CHANNELS = {
+    "email": QT_TRANSLATE_NOOP("DashboardFigures", "E-mail"),
+    "phone": QT_TRANSLATE_NOOP("DashboardFigures", "Phone"),
+    "chat": QT_TRANSLATE_NOOP("DashboardFigures", "Chat"),
+    "web_form": QT_TRANSLATE_NOOP("DashboardFigures", "Web form"),
+    "portal": QT_TRANSLATE_NOOP("DashboardFigures", "Portal"),
+    "twitter": QT_TRANSLATE_NOOP("DashboardFigures", "Twitter"),
+}
+
+
 def _tr(text: str) -> str:
     return QCoreApplication.translate(_CTX, text)
+
+
+def channel_label(channel: str) -> str:
+    """`email` -> "E-mail"; a channel without a generic name reads as its key ("Sms")."""
+    return _tr(_CHANNELS[channel]) if channel in _CHANNELS else channel.replace("_", " ").capitalize()
+
+
+def agent_report_rows(report: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The agents report's rows: the agents, then the unassigned tickets' row (when there is one)."""
+    rows = list(report.get("rows") or [])
+    if report.get("unassigned"):
+        rows.append(report["unassigned"])
+    return rows
 
 
 def measure_label(measure: str) -> str:
@@ -152,6 +178,6 @@ class Kpis:
         if "backlog" in reports:
             values["backlog"] = int(reports["backlog"]["open_total"])
         if "agents" in reports:
-            answers, mean, satisfied = csat_totals(reports["agents"]["rows"])
+            answers, mean, satisfied = csat_totals(agent_report_rows(reports["agents"]))
             values.update(csat_responses=answers, csat_average=mean, csat_satisfied=satisfied)
         return cls(**values)

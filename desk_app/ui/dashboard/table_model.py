@@ -4,6 +4,13 @@ A `ReportTableModel` shows a list of row dicts through a list of `Column`s.
 The display role is the formatted text; `SORT_ROLE` (also what CSV gets) is
 the raw value, so sorting is numeric and a spreadsheet gets numbers, not
 "76.5 %". Each row may carry a click-through filter (`filter_for(row)`).
+
+A row may be pinned (`PINNED_ROLE`): not one of the ranked rows but a total
+of its own, such as the unassigned tickets under the agents. It is shown in
+italics on a shaded band and stays last whatever the sort
+(`tables.PinnedLastProxy`). The agents table has a column per channel for
+the median first response (`agent_columns`): a call answered at once is a
+0 s response, and one median over every channel hid how long e-mails waited.
 """
 
 from __future__ import annotations
@@ -15,8 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QModelIndex, QObject, Qt
+from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import QApplication
 
 from desk_app.ui.dashboard.figures import (
+    channel_label,
     format_count,
     format_duration,
     format_percent,
@@ -24,9 +34,11 @@ from desk_app.ui.dashboard.figures import (
     measure_label,
 )
 
-__all__ = ["COLUMN_SETS", "SORT_ROLE", "Column", "ReportTableModel", "write_csv"]
+__all__ = ["COLUMN_SETS", "PINNED_ROLE", "SORT_ROLE", "Column", "ReportTableModel", "agent_columns", "write_csv"]
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+#: True for a pinned row (a total of its own, kept last: the unassigned tickets).
+PINNED_ROLE = Qt.ItemDataRole.UserRole + 2
 
 _FORMATS: dict[str, Callable[[Any], str]] = {
     "text": lambda v: "" if v is None else str(v),
@@ -45,9 +57,15 @@ class Column:
     kind: str = "count"
     #: Computes the raw value from the row when it is not simply `row[key]`.
     value: Callable[[Mapping[str, Any]], Any] | None = field(default=None, compare=False)
+    #: Arguments of the translated title ("Median first response ({channel})"): translated when shown.
+    title_args: Callable[[], dict[str, str]] | None = field(default=None, compare=False)
 
     def raw(self, row: Mapping[str, Any]) -> Any:
         return self.value(row) if self.value is not None else row.get(self.key)
+
+    def header(self) -> str:
+        text = QCoreApplication.translate("ReportTableModel", self.title)
+        return text.format(**self.title_args()) if self.title_args is not None else text
 
     @property
     def numeric(self) -> bool:
@@ -62,9 +80,35 @@ def _group(row: Mapping[str, Any]) -> str:
 
 
 def _agent(row: Mapping[str, Any]) -> str:
-    if row.get("agent_id") is None:
-        return QCoreApplication.translate("ReportTableModel", "Unassigned")
+    if row.get("agent_id") is None:  # not an agent: the tickets nobody has
+        return QCoreApplication.translate("ReportTableModel", "Unassigned tickets (no agent)")
     return row.get("name") or f"#{row['agent_id']}"
+
+
+def _channel_median(channel: str) -> Callable[[Mapping[str, Any]], Any]:
+    def value(row: Mapping[str, Any]) -> Any:
+        found = next((c for c in row.get("first_response_by_channel") or () if c["channel"] == channel), None)
+        return None if found is None else found["median_first_response_seconds"]
+    return value
+
+
+#: The order the channels' columns come in (others after them, by name): written ones first.
+_CHANNEL_ORDER = ("email", "web_form", "portal", "chat", "twitter", "phone")
+
+
+def agent_columns(rows: Sequence[Mapping[str, Any]]) -> list[Column]:
+    """The agents table's columns for these rows: a median first response per channel that has any."""
+    channels = {c["channel"] for r in rows for c in r.get("first_response_by_channel") or ()}
+    ordered = sorted(channels, key=lambda c: (_CHANNEL_ORDER.index(c) if c in _CHANNEL_ORDER else 99, c))
+    per_channel = [
+        # Two lines: five channels' columns still leave the agent's name room on a 1366-pixel screen.
+        Column(f"first_response:{channel}", QT_TRANSLATE_NOOP("ReportTableModel", "First response\n{channel} (median)"),
+               "duration", _channel_median(channel), title_args=lambda c=channel: {"channel": channel_label(c)})
+        for channel in ordered
+    ]
+    base = COLUMN_SETS["agents"]
+    at = next(i for i, c in enumerate(base) if c.key == "first_responses") + 1
+    return [*base[:at], *per_channel, *base[at:]]
 
 
 def _hours(row: Mapping[str, Any]) -> float:
@@ -87,8 +131,7 @@ COLUMN_SETS: dict[str, list[Column]] = {
         Column("replies", QT_TRANSLATE_NOOP("ReportTableModel", "Replies")),
         Column("calls", QT_TRANSLATE_NOOP("ReportTableModel", "Calls")),
         Column("first_responses", QT_TRANSLATE_NOOP("ReportTableModel", "First responses")),
-        Column("median_first_response_seconds", QT_TRANSLATE_NOOP("ReportTableModel", "Median first response"),
-               "duration"),
+        # The medians per channel follow here (`agent_columns`): not one over every channel.
         Column("csat_responses", QT_TRANSLATE_NOOP("ReportTableModel", "CSAT answers")),
         Column("csat_average", QT_TRANSLATE_NOOP("ReportTableModel", "CSAT (1-5)"), "score"),
         Column("csat_percent_satisfied", QT_TRANSLATE_NOOP("ReportTableModel", "% satisfied"), "percent"),
@@ -125,11 +168,23 @@ class ReportTableModel(QAbstractTableModel):
     """Rows of one report, read-only; `filter_for(row)` is the row's click-through filter (or None)."""
 
     def __init__(self, columns: Sequence[Column], parent: QObject | None = None, *,
-                 row_filter: Callable[[Mapping[str, Any]], dict[str, Any] | None] | None = None) -> None:
+                 row_filter: Callable[[Mapping[str, Any]], dict[str, Any] | None] | None = None,
+                 pinned: Callable[[Mapping[str, Any]], bool] | None = None) -> None:
         super().__init__(parent)
         self.columns = list(columns)
         self._rows: list[Mapping[str, Any]] = []
         self._row_filter = row_filter
+        self._pinned = pinned
+
+    def set_columns(self, columns: Sequence[Column]) -> None:
+        if list(columns) == self.columns:
+            return
+        self.beginResetModel()
+        self.columns = list(columns)
+        self.endResetModel()
+
+    def is_pinned(self, index: int) -> bool:
+        return self._pinned is not None and bool(self._pinned(self._rows[index]))
 
     def set_rows(self, rows: Sequence[Mapping[str, Any]]) -> None:
         self.beginResetModel()
@@ -156,7 +211,7 @@ class ReportTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.columns)
 
     def header_titles(self) -> list[str]:
-        return [QCoreApplication.translate("ReportTableModel", c.title) for c in self.columns]
+        return [c.header() for c in self.columns]
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -164,7 +219,7 @@ class ReportTableModel(QAbstractTableModel):
             return None
         column = self.columns[section]
         if role == Qt.ItemDataRole.DisplayRole:
-            return QCoreApplication.translate("ReportTableModel", column.title)
+            return column.header()
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int((Qt.AlignmentFlag.AlignRight if column.numeric else Qt.AlignmentFlag.AlignLeft)
                        | Qt.AlignmentFlag.AlignVCenter)
@@ -189,6 +244,14 @@ class ReportTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int((Qt.AlignmentFlag.AlignRight if col.numeric else Qt.AlignmentFlag.AlignLeft)
                        | Qt.AlignmentFlag.AlignVCenter)
+        if role == PINNED_ROLE:
+            return self.is_pinned(index.row())
+        if role in (Qt.ItemDataRole.FontRole, Qt.ItemDataRole.BackgroundRole) and self.is_pinned(index.row()):
+            if role == Qt.ItemDataRole.FontRole:
+                font = QFont(QApplication.font())
+                font.setItalic(True)
+                return font
+            return QApplication.palette().brush(QPalette.ColorRole.Window)  # a band of its own, both palettes
         if role == Qt.ItemDataRole.ToolTipRole and self._row_filter is not None and self._row_filter(row):
             return QCoreApplication.translate("ReportTableModel", "Double-click to open these tickets")
         return None

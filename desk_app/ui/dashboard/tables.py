@@ -26,9 +26,16 @@ from PySide6.QtWidgets import (
 )
 
 from desk_app.ui.dashboard.reports_api import DIMENSIONS
-from desk_app.ui.dashboard.table_model import COLUMN_SETS, SORT_ROLE, ReportTableModel, write_csv
+from desk_app.ui.dashboard.table_model import (
+    COLUMN_SETS,
+    PINNED_ROLE,
+    SORT_ROLE,
+    ReportTableModel,
+    agent_columns,
+    write_csv,
+)
 
-__all__ = ["DIMENSION_LABELS", "ReportTables"]
+__all__ = ["DIMENSION_LABELS", "PinnedLastProxy", "ReportTables"]
 
 DIMENSION_LABELS = {
     "queue": QT_TRANSLATE_NOOP("ReportTables", "Queue"),
@@ -39,6 +46,18 @@ DIMENSION_LABELS = {
     "policy": QT_TRANSLATE_NOOP("ReportTables", "Policy"),
     "agent": QT_TRANSLATE_NOOP("ReportTables", "Agent"),
 }
+
+
+class PinnedLastProxy(QSortFilterProxyModel):
+    """Sorts by `SORT_ROLE`, a pinned row (`PINNED_ROLE`: the unassigned tickets) last either way:
+    it is a total of its own, not ranked among the others."""
+
+    def lessThan(self, left: QModelIndex, right: QModelIndex) -> bool:  # noqa: N802 - Qt's name
+        left_pinned, right_pinned = bool(left.data(PINNED_ROLE)), bool(right.data(PINNED_ROLE))
+        if left_pinned != right_pinned:
+            # Descending sorts the "greater" first: the pinned row is the least then.
+            return right_pinned if self.sortOrder() == Qt.SortOrder.AscendingOrder else left_pinned
+        return super().lessThan(left, right)
 
 
 class ReportTables(QTabWidget):
@@ -65,7 +84,8 @@ class ReportTables(QTabWidget):
             "overdue": self.tr("Most overdue"),
         }
         for key, title in titles.items():
-            model = ReportTableModel(COLUMN_SETS[key], self)
+            pinned = (lambda r: r.get("agent_id") is None) if key == "agents" else None
+            model = ReportTableModel(COLUMN_SETS[key], self, pinned=pinned)
             self.models[key] = model
             self.views[key] = self._table(key, model)
             self.addTab(self.views[key], title)
@@ -99,7 +119,7 @@ class ReportTables(QTabWidget):
         return list(self.models)[self.currentIndex()]
 
     def _table(self, key: str, model: ReportTableModel) -> QTableView:
-        proxy = QSortFilterProxyModel(self)
+        proxy = PinnedLastProxy(self)
         proxy.setSourceModel(model)
         proxy.setSortRole(SORT_ROLE)
         view = QTableView(self)
@@ -116,7 +136,10 @@ class ReportTables(QTabWidget):
         header = view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(1 if key == "overdue" else 0, QHeaderView.ResizeMode.Stretch)
+        if key == "agents":  # names whole (the unassigned row's label too); many channels scroll sideways
+            header.setStretchLastSection(True)
+        else:
+            header.setSectionResizeMode(1 if key == "overdue" else 0, QHeaderView.ResizeMode.Stretch)
         view.activated.connect(lambda index, k=key: self.activate_row(k, index))
         view.doubleClicked.connect(lambda index, k=key: self.activate_row(k, index))
         return view
@@ -128,6 +151,8 @@ class ReportTables(QTabWidget):
                  row_filter: Callable[[Mapping[str, Any]], dict[str, Any] | None] | None = None) -> None:
         model = self.models[key]
         model.set_row_filter(row_filter)
+        if key == "agents":  # a median first response per channel present
+            model.set_columns(agent_columns(rows))
         model.set_rows(rows)
 
     def source_row(self, key: str, index: QModelIndex) -> int:

@@ -33,10 +33,12 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QSplitter,
     QStackedWidget,
@@ -47,7 +49,7 @@ from PySide6.QtWidgets import (
 from desk_app.services.errors import Forbidden
 from desk_app.services.session import DeskSession
 from desk_app.ui.dashboard.charts import AgentLoadChart, BacklogAgeingChart, ComplianceTrendChart, FlowChart
-from desk_app.ui.dashboard.figures import Kpis, format_count, format_percent, format_score
+from desk_app.ui.dashboard.figures import Kpis, agent_report_rows, format_count, format_percent, format_score
 from desk_app.ui.dashboard.reports_api import (
     OPEN_STATUSES,
     PERIOD_DAYS,
@@ -109,18 +111,25 @@ class DashboardView(QWidget):
         self._timer.timeout.connect(self._refresh_if_stale)
 
         self.stack = QStackedWidget(self)
-        self.page = QWidget(self.stack)
+        # The page scrolls where the window is shorter or narrower than it (1280x720, 1366x768):
+        # the window's minimum size stays the workspace's, and every table and button is reachable.
+        self.scroll = QScrollArea(self.stack)
+        self.scroll.setObjectName("DashboardScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.page = QWidget(self.scroll)
         self.message = QLabel(self.stack)
         self.message.setObjectName("DashboardMessage")
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
         self.message.setStyleSheet("font-size: 12pt; color: palette(placeholder-text); padding: 40px;")
-        self.stack.addWidget(self.page)
+        self.stack.addWidget(self.scroll)
         self.stack.addWidget(self.message)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.stack)
         self._build_page()
+        self.scroll.setWidget(self.page)
 
         self.allowed = (session.user.get("role") or "") in MANAGER_ROLES
         if not self.allowed:
@@ -413,7 +422,7 @@ class DashboardView(QWidget):
                 title=r.get("label") or r.get("group")))
         elif name == "agents":
             self.agent_chart.set_data(data)
-            self.tables.set_rows("agents", data["rows"], lambda r: f.queue_filter(
+            self.tables.set_rows("agents", agent_report_rows(data), lambda r: f.queue_filter(
                 statuses=list(OPEN_STATUSES), **dimension_filter("agent", _str(r.get("agent_id"))),
                 title=r.get("name") or self.tr("Unassigned")))
         elif name == "escalations":

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desk_app.core.phone import policy_for_caller
 from desk_app.services.errors import ServiceError
 from desk_app.services.events import Connection
 from desk_app.ui.dialog_keys import submit_on_ctrl_enter
@@ -175,6 +176,8 @@ class NewTicketFromCallDialog(QDialog):
         self.lookup.textEdited.connect(lambda _: self._lookup_timer.start())
         self.results.currentRowChanged.connect(self._picked)
         self.policy.currentIndexChanged.connect(self._policy_changed)
+        self._policy_picked = False  # the agent chose the policy: the caller's number no longer does
+        self.policy.activated.connect(lambda _index: setattr(self, "_policy_picked", True))
         self.category.currentIndexChanged.connect(self._category_changed)
         self.name.textEdited.connect(self._name_edited)
         self._name_typed = False
@@ -241,6 +244,18 @@ class NewTicketFromCallDialog(QDialog):
     def _number_edited(self, text: str) -> None:
         self.lookup.setText(text)
         self._lookup_timer.start()
+        self._default_policy(text)
+
+    def _default_policy(self, number: str) -> None:
+        """The first policy with a phone line in the caller's country (a +62 caller: Shopee
+        Indonesia), until the agent picks one; a matching customer's own policy comes after."""
+        if self._policy_picked:
+            return
+        served = [p for p in (shipped_policy(x["key"]) for x in self.policies) if p is not None]
+        key = policy_for_caller(number, served)
+        index = self.policy.findData(key) if key else -1
+        if index >= 0:
+            self.policy.setCurrentIndex(index)
 
     def look_up(self) -> None:
         """The cache's matches now; online, the store's are added when they come."""

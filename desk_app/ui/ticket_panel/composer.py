@@ -109,7 +109,8 @@ class Composer(QWidget):
 
         self.editor = QPlainTextEdit(self)
         self.editor.setTabChangesFocus(True)  # Tab leaves the editor: keyboard users are never trapped
-        self.editor.setMinimumHeight(90)
+        # Three lines at least: on a 720-pixel screen the conversation above keeps its share.
+        self.editor.setMinimumHeight(3 * self.editor.fontMetrics().lineSpacing() + 14)
         self.editor.textChanged.connect(self._edited)
         layout.addWidget(self.editor)
 

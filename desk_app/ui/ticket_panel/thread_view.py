@@ -20,10 +20,9 @@ correction is. The agent's own entries carry a "Correct..." button
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QLocale, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QFrame,
@@ -39,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from desk_app.core.ticket import EntryKind
 from desk_app.ui.sla_display import is_dark
+from desk_app.ui.ticket_panel.event_text import event_text, local_time
 from desk_app.ui.ticket_panel.policy_info import TicketLabels
 
 __all__ = ["EntryCard", "ThreadView", "correctable"]
@@ -60,13 +60,6 @@ def _tint(label: QLabel, colour: QColor) -> None:
     palette = label.palette()
     palette.setColor(QPalette.ColorRole.WindowText, colour)
     label.setPalette(palette)
-
-
-def local_time(value: str | None) -> str:
-    if not value:
-        return ""
-    moment = QDateTime.fromSecsSinceEpoch(int(datetime.fromisoformat(value).timestamp()))
-    return QLocale().toString(moment, QLocale.FormatType.ShortFormat)  # the chosen language's locale
 
 
 def call_length(seconds: int | None) -> str:
@@ -110,8 +103,10 @@ class EntryCard(QFrame):
         layout = QVBoxLayout(self)
         if kind == EntryKind.SYSTEM_EVENT:
             layout.setContentsMargins(4, 2, 4, 2)
-            text = QLabel(f"{entry.get('body') or ''} \u00b7 {entry.get('author_name') or ''} "
-                          f"\u00b7 {local_time(entry.get('created_at'))}", self)
+            # In the agent's words and time zone (`event_text`), not the store's log sentence.
+            parts = [event_text(entry), entry.get("author_name") or "", local_time(entry.get("created_at"))]
+            text = QLabel(" \u00b7 ".join(p for p in parts if p), self)
+            text.setTextFormat(Qt.TextFormat.PlainText)  # reasons typed by people are never markup
             text.setObjectName("systemEvent")
             text.setAlignment(Qt.AlignmentFlag.AlignCenter)
             text.setWordWrap(True)
