@@ -59,6 +59,7 @@ J = schema.ticket_json
 E = schema.entries
 M = schema.meta
 O = schema.outbox
+F = schema.follows
 
 #: Columns a server snapshot sets (thread_complete is the cache's own).
 _SERVER_COLUMNS = [c.name for c in T.columns if c.name not in ("id", "thread_complete")]
@@ -231,6 +232,9 @@ _PUT_JSON = (
 )
 
 
+_FOLLOW = "INSERT INTO follows (ticket_id) VALUES (?) ON CONFLICT (ticket_id) DO NOTHING"
+
+
 def _null(_value: None) -> None:
     return None
 
@@ -284,6 +288,10 @@ class QueueQuery:
     queue_id: int | None = None
     policy: str | None = None
     due_before: float | None = None  # epoch seconds: breaching (or breached) before this
+    #: Only tickets at this tier or below (the work a role can take).
+    max_tier: int | None = None
+    #: Only the tickets the user follows (escalated by them).
+    following: bool = False
     limit: int | None = None
 
     def where(self) -> list[Any]:
@@ -302,6 +310,10 @@ class QueueQuery:
             clauses.append(T.c.policy == self.policy)
         if self.due_before is not None:
             clauses.append(and_(T.c.sla_due_at.is_not(None), T.c.sla_due_at <= self.due_before))
+        if self.max_tier is not None:
+            clauses.append(T.c.tier <= self.max_tier)
+        if self.following:
+            clauses.append(T.c.id.in_(select(F.c.ticket_id)))
         return clauses
 
 
@@ -579,6 +591,8 @@ class LocalCache:
             for index, tid in enumerate(ids):
                 if tid in pending:
                     self._rebuild(conn, tid, page.snapshot_of(index))
+            if page.following:
+                conn.exec_driver_sql(_FOLLOW, [(tid,) for tid in page.following])
             if page.has_more:
                 self._set_meta(conn, "bootstrap_after", str(page.next_after))
             else:
@@ -622,6 +636,7 @@ class LocalCache:
             latest: dict[int, dict[str, Any]] = {}
             fields: dict[int, set[str]] = {}
             removed: set[int] = set()
+            followed: set[int] = set()
             new_entries: list[dict[str, Any]] = []
             stale_threads: set[int] = set()
             for change in changes:
@@ -632,10 +647,13 @@ class LocalCache:
                     continue
                 if change["kind"] == "ticket.hidden" or change.get("data") is None:
                     removed.add(tid)
+                    followed.discard(tid)
                     latest.pop(tid, None)
                     fields.pop(tid, None)
                     continue
                 removed.discard(tid)
+                if change.get("following"):
+                    followed.add(tid)
                 data = change["data"]
                 ticket = data["ticket"]
                 held = latest.get(tid)
@@ -657,6 +675,9 @@ class LocalCache:
                 # server's verdict on them (most likely a 404, which drops it then).
                 conn.execute(delete(T).where(T.c.id.in_(removed), T.c.pending == 0))
                 conn.execute(delete(E).where(E.c.ticket_id.in_(removed), E.c.id > 0))
+                conn.execute(delete(F).where(F.c.ticket_id.in_(removed)))
+            if followed:
+                conn.exec_driver_sql(_FOLLOW, [(tid,) for tid in followed])
             values = None
             if prepared is not None:
                 values = []
@@ -683,6 +704,7 @@ class LocalCache:
         with self.write() as conn:
             conn.execute(delete(T).where(T.c.pending == 0, T.c.id > 0))
             conn.execute(delete(E).where(E.c.id > 0))
+            conn.execute(delete(F))
             for key in ("cursor", "bootstrap_after", "bootstrap_cursor"):
                 self._set_meta(conn, key, None)
         return ChangeSet(reset=True)
@@ -716,6 +738,7 @@ class LocalCache:
         with self.write() as conn:
             conn.execute(delete(T).where(T.c.id == ticket_id))
             conn.execute(delete(E).where(E.c.ticket_id == ticket_id))
+            conn.execute(delete(F).where(F.c.ticket_id == ticket_id))
         return ChangeSet(removed=frozenset({ticket_id}))
 
     # -- reference data ---------------------------------------------------------------
@@ -772,6 +795,11 @@ class LocalCache:
     def count(self, query: QueueQuery = QueueQuery()) -> int:
         with self.read() as conn:
             return conn.execute(select(func.count()).select_from(T).where(*query.where())).scalar_one()
+
+    def follows(self, ticket_id: int) -> bool:
+        """Does the user follow this ticket (they escalated it, or owned it when it went up)?"""
+        with self.read() as conn:
+            return conn.exec_driver_sql("SELECT 1 FROM follows WHERE ticket_id = ?", (ticket_id,)).first() is not None
 
     def ticket_ids(self) -> list[int]:
         with self.read() as conn:
