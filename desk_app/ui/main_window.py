@@ -18,7 +18,7 @@ import logging
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QInputDialog,
@@ -338,7 +338,7 @@ class MainWindow(QMainWindow):
         """Show a ticket: selected in the table when the current queue holds it, in the panel anyway."""
         self.pages.setCurrentIndex(0)
         if not self.queue_view.select_ticket(ticket_id):
-            self.queue_view.clearSelection()
+            self.queue_view.hold_ticket(ticket_id)  # selected once the queue lists it
             self.ticket_panel.show_ticket(ticket_id)
         self.ticket_panel.setFocus()
 
@@ -379,14 +379,18 @@ class MainWindow(QMainWindow):
             return
         dialog = dialog_class(self.session, self.runner, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if hasattr(dialog, "created"):
+            # The new ticket opens, once the dialog has closed (focus goes back to this window).
+            dialog.created.connect(lambda ticket_id: QTimer.singleShot(0, self, lambda: self.open_ticket(ticket_id)))
         dialog.open()
 
     def log_call(self) -> None:
-        if hasattr(self.ticket_panel, "open_log_call") and self.queue_view.current_ticket_id() is not None:
+        # The ticket the panel shows, even when it has left the queue (taken, escalated).
+        ticket_id = self.queue_view.shown_ticket()
+        if hasattr(self.ticket_panel, "open_log_call") and ticket_id is not None:
             self.ticket_panel.open_log_call()
             return
         dialog_class = _optional("desk_app.ui.phone", "LogCallDialog")
-        ticket_id = self.queue_view.current_ticket_id()
         if dialog_class is None or ticket_id is None:
             self.statusBar().showMessage(self.tr("Select a ticket to log a call on it."), 5000)
             return
