@@ -292,6 +292,14 @@ class QueueQuery:
     max_tier: int | None = None
     #: Only the tickets the user follows (escalated by them).
     following: bool = False
+    category: str | None = None
+    priority: str | None = None
+    channel: str | None = None
+    customer_tier: str | None = None
+    created_after: float | None = None  # epoch seconds
+    created_before: float | None = None
+    #: Only tickets whose latest escalation went up and is not acknowledged yet (read from the JSON).
+    escalation_waiting: bool = False
     limit: int | None = None
 
     def where(self) -> list[Any]:
@@ -314,6 +322,20 @@ class QueueQuery:
             clauses.append(T.c.tier <= self.max_tier)
         if self.following:
             clauses.append(T.c.id.in_(select(F.c.ticket_id)))
+        for name in ("category", "priority", "channel", "customer_tier"):
+            value = getattr(self, name)
+            if value is not None:
+                clauses.append(T.c[name] == value)
+        if self.created_after is not None:
+            clauses.append(T.c.created_at >= self.created_after)
+        if self.created_before is not None:
+            clauses.append(T.c.created_at < self.created_before)
+        if self.escalation_waiting:
+            clauses.append(T.c.tier > 1)  # the index narrows it before any JSON is read
+            clauses.append(T.c.id.in_(select(J.c.id).where(
+                func.json_extract(J.c.data, "$.escalation.direction") == "up",
+                func.json_extract(J.c.data, "$.escalation.acknowledged") == 0,
+            )))
         return clauses
 
 

@@ -4,7 +4,8 @@ A `QueueSpec` names one queue and turns into a `QueueQuery` over the cache at
 a given instant ("breaching soon" moves with time). `queue_specs(user, ...)`
 lists what a role sees: every agent has the working views; specialists get
 the tier they work ("escalated to me"); managers and admins every tier and
-every server queue.
+every server queue. Agents and specialists also follow what they escalated
+("Following": the store keeps those tickets in their sight).
 
 `load_queue_rows` builds the table's `QueueRows` from cache rows plus the
 reference data the cache keeps (policy priority ranks and labels, user
@@ -50,6 +51,7 @@ _LABELS = {
     "unassigned": QT_TRANSLATE_NOOP("Queues", "Unassigned"),
     "breaching": QT_TRANSLATE_NOOP("Queues", "Breaching soon"),
     "waiting": QT_TRANSLATE_NOOP("Queues", "Waiting on customer"),
+    "following": QT_TRANSLATE_NOOP("Queues", "Following (escalated by me)"),
     "escalated": QT_TRANSLATE_NOOP("Queues", "Escalated to me (Tier {tier})"),
     "tier": QT_TRANSLATE_NOOP("Queues", "Tier {tier}"),
     "all": QT_TRANSLATE_NOOP("Queues", "All tickets"),
@@ -61,11 +63,14 @@ class QueueSpec:
     """One queue of the sidebar. `key` is stable (settings remember the last one opened)."""
 
     key: str
-    kind: str  # mine, unassigned, breaching, waiting, escalated, tier, all, server, custom
+    kind: str  # mine, unassigned, breaching, waiting, following, escalated, tier, all, server, custom
     tier: int | None = None
     queue_id: int | None = None
     name: str | None = None  # a server queue's own name, or a custom queue's title
     user_id: int | None = None
+    #: The working views of agents and specialists: only tickets at their tier or below (what they
+    #: can take), not the ones they follow at a higher tier. None: every tier (managers).
+    max_tier: int | None = None
     #: kind "custom" (e.g. a dashboard click-through): the query as of an instant.
     custom: Callable[[float], QueueQuery] | None = field(default=None, compare=False)
 
@@ -80,11 +85,14 @@ class QueueSpec:
         if self.kind == "mine":
             return QueueQuery(statuses=ACTIVE_STATUSES, assignee_id=self.user_id)
         if self.kind == "unassigned":
-            return QueueQuery(statuses=ACTIVE_STATUSES, unassigned=True)
+            return QueueQuery(statuses=ACTIVE_STATUSES, unassigned=True, max_tier=self.max_tier)
         if self.kind == "breaching":
-            return QueueQuery(statuses=ACTIVE_STATUSES, due_before=now + BREACHING_SOON_SECONDS)
+            return QueueQuery(statuses=ACTIVE_STATUSES, due_before=now + BREACHING_SOON_SECONDS,
+                              max_tier=self.max_tier)
         if self.kind == "waiting":
-            return QueueQuery(statuses=(Status.PENDING_CUSTOMER.value,))
+            return QueueQuery(statuses=(Status.PENDING_CUSTOMER.value,), max_tier=self.max_tier)
+        if self.kind == "following":
+            return QueueQuery(statuses=ACTIVE_STATUSES, following=True)
         if self.kind in ("escalated", "tier"):
             return QueueQuery(statuses=ACTIVE_STATUSES, tier=self.tier)
         if self.kind == "server":
@@ -100,13 +108,18 @@ def queue_specs(user: Mapping[str, Any], server_queues: Sequence[Mapping[str, An
     uid = int(user["id"])
     tier = int(user.get("tier") or 1)
     role = user.get("role") or "agent"
+    manager = role in ("manager", "admin")
+    work_tier = None if manager else tier
     specs = [
         QueueSpec("mine", "mine", user_id=uid),
-        QueueSpec("unassigned", "unassigned"),
-        QueueSpec("breaching", "breaching"),
-        QueueSpec("waiting", "waiting"),
+        QueueSpec("unassigned", "unassigned", max_tier=work_tier),
+        QueueSpec("breaching", "breaching", max_tier=work_tier),
+        QueueSpec("waiting", "waiting", max_tier=work_tier),
     ]
-    if role in ("manager", "admin"):
+    if not manager:
+        # What they sent up the ladder stays in reach (a customer calling back about it).
+        specs.append(QueueSpec("following", "following", user_id=uid))
+    if manager:
         levels = {int(t["level"]) for p in policies or () for t in p.get("ladder", ())} - {1}
         specs += [QueueSpec(f"tier:{level}", "tier", tier=level) for level in sorted(levels or {2, 3})]
     elif tier > 1:
