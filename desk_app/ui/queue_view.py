@@ -97,7 +97,8 @@ class QueueView(QTableView):
         header.setSectionsMovable(True)
         header.setStretchLastSection(False)
         header.setSortIndicatorClearable(True)
-        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        # The default order, most urgent first, shows as the due column's ascending indicator.
+        header.setSortIndicator(int(Column.DUE), Qt.SortOrder.AscendingOrder)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu)
@@ -108,6 +109,7 @@ class QueueView(QTableView):
         header.setSectionResizeMode(int(Column.SUBJECT), QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(48)
         self.setSortingEnabled(True)
+        header.sortIndicatorChanged.connect(self._sort_indicator_changed)
         self.restore_layout()
         self.selectionModel().currentRowChanged.connect(self._current_changed)
         clock.watch(self)
@@ -141,6 +143,10 @@ class QueueView(QTableView):
             if 0 <= column < len(Column):
                 self.setColumnHidden(column, True)
         header.setSortIndicatorClearable(True)
+
+    def _sort_indicator_changed(self, section: int, _order: Qt.SortOrder) -> None:
+        if section < 0:  # cleared (or a layout saved before it showed): the default order, and say so
+            self.horizontalHeader().setSortIndicator(int(Column.DUE), Qt.SortOrder.AscendingOrder)
 
     def save_layout(self) -> None:
         self._settings.set(Keys.TABLE_HEADER, self.horizontalHeader().saveState())

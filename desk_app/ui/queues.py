@@ -8,8 +8,9 @@ every server queue. Agents and specialists also follow what they escalated
 ("Following": the store keeps those tickets in their sight).
 
 `load_queue_rows` builds the table's `QueueRows` from cache rows plus the
-reference data the cache keeps (policy priority ranks and labels, user
-names), sorted most urgent first, off the UI thread.
+reference data the cache keeps (policy priority ranks and labels, which
+channels are served in arrival order, user names), sorted most urgent first,
+off the UI thread.
 """
 
 from __future__ import annotations
@@ -147,6 +148,9 @@ class ReferenceData:
     category_label: Mapping[tuple[str, str], str]
     channel_label: Mapping[tuple[str, str], str]
     user_name: Mapping[int, str]
+    #: (policy key, channel label: what rows hold) served strictly in arrival order
+    #: (the policy's or the channel's `queue_order`, `Policy.channel_queue_order`).
+    arrival_classes: frozenset[tuple[str, str]] = frozenset()
 
     @classmethod
     def from_cache(cls, cache: LocalCache) -> ReferenceData:
@@ -154,7 +158,7 @@ class ReferenceData:
 
     @classmethod
     def from_lists(cls, policies: Sequence[Mapping[str, Any]], users: Sequence[Mapping[str, Any]]) -> ReferenceData:
-        rank, plabel, clabel, chlabel = {}, {}, {}, {}
+        rank, plabel, clabel, chlabel, arrival = {}, {}, {}, {}, set()
         for p in policies:
             for pr in p.get("priorities", ()):
                 rank[(p["key"], pr["key"])] = int(pr["rank"])
@@ -163,8 +167,10 @@ class ReferenceData:
                 clabel[(p["key"], c["key"])] = c["label"]
             for c in p.get("channels", ()):
                 chlabel[(p["key"], c["key"])] = c["label"]
+                if (c.get("queue_order") or p.get("queue_order")) == "arrival":
+                    arrival.add((p["key"], c["label"]))
         names = {int(u["id"]): u.get("display_name") or u["username"] for u in users}
-        return cls(rank, plabel, clabel, chlabel, names)
+        return cls(rank, plabel, clabel, chlabel, names, frozenset(arrival))
 
 
 def _clock_details(cache: LocalCache, rows: Sequence[TicketRow]) -> dict[int, dict[str, Any]]:
@@ -252,5 +258,6 @@ def load_queue_rows(cache: LocalCache, spec: QueueSpec, now: float, *, ref: Refe
     if ids is not None:
         return table_rows
     built = QueueRows.from_rows(table_rows)
+    built.set_arrival_classes(ref.arrival_classes)
     built.sort(sort, descending=descending)
     return built
