@@ -31,10 +31,6 @@ MAX_NOTICES = 5
 _OPEN = frozenset({"new", "open", "pending_customer", "pending_third_party", "on_hold"})
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("FilterChip", text)
-
-
 def describe_filter(fltr: Mapping[str, Any], names: Mapping[str, Mapping[Any, Any]] | None = None) -> list[str]:
     """The parts of a click-through filter (`ui.dashboard` keys), in words, most telling first.
 
@@ -54,17 +50,17 @@ def describe_filter(fltr: Mapping[str, Any], names: Mapping[str, Mapping[Any, An
         parts.append(str(title))
     else:
         if fltr.get("sla_state") == "breached":
-            parts.append(_tr("SLA breached"))
+            parts.append(QCoreApplication.translate("FilterChip", "SLA breached"))
         elif fltr.get("sla_state") == "warning":
-            parts.append(_tr("due within 2 hours"))
+            parts.append(QCoreApplication.translate("FilterChip", "due within 2 hours"))
         if fltr.get("escalation") == "waiting":
-            parts.append(_tr("escalation not acknowledged"))
+            parts.append(QCoreApplication.translate("FilterChip", "escalation not acknowledged"))
         if fltr.get("tier") is not None:
-            parts.append(_tr("Tier {n}").format(n=fltr["tier"]))
+            parts.append(QCoreApplication.translate("FilterChip", "Tier {n}").format(n=fltr["tier"]))
         if fltr.get("unassigned"):
-            parts.append(_tr("unassigned"))
+            parts.append(QCoreApplication.translate("FilterChip", "unassigned"))
         elif fltr.get("assignee_id") is not None:
-            parts.append(_tr("assigned to {name}").format(
+            parts.append(QCoreApplication.translate("FilterChip", "assigned to {name}").format(
                 name=users.get(fltr["assignee_id"], f"#{fltr['assignee_id']}")))
         for key in ("category", "priority", "channel"):
             value = fltr.get(key)
@@ -72,22 +68,25 @@ def describe_filter(fltr: Mapping[str, Any], names: Mapping[str, Mapping[Any, An
                 parts.append(str(labels.get((policy, value)) or next(
                     (label for (_, k), label in labels.items() if k == value), value)))
         if fltr.get("customer_tier") is not None:
-            parts.append(_tr("{tier} customers").format(tier=fltr["customer_tier"]))
+            parts.append(QCoreApplication.translate("FilterChip", "{tier} customers").format(
+                tier=fltr["customer_tier"]))
         low, high = fltr.get("min_age_days"), fltr.get("max_age_days")
         if low or high is not None:
             if high is None:
-                parts.append(_tr("open more than {n} days").format(n=low))
+                parts.append(QCoreApplication.translate("FilterChip", "open more than {n} days").format(n=low))
             else:
-                parts.append(_tr("open {low}\u2013{high} days").format(low=low or 0, high=high))
+                parts.append(QCoreApplication.translate("FilterChip", "open {low}\u2013{high} days").format(
+                    low=low or 0, high=high))
     if policy is not None:
         parts.append(str(policies.get(policy, policy)))
     if fltr.get("queue_id") is not None:
-        parts.append(_tr("queue {name}").format(name=queues.get(fltr["queue_id"], f"#{fltr['queue_id']}")))
+        name = queues.get(fltr["queue_id"], f"#{fltr['queue_id']}")
+        parts.append(QCoreApplication.translate("FilterChip", "queue {name}").format(name=name))
     statuses = fltr.get("statuses")
     if statuses:
         said = ", ".join(TicketLabels.status(s) for s in statuses)
         if set(statuses) == _OPEN:
-            said = _tr("open tickets")
+            said = QCoreApplication.translate("FilterChip", "open tickets")
         if not title or said.casefold() not in str(title).casefold():
             parts.append(said)
     return parts
@@ -153,14 +152,13 @@ class NoticeBar(QWidget):
 
     @staticmethod
     def text_of(notice: TicketNotice) -> str:
-        tr = QCoreApplication.translate
         if notice.from_tier is not None:
-            text = tr("NoticeBar", "{number} came back to you from Tier {tier}").format(
+            text = QCoreApplication.translate("NoticeBar", "{number} came back to you from Tier {tier}").format(
                 number=notice.number, tier=notice.from_tier)
         else:
-            text = tr("NoticeBar", "{number} came back to you").format(number=notice.number)
+            text = QCoreApplication.translate("NoticeBar", "{number} came back to you").format(number=notice.number)
         if notice.by:
-            text += " " + tr("NoticeBar", "(sent back by {name})").format(name=notice.by)
+            text += " " + QCoreApplication.translate("NoticeBar", "(sent back by {name})").format(name=notice.by)
         text += ": " + (notice.reason or notice.subject)
         return text
 

@@ -686,6 +686,84 @@ Dasbor ini untuk manajer.</translation>
     </message>
 </context>
 <context>
+    <name>FilterChip</name>
+    <message>
+        <location filename="../../desk_app/ui/queue_pane.py" line="53" />
+        <source>SLA breached</source>
+        <translation>SLA terlampaui</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/queue_pane.py" line="55" />
+        <source>due within 2 hours</source>
+        <translation>jatuh tempo dalam 2 jam</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/queue_pane.py" line="57" />
+        <source>escalation not acknowledged</source>
+        <translation>eskalasi belum diterima</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/queue_pane.py" line="59" />
+        <source>Tier {n}</source>
+        <translation>Tingkat {n}</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/queue_pane.py" line="61" />
+        <source>unassigned</source>
+        <translation>belum ditugaskan</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/queue_pane.py" line="63" />
+        <source>assigned to {name}</source>
+        <translation>ditugaskan ke {name}</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/queue_pane.py" line="71" />
+        <source>{tier} customers</source>
+        <translation>pelanggan {tier}</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/queue_pane.py" line="76" />
+        <source>open more than {n} days</source>
+        <translation>terbuka lebih dari {n} hari</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/queue_pane.py" line="78" />
+        <source>open {low}–{high} days</source>
+        <translation>terbuka {low}–{high} hari</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/queue_pane.py" line="84" />
+        <source>queue {name}</source>
+        <translation>antrean {name}</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/queue_pane.py" line="89" />
+        <source>open tickets</source>
+        <translation>tiket terbuka</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/queue_pane.py" line="115" />
+        <source>✕ Clear filter</source>
+        <translation>✕ Hapus filter</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/queue_pane.py" line="119" />
+        <source>Clear filter</source>
+        <translation>Hapus filter</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/queue_pane.py" line="120" />
+        <source>Show the queue you had open before</source>
+        <translation>Tampilkan antrean yang Anda buka sebelumnya</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/queue_pane.py" line="129" />
+        <source>Filtered: {parts}</source>
+        <translation>Difilter: {parts}</translation>
+    </message>
+</context>
+<context>
     <name>FlowChart</name>
     <message>
         <location filename="../../desk_app/ui/dashboard/charts.py" line="288" />
@@ -1015,11 +1093,6 @@ Dasbor ini untuk manajer.</translation>
         <translation>Tiket terfilter</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="355" />
-        <source>Showing: {title}</source>
-        <translation>Menampilkan: {title}</translation>
-    </message>
-    <message>
         <location filename="../../desk_app/ui/main_window.py" line="369" />
         <source>Open a ticket in the ticket panel first.</source>
         <translation>Buka tiket di panel tiket terlebih dahulu.</translation>
@@ -1254,6 +1327,44 @@ Dasbor ini untuk manajer.</translation>
     </message>
 </context>
 <context>
+    <name>NoticeBar</name>
+    <message>
+        <location filename="../../desk_app/ui/queue_pane.py" line="156" />
+        <source>{number} came back to you from Tier {tier}</source>
+        <translation>{number} kembali kepada Anda dari Tingkat {tier}</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/queue_pane.py" line="159" />
+        <source>{number} came back to you</source>
+        <translation>{number} kembali kepada Anda</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/queue_pane.py" line="161" />
+        <source>(sent back by {name})</source>
+        <translation>(dikembalikan oleh {name})</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/queue_pane.py" line="172" />
+        <source>Open</source>
+        <translation>Buka</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/queue_pane.py" line="173" />
+        <source>Open {number}</source>
+        <translation>Buka {number}</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/queue_pane.py" line="174" />
+        <source>Dismiss</source>
+        <translation>Tutup</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/queue_pane.py" line="175" />
+        <source>Dismiss the notice about {number}</source>
+        <translation>Tutup pemberitahuan tentang {number}</translation>
+    </message>
+</context>
+<context>
     <name>Ops</name>
     <message>
         <location filename="../../desk_app/ui/ops.py" line="466" />
@@ -1308,6 +1419,11 @@ Dasbor ini untuk manajer.</translation>
         <location filename="../../desk_app/ui/queues.py" line="55" />
         <source>All tickets</source>
         <translation>Semua tiket</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/queues.py" line="55" />
+        <source>Following (escalated by me)</source>
+        <translation>Diikuti (saya eskalasikan)</translation>
     </message>
 </context>
 <context>
@@ -1966,6 +2082,11 @@ Dasbor ini untuk manajer.</translation>
         <source>Part of the conversation is not on this computer yet; it appears when the server is reachable.</source>
         <translation>Sebagian percakapan belum ada di komputer ini; akan tampil saat server dapat dihubungi.</translation>
     </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/thread_view.py" line="270" />
+        <source>This conversation is not on this computer yet; it will load when you are back online.</source>
+        <translation>Percakapan ini belum ada di komputer ini; percakapan dimuat saat Anda kembali daring.</translation>
+    </message>
 </context>
 <context>
     <name>TicketActionsBar</name>
@@ -2386,6 +2507,16 @@ Dasbor ini untuk manajer.</translation>
         <source>Could not open {name}: {reason}</source>
         <translation>Tidak dapat membuka {name}: {reason}</translation>
     </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="350" />
+        <source>Tier {n}</source>
+        <translation>Tingkat {n}</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="352" />
+        <source>You sent this ticket up: {tier} works it now. You can read it here and find it again under “Following”; changes are made by {tier}.</source>
+        <translation>Anda mengeskalasikan tiket ini: kini {tier} yang menanganinya. Anda dapat membacanya di sini dan menemukannya lagi di “Diikuti”; perubahan dilakukan oleh {tier}.</translation>
+    </message>
 </context>
 <context>
     <name>TicketSummaryPlaceholder</name>
@@ -2537,11 +2668,6 @@ Dasbor ini untuk manajer.</translation>
         <translation>Pelanggan, dengan lencana untuk pelanggan startup (S) dan enterprise (E)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="207" />
-        <source>Time left on the ticket's most urgent SLA clock; negative when overdue</source>
-        <translation>Sisa waktu jam SLA paling mendesak pada tiket; negatif bila terlambat</translation>
-    </message>
-    <message>
         <location filename="../../desk_app/ui/ticket_table_model.py" line="445" />
         <source>Unassigned</source>
         <translation>Belum ditugaskan</translation>
@@ -2555,6 +2681,11 @@ Dasbor ini untuk manajer.</translation>
         <location filename="../../desk_app/ui/ticket_table_model.py" line="459" />
         <source>{priority} (rank {rank}, 0 is the most urgent)</source>
         <translation>{priority} (peringkat {rank}, 0 paling mendesak)</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/ticket_table_model.py" line="211" />
+        <source>Time left on the ticket's most urgent SLA clock; negative when overdue. Sorted this way (▲), the queue is most urgent first: breached tickets (the most overdue at the top), then the nearest due; priority breaks ties.</source>
+        <translation>Sisa waktu jam SLA paling mendesak pada tiket; negatif bila terlambat. Bila diurutkan begini (▲), antrean dimulai dari yang paling mendesak: tiket yang melewati SLA (yang paling lama terlambat di atas), lalu yang paling dekat jatuh tempo; prioritas menentukan bila sama.</translation>
     </message>
 </context>
 </TS>
