@@ -350,6 +350,22 @@ class QueueView(QTableView):
                 self._gap = before
             self._clear_current()
 
+    def focusInEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if self.currentIndex().isValid() or self._shown is None:
+            super().focusInEvent(event)
+            return
+        # Qt makes a row current when a table without one gets the focus: going to the table is
+        # not choosing a ticket. The keys start from there; the panel stays.
+        self._quiet += 1
+        try:
+            super().focusInEvent(event)
+        finally:
+            self._quiet -= 1
+        if self.currentIndex().isValid():
+            if self._gap is None:
+                self._gap = self.currentIndex().row()
+            self._clear_current()
+
     def moveCursor(self, action: QAbstractItemView.CursorAction, modifiers) -> object:  # noqa: N802 - Qt's name
         gap, count = self._gap, self.model_.rowCount()
         if gap is not None and count and not self.currentIndex().isValid():

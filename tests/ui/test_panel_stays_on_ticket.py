@@ -126,3 +126,26 @@ def test_a_ticket_created_from_a_call_opens_in_the_panel(windows, ui_store, qtbo
     qtbot.waitUntil(lambda: (panel.ticket_id or 0) > 0, timeout=WAIT_MS)
     assert (panel.ticket or {}).get("subject") == "Wrong size delivered"
     assert QApplication.activeModalWidget() is None
+
+
+def test_going_to_the_table_is_not_choosing_a_ticket(windows, ui_store, qtbot):
+    """A ticket opened from search is not in the queue on screen: Ctrl+2 to the table keeps it shown."""
+    others = [ui_store.create_ticket("agent", subject=f"Parcel {i} late")["id"] for i in range(2)]
+    mine = ui_store.create_ticket("agent", subject="Refund for the kettle")
+    ui_store.take("agent", mine)
+    window = windows("agent")
+    view = _open_queue(qtbot, window, "unassigned", holding=others, without=[mine["id"]])
+    box = window.search_box
+    with qtbot.waitSignal(box.results_ready, timeout=WAIT_MS):
+        box.setFocus()
+        qtbot.keyClicks(box, "kettle")
+    box.choose(0)
+    qtbot.waitUntil(lambda: _showing(window, mine["id"]), timeout=WAIT_MS)
+    assert not view.currentIndex().isValid()
+
+    window.activateWindow()
+    window.act_focus_table.trigger()  # Ctrl+2
+    QApplication.processEvents()
+    assert _showing(window, mine["id"]) and not view.selectionModel().hasSelection()
+    qtbot.keyClick(view, Qt.Key.Key_Down)  # now the agent moves: the first row
+    qtbot.waitUntil(lambda: _showing(window, view.model_.ticket_id(0)), timeout=WAIT_MS)
