@@ -236,5 +236,7 @@ def viewer_may_be_stale(rows: Sequence[Any], viewer: Viewer) -> bool:
     matters for a ticket leaving the viewer's sight or seen by them before:
     re-reading the viewer for those few rows keeps the feed exact.
     """
+    if viewer.visible_queues is None:
+        return False  # managers see every ticket and keep no follows in their viewer
     return any(row[2] in FOLLOW_KINDS and row[1] not in viewer.followed
                and viewer.works(row[6], row[7]) for row in rows)
