@@ -14,6 +14,7 @@ from desk_app.server.presence.models import Presence
 from desk_app.server.scheduler.models import EscalationDueRecord, EscalationNotified, TicketAction
 from desk_app.server.reports.models import ClockRun
 from desk_app.server.sync.models import Change, Counter
+from desk_app.server.tickets.follows import TicketFollow
 from desk_app.server.tickets.models import Escalation, ThreadEntry, Ticket, TicketClock, TicketHistoryEvent
 
 metadata = Base.metadata
@@ -42,6 +43,7 @@ __all__ = [
     "Ticket",
     "TicketAction",
     "TicketClock",
+    "TicketFollow",
     "TicketHistoryEvent",
     "User",
     "metadata",

@@ -52,6 +52,8 @@ class BootstrapPage:
     rows: Sequence[Sequence[Any]]
     #: Per ticket, in the same order: its snapshot as JSON text.
     snapshots: Sequence[str]
+    #: The page's tickets the user follows (escalated by them, or theirs when they went up).
+    following: Sequence[int] = ()
 
     @property
     def ids(self) -> list[int]:
@@ -72,7 +74,8 @@ class BootstrapPage:
 
         tickets = page["tickets"]
         return cls(page["cursor"], page.get("next_after"), bool(page.get("has_more")),
-                   [queue_values(t) for t in tickets], [orjson.dumps(t).decode() for t in tickets])
+                   [queue_values(t) for t in tickets], [orjson.dumps(t).decode() for t in tickets],
+                   _ids(page.get("following")))
 
 
 def parse_rows_page(content: bytes) -> BootstrapPage:
@@ -88,6 +91,7 @@ def parse_rows_page(content: bytes) -> BootstrapPage:
         head = orjson.loads(first)
         columns, rows = tuple(head["columns"]), head["rows"]
         cursor, next_after, has_more = int(head["cursor"]), head["next_after"], bool(head["has_more"])
+        following = _ids(head.get("following"))  # absent from a store older than follows
     except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
         raise ServerError("The store sent a bootstrap page this client cannot read.", code="bad_page") from None
     if columns != ROW_FIELDS:
@@ -106,7 +110,15 @@ def parse_rows_page(content: bytes) -> BootstrapPage:
                           code="bad_page")
     if rows and not all(type(row) is list and len(row) == len(ROW_FIELDS) for row in (rows[0], rows[-1])):
         raise ServerError("The store's bootstrap rows are not arrays of its columns.", code="bad_page")
-    return BootstrapPage(cursor, next_after, has_more, rows, snapshots)
+    return BootstrapPage(cursor, next_after, has_more, rows, snapshots, following)
+
+
+def _ids(value: Any) -> tuple[int, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(type(v) is int for v in value):
+        raise ValueError("following is not a list of ticket ids")
+    return tuple(value)
 
 
 __all__ = ["BootstrapPage", "ROW_FIELDS", "parse_rows_page"]

@@ -20,6 +20,8 @@ Versions
     3  the ticket JSON moves out of `tickets` into `ticket_json` (the queue
        table shrinks from ~2 KB to ~150 bytes a row: queue scans and index
        builds read a tenth of the pages); deleting a ticket deletes its JSON.
+    4  follows: the tickets the user follows (they escalated them, or owned
+       them when they went up; the store says so), for the "Following" view.
 """
 
 from __future__ import annotations
@@ -138,6 +140,10 @@ customers = Table(
 )
 
 
+#: The tickets the user follows, as the store says (bootstrap `following`, changes' `following`) (v4).
+follows = Table("follows", metadata, Column("ticket_id", Integer, primary_key=True))
+
+
 def _v1(conn: Connection) -> None:
     for statement in (
         "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -253,11 +259,16 @@ def _v3(conn: Connection) -> None:
         conn.exec_driver_sql(statement)
 
 
+def _v4(conn: Connection) -> None:
+    conn.exec_driver_sql("CREATE TABLE follows (ticket_id INTEGER PRIMARY KEY)")
+
+
 #: (version, what it does, step). Append only; never edit a shipped step.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "tickets, thread entries, meta, outbox", _v1),
     (2, "drafts, rejections, customers; thread_complete and escalation_due_at", _v2),
     (3, "the tickets' JSON moves to ticket_json (narrow queue table)", _v3),
+    (4, "follows: the tickets the user follows", _v4),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -1,4 +1,4 @@
-"""What the services report to the UI: change sets, sync status, rejections, presence.
+"""What the services report to the UI: change sets, sync status, rejections, presence, notices.
 
 All plain data. Reports are delivered through `Hook`s, called on the worker
 thread that produced them; the UI connects each hook to a Qt signal (a queued
@@ -119,6 +119,46 @@ class Rejection:
 
 
 @dataclass(frozen=True, slots=True)
+class TicketNotice:
+    """Something about a ticket the agent should hear of, not just see change in a list.
+
+    `kind` "returned": a ticket came back down the ladder to them (they had
+    sent it up); `by`: who sent it back; `reason`: what they wrote.
+    """
+
+    kind: str
+    ticket_id: int
+    number: str
+    subject: str
+    from_tier: int | None = None
+    to_tier: int | None = None
+    by: str | None = None
+    reason: str | None = None
+
+
+def notices_in(changes: Iterable[Mapping[str, Any]], user_id: int) -> list[TicketNotice]:
+    """The notices for `user_id` in changes from the feed (each change once: the caller skips old ones)."""
+    out = []
+    for change in changes:
+        data = change.get("data")
+        if change.get("kind") != "ticket.deescalated" or not data or change.get("actor_id") == user_id:
+            continue
+        ticket = data.get("ticket") or {}
+        if ticket.get("assignee_id") != user_id:
+            continue
+        entry = data.get("entry") or {}
+        detail = entry.get("data") or {}
+        escalation = ticket.get("escalation") or {}
+        out.append(TicketNotice(
+            kind="returned", ticket_id=ticket["id"], number=ticket.get("number") or "",
+            subject=ticket.get("subject") or "", from_tier=detail.get("from_tier", escalation.get("from_tier")),
+            to_tier=detail.get("to_tier", ticket.get("tier")), by=entry.get("author_name"),
+            reason=escalation.get("reason") if escalation.get("direction") == "down" else None,
+        ))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
 class PresenceEntry:
     user_id: int
     display_name: str
@@ -179,3 +219,5 @@ class ServiceEvents:
         self.presence: Hook[PresenceSnapshot] = Hook("presence")
         #: Reference data that changed ("policies", "users", "queues"): re-read it from the cache.
         self.reference: Hook[frozenset[str]] = Hook("reference")
+        #: A `TicketNotice`: tell the agent (a ticket came back to them).
+        self.notice: Hook[TicketNotice] = Hook("notice")

@@ -60,6 +60,7 @@ J = schema.ticket_json
 E = schema.entries
 M = schema.meta
 O = schema.outbox
+F = schema.follows
 
 #: Columns a server snapshot sets (thread_complete is the cache's own).
 _SERVER_COLUMNS = [c.name for c in T.columns if c.name not in ("id", "thread_complete")]
@@ -232,6 +233,9 @@ _PUT_JSON = (
 )
 
 
+_FOLLOW = "INSERT INTO follows (ticket_id) VALUES (?) ON CONFLICT (ticket_id) DO NOTHING"
+
+
 def _null(_value: None) -> None:
     return None
 
@@ -285,6 +289,18 @@ class QueueQuery:
     queue_id: int | None = None
     policy: str | None = None
     due_before: float | None = None  # epoch seconds: breaching (or breached) before this
+    #: Only tickets at this tier or below (the work a role can take).
+    max_tier: int | None = None
+    #: Only the tickets the user follows (escalated by them).
+    following: bool = False
+    category: str | None = None
+    priority: str | None = None
+    channel: str | None = None
+    customer_tier: str | None = None
+    created_after: float | None = None  # epoch seconds
+    created_before: float | None = None
+    #: Only tickets whose latest escalation went up and is not acknowledged yet (read from the JSON).
+    escalation_waiting: bool = False
     limit: int | None = None
 
     def where(self) -> list[Any]:
@@ -303,6 +319,24 @@ class QueueQuery:
             clauses.append(T.c.policy == self.policy)
         if self.due_before is not None:
             clauses.append(and_(T.c.sla_due_at.is_not(None), T.c.sla_due_at <= self.due_before))
+        if self.max_tier is not None:
+            clauses.append(T.c.tier <= self.max_tier)
+        if self.following:
+            clauses.append(T.c.id.in_(select(F.c.ticket_id)))
+        for name in ("category", "priority", "channel", "customer_tier"):
+            value = getattr(self, name)
+            if value is not None:
+                clauses.append(T.c[name] == value)
+        if self.created_after is not None:
+            clauses.append(T.c.created_at >= self.created_after)
+        if self.created_before is not None:
+            clauses.append(T.c.created_at < self.created_before)
+        if self.escalation_waiting:
+            clauses.append(T.c.tier > 1)  # the index narrows it before any JSON is read
+            clauses.append(T.c.id.in_(select(J.c.id).where(
+                func.json_extract(J.c.data, "$.escalation.direction") == "up",
+                func.json_extract(J.c.data, "$.escalation.acknowledged") == 0,
+            )))
         return clauses
 
 
@@ -580,6 +614,8 @@ class LocalCache:
             for index, tid in enumerate(ids):
                 if tid in pending:
                     self._rebuild(conn, tid, page.snapshot_of(index))
+            if page.following:
+                conn.exec_driver_sql(_FOLLOW, [(tid,) for tid in page.following])
             if page.has_more:
                 self._set_meta(conn, "bootstrap_after", str(page.next_after))
             else:
@@ -623,6 +659,7 @@ class LocalCache:
             latest: dict[int, dict[str, Any]] = {}
             fields: dict[int, set[str]] = {}
             removed: set[int] = set()
+            followed: set[int] = set()
             new_entries: list[dict[str, Any]] = []
             stale_threads: set[int] = set()
             for change in changes:
@@ -633,10 +670,13 @@ class LocalCache:
                     continue
                 if change["kind"] == "ticket.hidden" or change.get("data") is None:
                     removed.add(tid)
+                    followed.discard(tid)
                     latest.pop(tid, None)
                     fields.pop(tid, None)
                     continue
                 removed.discard(tid)
+                if change.get("following"):
+                    followed.add(tid)
                 data = change["data"]
                 ticket = data["ticket"]
                 held = latest.get(tid)
@@ -658,6 +698,9 @@ class LocalCache:
                 # server's verdict on them (most likely a 404, which drops it then).
                 conn.execute(delete(T).where(T.c.id.in_(removed), T.c.pending == 0))
                 conn.execute(delete(E).where(E.c.ticket_id.in_(removed), E.c.id > 0))
+                conn.execute(delete(F).where(F.c.ticket_id.in_(removed)))
+            if followed:
+                conn.exec_driver_sql(_FOLLOW, [(tid,) for tid in followed])
             values = None
             if prepared is not None:
                 values = []
@@ -684,6 +727,7 @@ class LocalCache:
         with self.write() as conn:
             conn.execute(delete(T).where(T.c.pending == 0, T.c.id > 0))
             conn.execute(delete(E).where(E.c.id > 0))
+            conn.execute(delete(F))
             for key in ("cursor", "bootstrap_after", "bootstrap_cursor"):
                 self._set_meta(conn, key, None)
         return ChangeSet(reset=True)
@@ -717,6 +761,7 @@ class LocalCache:
         with self.write() as conn:
             conn.execute(delete(T).where(T.c.id == ticket_id))
             conn.execute(delete(E).where(E.c.ticket_id == ticket_id))
+            conn.execute(delete(F).where(F.c.ticket_id == ticket_id))
         return ChangeSet(removed=frozenset({ticket_id}))
 
     # -- reference data ---------------------------------------------------------------
@@ -773,6 +818,11 @@ class LocalCache:
     def count(self, query: QueueQuery = QueueQuery()) -> int:
         with self.read() as conn:
             return conn.execute(select(func.count()).select_from(T).where(*query.where())).scalar_one()
+
+    def follows(self, ticket_id: int) -> bool:
+        """Does the user follow this ticket (they escalated it, or owned it when it went up)?"""
+        with self.read() as conn:
+            return conn.exec_driver_sql("SELECT 1 FROM follows WHERE ticket_id = ?", (ticket_id,)).first() is not None
 
     def ticket_ids(self) -> list[int]:
         with self.read() as conn:

@@ -39,7 +39,7 @@ import requests
 from desk_app.services.api_client import ApiClient, gc_paused
 from desk_app.services.bootstrap_page import BootstrapPage, parse_rows_page
 from desk_app.services.errors import ApiError, AuthExpired, NotFound, Offline, ValidationFailed
-from desk_app.services.events import ChangeSet, Connection, ServiceEvents, SyncStatus
+from desk_app.services.events import ChangeSet, Connection, ServiceEvents, SyncStatus, notices_in
 from desk_app.services.local_cache import LocalCache, prepare_changes
 from desk_app.services.sse import EventStream, StreamEnded
 
@@ -178,6 +178,13 @@ class SyncEngine:
 
     def _synced(self) -> None:
         self.board.update(last_sync_at=self.now())
+
+    def _tell(self, changes: list[dict[str, Any]], since: int | None) -> None:
+        """Notices for the changes after `since` (the cursor before they were applied): each once."""
+        if since is None or self.cache.user_id <= 0:
+            return
+        for notice in notices_in((c for c in changes if c["seq"] > since), self.cache.user_id):
+            self.events.notice.emit(notice)
 
     # -- the loop ---------------------------------------------------------------------
 
@@ -350,9 +357,11 @@ class SyncEngine:
         for page, prepared in self._prefetched(fetch, cursor):
             if self.board.status.connection is not Connection.ONLINE:
                 self.board.update(connection=Connection.SYNCING, detail=None)
+            since = self.cache.cursor
             with gc_paused():
                 changes = self.cache.apply_changes(page["changes"], page["cursor"], prepared)
             self._emit(changes)
+            self._tell(page["changes"], since)
             applied += len(page["changes"])
             if self._stop.is_set():
                 return applied
@@ -399,7 +408,9 @@ class SyncEngine:
                                       code=body.get("code"))
                 log.warning("the event stream reported %s", body.get("code"))
         if changes:
+            since = self.cache.cursor
             self._emit(self.cache.apply_changes(changes, last_seq))
+            self._tell(changes, since)
         self._synced()
 
     # -- one ticket -------------------------------------------------------------------

@@ -18,9 +18,10 @@ import logging
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QScreen
 from PySide6.QtWidgets import (
+    QApplication,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -43,6 +44,7 @@ from desk_app.ui.language_menu import LanguageMenu
 from desk_app.ui.login_dialog import login_error_text
 from desk_app.ui.ops import CACHE, Op, OpRunner
 from desk_app.ui.panel_placeholders import DashboardPlaceholder, TicketSummaryPlaceholder
+from desk_app.ui.queue_pane import QueuePane, describe_filter
 from desk_app.ui.queue_view import QueueView
 from desk_app.ui.queues import QueueSpec, queue_specs
 from desk_app.ui.search import SearchBox
@@ -74,6 +76,22 @@ def _optional(module: str, name: str) -> type | None:
     except Exception:  # noqa: BLE001 - a panel that fails to import must not take the window down
         log.exception("%s.%s could not be loaded; using a stand-in", module, name)
         return None
+
+
+def _filter_names(cache) -> dict[str, dict]:
+    """Names for a click-through's ids and keys (`describe_filter`), from the cached reference lists."""
+    policies = cache.reference("policies") or []
+    labels = {}
+    for p in policies:
+        for group in ("categories", "priorities", "channels"):
+            for item in p.get(group, ()):
+                labels[(p["key"], item["key"])] = item.get("label") or item["key"]
+    return {
+        "policies": {p["key"]: p.get("name") or p["key"] for p in policies},
+        "queues": {q["id"]: q.get("name") or q["key"] for q in cache.reference("queues") or []},
+        "users": {u["id"]: u.get("display_name") or u["username"] for u in cache.reference("users") or []},
+        "labels": labels,
+    }
 
 
 class MainWindow(QMainWindow):
@@ -142,6 +160,9 @@ class MainWindow(QMainWindow):
         session, runner = self.session, self.runner
         self.sidebar = Sidebar(session, runner, self, now=self._now)
         self.queue_view = QueueView(session, runner, self.clock, self.settings, self)
+        # The table, with the filter applied and the notices about tickets that came back above it.
+        self.queue_pane = QueuePane(self.queue_view, self)
+        self._before_filter: QueueSpec | None = None
         panel_class = _optional("desk_app.ui.ticket_panel", "TicketPanel") or TicketSummaryPlaceholder
         self.ticket_panel = panel_class(session, runner, self)
         self.ticket_panel.setObjectName("TicketPanel")
@@ -161,7 +182,7 @@ class MainWindow(QMainWindow):
 
         self.work_splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.work_splitter.setObjectName("WorkSplitter")
-        self.work_splitter.addWidget(self.queue_view)
+        self.work_splitter.addWidget(self.queue_pane)
         self.work_splitter.addWidget(self.ticket_panel)
         # The ticket's conversation gets the larger share: ten queue rows stay in view.
         self.work_splitter.setStretchFactor(0, 2)
@@ -316,6 +337,9 @@ class MainWindow(QMainWindow):
         s.changes.connect(self.sidebar.refresh_counts)
         s.reference.connect(self._on_reference)
         s.rejection.connect(self._on_rejection)
+        s.notice.connect(self._on_notice)
+        self.queue_pane.open_ticket.connect(self.open_ticket)
+        self.queue_pane.filter_cleared.connect(self.clear_filter)
         self.sidebar.queue_selected.connect(self._open_queue)
         self.sidebar.counts_changed.connect(lambda _counts: self._filling("counts"))
         self.queue_view.loaded.connect(lambda _n: self._filling("queue"))
@@ -349,13 +373,15 @@ class MainWindow(QMainWindow):
 
     def _open_queue(self, spec: QueueSpec) -> None:
         self.settings.set(Keys.LAST_QUEUE, spec.key)
+        self._before_filter = None
+        self.queue_pane.clear_filter()
         self.queue_view.open_queue(spec)
 
     def open_ticket(self, ticket_id: int) -> None:
         """Show a ticket: selected in the table when the current queue holds it, in the panel anyway."""
         self.pages.setCurrentIndex(0)
         if not self.queue_view.select_ticket(ticket_id):
-            self.queue_view.clearSelection()
+            self.queue_view.hold_ticket(ticket_id)  # selected once the queue lists it
             self.ticket_panel.show_ticket(ticket_id)
         self.ticket_panel.setFocus()
 
@@ -367,11 +393,32 @@ class MainWindow(QMainWindow):
         title = spec_filter.get("title") or self.tr("Filtered tickets")
         spec = QueueSpec("custom", "custom", name=title, custom=lambda now: queue_query(spec_filter, now))
         self.pages.setCurrentIndex(0)
+        if self._before_filter is None:
+            self._before_filter = self.sidebar.current_spec()
         self.sidebar.blockSignals(True)
         self.sidebar.setCurrentItem(None)
         self.sidebar.blockSignals(False)
         self.queue_view.open_queue(spec)
-        self.statusBar().showMessage(self.tr("Showing: {title}").format(title=title), 8000)
+        # Said above the rows, at once; with the policies', queues' and people's names once read.
+        self.queue_pane.show_filter(describe_filter(spec_filter))
+        cache = self.session.cache
+        Op(self, lambda _: _filter_names(cache), lane=CACHE, label="filter names", runner=self.runner).success(
+            lambda names: self.queue_view.spec() is spec and self.queue_pane.show_filter(
+                describe_filter(spec_filter, names))).run_in_background()
+
+    def clear_filter(self) -> None:
+        """Back from a click-through to the queue that was open before it."""
+        self.queue_pane.clear_filter()
+        before, self._before_filter = self._before_filter, None
+        key = before.key if before is not None else self.settings.get(Keys.LAST_QUEUE) or self.default_queue()
+        if not self.sidebar.select_queue(key):
+            self.sidebar.select_queue(self.default_queue())
+        self.queue_view.setFocus()
+
+    def _on_notice(self, notice) -> None:
+        """A ticket came back to the agent: said above the queue (with "Open"), and the taskbar flashes."""
+        self.queue_pane.add_notice(notice)
+        QApplication.alert(self)
 
     def focus_search(self) -> None:
         self.pages.setCurrentIndex(0)
@@ -396,14 +443,18 @@ class MainWindow(QMainWindow):
             return
         dialog = dialog_class(self.session, self.runner, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if hasattr(dialog, "created"):
+            # The new ticket opens, once the dialog has closed (focus goes back to this window).
+            dialog.created.connect(lambda ticket_id: QTimer.singleShot(0, self, lambda: self.open_ticket(ticket_id)))
         dialog.open()
 
     def log_call(self) -> None:
-        if hasattr(self.ticket_panel, "open_log_call") and self.queue_view.current_ticket_id() is not None:
+        # The ticket the panel shows, even when it has left the queue (taken, escalated).
+        ticket_id = self.queue_view.shown_ticket()
+        if hasattr(self.ticket_panel, "open_log_call") and ticket_id is not None:
             self.ticket_panel.open_log_call()
             return
         dialog_class = _optional("desk_app.ui.phone", "LogCallDialog")
-        ticket_id = self.queue_view.current_ticket_id()
         if dialog_class is None or ticket_id is None:
             self.statusBar().showMessage(self.tr("Select a ticket to log a call on it."), 5000)
             return

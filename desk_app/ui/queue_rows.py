@@ -14,12 +14,18 @@ records (`QueueRows.from_rows`, `QueueRows.upsert`) or whole columns
 Ordering
     Every order ends with arrival (created_at, then ticket id: first come, first
     served), so it is total and the same on every machine. The default
-    (`SortField.URGENCY`) is the policy's priority rank, then the next clock:
-    running ones (breached, warning, running) before paused ones before tickets
-    without a live clock, as `desk_app.core.sla.most_urgent` ranks them; then
-    its due time; then arrival. Sorting by a column is a stable order on that
-    column, then arrival; an empty value (no clock, no assignee) stays last in
-    both directions.
+    (`SortField.URGENCY`, "most urgent first") is the SLA clock: tickets whose
+    next clock is live (breached, warning, running) first, then paused ones,
+    then those without a live clock, as `desk_app.core.sla.most_urgent` ranks
+    them; within each, by the clock's due time, so the breached come first,
+    the most overdue at the top, then the nearest due; the policy's priority
+    rank breaks ties; then arrival. Tickets of a channel whose policy serves
+    them in arrival order (`queue_order = "arrival"`, Shopee's Twitter
+    mentions; `set_arrival_classes`) take no priority tie-break: among
+    themselves they share one first-response target, so nearest due is first
+    come, and a tie goes to the earlier arrival. Sorting by a column is a
+    stable order on that column, then arrival; an empty value (no clock, no
+    assignee) stays last in both directions.
 
     A full sort packs each row's key into one int64 (the components' ranges,
     then the row's rank in arrival order), sorts those keys with numpy (they
@@ -154,7 +160,7 @@ def next_clock_fields(clocks: Sequence[Clock]) -> dict[str, Any]:
 
 
 class SortField(StrEnum):
-    URGENCY = "urgency"  # the default: priority rank, next clock, due time, arrival
+    URGENCY = "urgency"  # the default: next clock (breached first), due time, priority rank, arrival
     NUMBER = "number"
     SUBJECT = "subject"
     CUSTOMER = "customer_name"
@@ -257,6 +263,8 @@ class QueueRows:
         self._sort = SortField.URGENCY
         self._descending = False
         self._filter = RowFilter()
+        #: (policy key, channel as the rows hold it) served in arrival order: no priority tie-break.
+        self._arrival_classes: frozenset[tuple[str, str]] = frozenset()
 
     # -- building --------------------------------------------------------------------
 
@@ -462,6 +470,33 @@ class QueueRows:
         self._descending = bool(descending) and self._sort is not SortField.URGENCY
         self._perm = GrowArray(np.int32, self._full_order())
 
+    def set_arrival_classes(self, classes: Iterable[tuple[str, str]]) -> None:
+        """The (policy, channel) pairs whose tickets are served in arrival order; from the next `sort`."""
+        self._arrival_classes = frozenset(classes)
+
+    @property
+    def arrival_classes(self) -> frozenset[tuple[str, str]]:
+        return self._arrival_classes
+
+    def _tie_ranks(self, phys: np.ndarray | slice) -> np.ndarray:
+        """The priority rank that breaks due-time ties: 0 for the arrival-ordered channels."""
+        ranks = self._cols["priority_rank"][phys].astype(np.int64)
+        lut = self._arrival_lut()
+        if lut is not None:
+            ranks[lut[self._cols["policy"][phys], self._cols["channel"][phys]]] = 0
+        return ranks
+
+    def _arrival_lut(self) -> np.ndarray | None:
+        """[policy code, channel code] -> served in arrival order (None: no such channel here)."""
+        if not self._arrival_classes:
+            return None
+        policies, channels = self._vocab["policy"].values, self._vocab["channel"].values
+        lut = np.zeros((len(policies), len(channels)), dtype=bool)
+        for i, policy in enumerate(policies):
+            for j, channel in enumerate(channels):
+                lut[i, j] = (policy, channel) in self._arrival_classes
+        return lut if lut.any() else None
+
     def set_filter(self, row_filter: RowFilter | None) -> None:
         """Show only the rows `row_filter` accepts (the caller reports a reset)."""
         self._filter = row_filter or RowFilter()
@@ -542,7 +577,7 @@ class QueueRows:
             return self._vocab[name].ranks()[cols[name][phys]]
 
         if field is SortField.URGENCY:
-            return [cols["priority_rank"][phys].astype(np.int64), group(), due()]
+            return [group(), due(), self._tie_ranks(phys)]
         if field is SortField.DUE:
             return [group(), flip * due()]
         if field is SortField.PRIORITY:
@@ -620,7 +655,11 @@ class QueueRows:
 
         if field is SortField.URGENCY:
             rank = cols["priority_rank"]
-            return lambda p: (int(rank[p]), group(p), due(p), *tail(p))
+            lut = self._arrival_lut()
+            if lut is None:
+                return lambda p: (group(p), due(p), int(rank[p]), *tail(p))
+            policy, channel = cols["policy"], cols["channel"]
+            return lambda p: (group(p), due(p), 0 if lut[policy[p], channel[p]] else int(rank[p]), *tail(p))
         if field is SortField.DUE:
             return lambda p: (group(p), flip * due(p), *tail(p))
         if field in (SortField.PRIORITY, SortField.TIER):

@@ -14,11 +14,21 @@ result in:
 Sorting happens on the data side (the model's `sort`), the countdown column
 ticks through the application's `CountdownClock`, and the header (order,
 widths, sort) and hidden columns are saved through `DeskSettings`.
+
+The ticket shown: `ticket_selected` is emitted only when the agent moves
+(click, keys, `select_ticket`), never because rows changed under the view.
+When the ticket the agent acted on leaves the queue (taken from
+"Unassigned", resolved, escalated), no other row becomes the chosen one: the
+panel stays on it, no row is current, and the keys go on from where it was
+(`_gap`). A ticket shown from elsewhere (search, a new ticket) is held
+(`hold_ticket`) and selected, quietly, once the queue lists it.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from PySide6.QtCore import QCoreApplication, QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QStyle, QTableView, QWidget
@@ -66,6 +76,12 @@ class QueueView(QTableView):
         self._loading = False
         self._pending: ChangeSet | None = None
         self._ref: ReferenceData | None = None
+        #: The ticket the agent chose (or was shown from elsewhere): what the panel shows.
+        self._shown: int | None = None
+        #: > 0 while rows change under the view: a move of the current row then is not the agent's.
+        self._quiet = 0
+        #: The display row the shown ticket left from (it left the queue): the keys go on from there.
+        self._gap: int | None = None
         self.model_ = TicketTableModel(now=clock.now, parent=self)
         self.setModel(self.model_)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -82,7 +98,8 @@ class QueueView(QTableView):
         header.setSectionsMovable(True)
         header.setStretchLastSection(False)
         header.setSortIndicatorClearable(True)
-        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        # The default order, most urgent first, shows as the due column's ascending indicator.
+        header.setSortIndicator(int(Column.DUE), Qt.SortOrder.AscendingOrder)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu)
@@ -93,6 +110,7 @@ class QueueView(QTableView):
         header.setSectionResizeMode(int(Column.SUBJECT), QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(48)
         self.setSortingEnabled(True)
+        header.sortIndicatorChanged.connect(self._sort_indicator_changed)
         self.restore_layout()
         self.fitter = ColumnFitter(self)  # a narrow table: the SLA column stays in view
         self.selectionModel().currentRowChanged.connect(self._current_changed)
@@ -127,6 +145,10 @@ class QueueView(QTableView):
             if 0 <= column < len(Column):
                 self.setColumnHidden(column, True)
         header.setSortIndicatorClearable(True)
+
+    def _sort_indicator_changed(self, section: int, _order: Qt.SortOrder) -> None:
+        if section < 0:  # cleared (or a layout saved before it showed): the default order, and say so
+            self.horizontalHeader().setSortIndicator(int(Column.DUE), Qt.SortOrder.AscendingOrder)
 
     def save_layout(self) -> None:
         with self.fitter.preferred_widths():  # the agent's widths, not those squeezed to fit
@@ -193,10 +215,8 @@ class QueueView(QTableView):
             return
         self._loading = False
         self._ref = ref
-        current = self.current_ticket_id()
-        self.model_.set_rows(rows)
-        if current is not None:
-            self.select_ticket(current, emit=False)
+        with self._rows_changing(keep_gap=False):
+            self.model_.set_rows(rows)
         self.loaded.emit(len(rows))
         if self._pending is not None:
             self._coalesce.start()
@@ -210,6 +230,8 @@ class QueueView(QTableView):
         """Tickets changed in the cache: refresh their rows soon (coalesced)."""
         if changes.empty:
             return
+        if self._shown in changes.replaced:  # created offline, now on the server: the same ticket
+            self._shown = changes.replaced[self._shown]
         self._pending = changes if self._pending is None else self._pending.merge(changes)
         if not self._coalesce.isActive() and not self._loading:
             self._coalesce.start()
@@ -237,10 +259,11 @@ class QueueView(QTableView):
                 return
             present = {r.ticket_id for r in rows}
             gone = [tid for tid in (*ids, *removed) if tid not in present]
-            if gone:
-                self.model_.remove_tickets(gone)
-            if rows:
-                self.model_.upsert_rows(rows)
+            with self._rows_changing():
+                if gone:
+                    self.model_.remove_tickets(gone)
+                if rows:
+                    self.model_.upsert_rows(rows)
             self.updated.emit()
 
         Op(self, work, lane=CACHE, label="update_queue", runner=self._runner).success(done).run_in_background()
@@ -279,13 +302,92 @@ class QueueView(QTableView):
 
     def next_ticket(self, step: int = 1) -> None:
         index = self.currentIndex()
-        self.select_row(index.row() + step if index.isValid() else 0)
+        if index.isValid():
+            self.select_row(index.row() + step)
+        elif self._gap is not None:  # the shown ticket left the queue: on from where it was
+            self.select_row(self._gap if step > 0 else self._gap - 1)
+        else:
+            self.select_row(0)
+
+    def shown_ticket(self) -> int | None:
+        """The ticket the panel shows (chosen here, or held); it may have left this queue."""
+        return self._shown
+
+    def hold_ticket(self, ticket_id: int | None) -> None:
+        """The panel shows `ticket_id`, opened from elsewhere: no row is current; it is selected
+        (quietly) as soon as the queue lists it."""
+        self._shown, self._gap = ticket_id, None
+        if ticket_id is not None and self.select_ticket(ticket_id, emit=False):
+            return
+        self._clear_current()
+
+    def _clear_current(self) -> None:
+        selection = self.selectionModel()
+        selection.blockSignals(True)
+        try:
+            selection.clear()
+        finally:
+            selection.blockSignals(False)
+        self.viewport().update()
+
+    @contextmanager
+    def _rows_changing(self, *, keep_gap: bool = True) -> Iterator[None]:
+        """Rows change under the view: the current row may move, but the agent's choice stays."""
+        shown = self._shown
+        before = self.model_.row_of_ticket(shown) if shown is not None and keep_gap else None
+        self._quiet += 1
+        try:
+            yield
+        finally:
+            self._quiet -= 1
+        if shown is None:
+            return
+        row = self.model_.row_of_ticket(shown)
+        if row is not None:
+            self._gap = None
+            if self.currentIndex().row() != row or not self.selectionModel().isRowSelected(row):
+                self.select_ticket(shown, emit=False)
+        elif self.currentIndex().isValid() or before is not None:
+            # It left the queue (the agent took, resolved or escalated it): the panel stays on it
+            # and no other ticket becomes the chosen one.
+            if before is not None:
+                self._gap = before
+            self._clear_current()
+
+    def focusInEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if self.currentIndex().isValid() or self._shown is None:
+            super().focusInEvent(event)
+            return
+        # Qt makes a row current when a table without one gets the focus: going to the table is
+        # not choosing a ticket. The keys start from there; the panel stays.
+        self._quiet += 1
+        try:
+            super().focusInEvent(event)
+        finally:
+            self._quiet -= 1
+        if self.currentIndex().isValid():
+            if self._gap is None:
+                self._gap = self.currentIndex().row()
+            self._clear_current()
+
+    def moveCursor(self, action: QAbstractItemView.CursorAction, modifiers) -> object:  # noqa: N802 - Qt's name
+        gap, count = self._gap, self.model_.rowCount()
+        if gap is not None and count and not self.currentIndex().isValid():
+            forward = (QAbstractItemView.CursorAction.MoveDown, QAbstractItemView.CursorAction.MoveNext)
+            back = (QAbstractItemView.CursorAction.MoveUp, QAbstractItemView.CursorAction.MovePrevious)
+            if action in forward or action in back:
+                row = gap if action in forward else gap - 1
+                return self.model_.index(max(0, min(row, count - 1)), int(Column.SUBJECT))
+        return super().moveCursor(action, modifiers)
 
     def _current_changed(self, current, _previous) -> None:
-        if current.isValid():
-            self.ticket_selected.emit(self.model_.ticket_id(current.row()))
-        else:
-            self.ticket_selected.emit(None)
+        if self._quiet:
+            return  # the rows changed, the agent did not move
+        if not current.isValid():
+            return  # no row chosen any more (nothing the agent did): what is shown stays
+        ticket_id = self.model_.ticket_id(current.row())
+        self._shown, self._gap = ticket_id, None
+        self.ticket_selected.emit(ticket_id)
 
     def sort_state(self) -> tuple[SortField, bool]:
         rows = self.model_.queue_rows()

@@ -4,11 +4,13 @@ A `QueueSpec` names one queue and turns into a `QueueQuery` over the cache at
 a given instant ("breaching soon" moves with time). `queue_specs(user, ...)`
 lists what a role sees: every agent has the working views; specialists get
 the tier they work ("escalated to me"); managers and admins every tier and
-every server queue.
+every server queue. Agents and specialists also follow what they escalated
+("Following": the store keeps those tickets in their sight).
 
 `load_queue_rows` builds the table's `QueueRows` from cache rows plus the
-reference data the cache keeps (policy priority ranks and labels, user
-names), sorted most urgent first, off the UI thread.
+reference data the cache keeps (policy priority ranks and labels, which
+channels are served in arrival order, user names), sorted most urgent first,
+off the UI thread.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ _LABELS = {
     "unassigned": QT_TRANSLATE_NOOP("Queues", "Unassigned"),
     "breaching": QT_TRANSLATE_NOOP("Queues", "Breaching soon"),
     "waiting": QT_TRANSLATE_NOOP("Queues", "Waiting on customer"),
+    "following": QT_TRANSLATE_NOOP("Queues", "Following (escalated by me)"),
     "escalated": QT_TRANSLATE_NOOP("Queues", "Escalated to me (Tier {tier})"),
     "tier": QT_TRANSLATE_NOOP("Queues", "Tier {tier}"),
     "all": QT_TRANSLATE_NOOP("Queues", "All tickets"),
@@ -61,11 +64,14 @@ class QueueSpec:
     """One queue of the sidebar. `key` is stable (settings remember the last one opened)."""
 
     key: str
-    kind: str  # mine, unassigned, breaching, waiting, escalated, tier, all, server, custom
+    kind: str  # mine, unassigned, breaching, waiting, following, escalated, tier, all, server, custom
     tier: int | None = None
     queue_id: int | None = None
     name: str | None = None  # a server queue's own name, or a custom queue's title
     user_id: int | None = None
+    #: The working views of agents and specialists: only tickets at their tier or below (what they
+    #: can take), not the ones they follow at a higher tier. None: every tier (managers).
+    max_tier: int | None = None
     #: kind "custom" (e.g. a dashboard click-through): the query as of an instant.
     custom: Callable[[float], QueueQuery] | None = field(default=None, compare=False)
 
@@ -80,11 +86,14 @@ class QueueSpec:
         if self.kind == "mine":
             return QueueQuery(statuses=ACTIVE_STATUSES, assignee_id=self.user_id)
         if self.kind == "unassigned":
-            return QueueQuery(statuses=ACTIVE_STATUSES, unassigned=True)
+            return QueueQuery(statuses=ACTIVE_STATUSES, unassigned=True, max_tier=self.max_tier)
         if self.kind == "breaching":
-            return QueueQuery(statuses=ACTIVE_STATUSES, due_before=now + BREACHING_SOON_SECONDS)
+            return QueueQuery(statuses=ACTIVE_STATUSES, due_before=now + BREACHING_SOON_SECONDS,
+                              max_tier=self.max_tier)
         if self.kind == "waiting":
-            return QueueQuery(statuses=(Status.PENDING_CUSTOMER.value,))
+            return QueueQuery(statuses=(Status.PENDING_CUSTOMER.value,), max_tier=self.max_tier)
+        if self.kind == "following":
+            return QueueQuery(statuses=ACTIVE_STATUSES, following=True)
         if self.kind in ("escalated", "tier"):
             return QueueQuery(statuses=ACTIVE_STATUSES, tier=self.tier)
         if self.kind == "server":
@@ -100,13 +109,18 @@ def queue_specs(user: Mapping[str, Any], server_queues: Sequence[Mapping[str, An
     uid = int(user["id"])
     tier = int(user.get("tier") or 1)
     role = user.get("role") or "agent"
+    manager = role in ("manager", "admin")
+    work_tier = None if manager else tier
     specs = [
         QueueSpec("mine", "mine", user_id=uid),
-        QueueSpec("unassigned", "unassigned"),
-        QueueSpec("breaching", "breaching"),
-        QueueSpec("waiting", "waiting"),
+        QueueSpec("unassigned", "unassigned", max_tier=work_tier),
+        QueueSpec("breaching", "breaching", max_tier=work_tier),
+        QueueSpec("waiting", "waiting", max_tier=work_tier),
     ]
-    if role in ("manager", "admin"):
+    if not manager:
+        # What they sent up the ladder stays in reach (a customer calling back about it).
+        specs.append(QueueSpec("following", "following", user_id=uid))
+    if manager:
         levels = {int(t["level"]) for p in policies or () for t in p.get("ladder", ())} - {1}
         specs += [QueueSpec(f"tier:{level}", "tier", tier=level) for level in sorted(levels or {2, 3})]
     elif tier > 1:
@@ -134,6 +148,9 @@ class ReferenceData:
     category_label: Mapping[tuple[str, str], str]
     channel_label: Mapping[tuple[str, str], str]
     user_name: Mapping[int, str]
+    #: (policy key, channel label: what rows hold) served strictly in arrival order
+    #: (the policy's or the channel's `queue_order`, `Policy.channel_queue_order`).
+    arrival_classes: frozenset[tuple[str, str]] = frozenset()
 
     @classmethod
     def from_cache(cls, cache: LocalCache) -> ReferenceData:
@@ -141,7 +158,7 @@ class ReferenceData:
 
     @classmethod
     def from_lists(cls, policies: Sequence[Mapping[str, Any]], users: Sequence[Mapping[str, Any]]) -> ReferenceData:
-        rank, plabel, clabel, chlabel = {}, {}, {}, {}
+        rank, plabel, clabel, chlabel, arrival = {}, {}, {}, {}, set()
         for p in policies:
             for pr in p.get("priorities", ()):
                 rank[(p["key"], pr["key"])] = int(pr["rank"])
@@ -150,8 +167,10 @@ class ReferenceData:
                 clabel[(p["key"], c["key"])] = c["label"]
             for c in p.get("channels", ()):
                 chlabel[(p["key"], c["key"])] = c["label"]
+                if (c.get("queue_order") or p.get("queue_order")) == "arrival":
+                    arrival.add((p["key"], c["label"]))
         names = {int(u["id"]): u.get("display_name") or u["username"] for u in users}
-        return cls(rank, plabel, clabel, chlabel, names)
+        return cls(rank, plabel, clabel, chlabel, names, frozenset(arrival))
 
 
 def _clock_details(cache: LocalCache, rows: Sequence[TicketRow]) -> dict[int, dict[str, Any]]:
@@ -239,5 +258,6 @@ def load_queue_rows(cache: LocalCache, spec: QueueSpec, now: float, *, ref: Refe
     if ids is not None:
         return table_rows
     built = QueueRows.from_rows(table_rows)
+    built.set_arrival_classes(ref.arrival_classes)
     built.sort(sort, descending=descending)
     return built

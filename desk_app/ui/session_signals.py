@@ -32,6 +32,8 @@ class SessionSignals(QObject):
     presence = Signal(object)
     #: A frozenset of reference lists that changed ("policies", "users", "queues").
     reference = Signal(object)
+    #: A `TicketNotice`: something to tell the agent (a ticket came back to them).
+    notice = Signal(object)
 
     def __init__(self, events: ServiceEvents, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -42,6 +44,7 @@ class SessionSignals(QObject):
             (events.rejection, self.rejection.emit),
             (events.presence, self.presence.emit),
             (events.reference, self.reference.emit),
+            (events.notice, self.notice.emit),
         ]
         for hook, emit in self._hooks:
             hook.connect(emit)

@@ -32,6 +32,7 @@ _ICONS = {
     "unassigned": "inbox",
     "breaching": "alarm",
     "waiting": "hourglass",
+    "following": "follow",
     "escalated": "escalate",
     "tier": "layers",
     "all": "list",

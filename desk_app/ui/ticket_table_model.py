@@ -11,11 +11,14 @@ drive time by hand. The countdown column changes state (running -> warning ->
 breached) at the tick that crosses a threshold.
 
 Sorting: `sort(column, order)` reorders through layoutAboutToBeChanged /
-layoutChanged and carries persistent indexes (selection, current row) along;
-`sort(-1)` (a cleared sort indicator) restores the default, most urgent first.
-In a view, call `header.setSortIndicatorClearable(True)` and
-`header.setSortIndicator(-1, Qt.AscendingOrder)` before `setSortingEnabled(True)`,
-or Qt sorts by column 0 at once.
+layoutChanged and carries persistent indexes (selection, current row) along.
+The default order, most urgent first (`SortField.URGENCY`: breached first, then
+the nearest due, priority breaking ties), is the "Next SLA due" column
+ascending: `sort(Column.DUE, Ascending)` and `sort(-1)` (a cleared indicator)
+both give it, and `sort_column()` names that column, so a view shows its sort
+indicator there. In a view, set the indicator (`header.setSortIndicator(
+Column.DUE, Qt.AscendingOrder)`) before `setSortingEnabled(True)`, or Qt sorts
+by column 0 at once.
 """
 
 from __future__ import annotations
@@ -146,7 +149,7 @@ class TicketTableModel(QAbstractTableModel):
         self._now_source = now
         self._now = float(now())
         self._dark = sla_display.is_dark()
-        self._sort_column = -1
+        self._sort_column = _column_of(self._rows.sort_field)
         self._translate_headers()
         self._display = {
             Column.NUMBER: self._number,
@@ -206,7 +209,9 @@ class TicketTableModel(QAbstractTableModel):
         self._header_tips = {
             Column.CUSTOMER: QCoreApplication.translate("TicketTableModel", "Customer, with a badge for startup (S) and enterprise (E) customers"),
             Column.DUE: QCoreApplication.translate(
-                "TicketTableModel", "Time left on the ticket's most urgent SLA clock; negative when overdue"
+                "TicketTableModel", "Time left on the ticket's most urgent SLA clock; negative when overdue. "
+                "Sorted this way (\u25b2), the queue is most urgent first: breached tickets (the most overdue "
+                "at the top), then the nearest due; priority breaks ties."
             ),
         }
 
@@ -384,9 +389,11 @@ class TicketTableModel(QAbstractTableModel):
         return self._state(self._rows.physical(row))
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Reorder on the data side; column -1 restores the default (most urgent first)."""
+        """Reorder on the data side; the due column ascending, or -1, is the default (most urgent first)."""
         field = _SORT_FIELDS.get(Column(column)) if 0 <= column < len(Column) else SortField.URGENCY
         descending = order == Qt.SortOrder.DescendingOrder and field is not SortField.URGENCY
+        if field is SortField.DUE and not descending:
+            field = SortField.URGENCY  # the nearest due first, with the default's tie-breaks
         rows = self._rows
         if field is rows.sort_field and descending == rows.descending:
             return
@@ -394,7 +401,7 @@ class TicketTableModel(QAbstractTableModel):
         persistent = self.persistentIndexList()
         tickets = [rows.ticket_id(index.row()) if 0 <= index.row() < len(rows) else None for index in persistent]
         rows.sort(field, descending=descending)
-        self._sort_column = column if field is not SortField.URGENCY else -1
+        self._sort_column = _column_of(field)
         moved_to = []
         for index, ticket in zip(persistent, tickets):
             row = rows.display_row_of(ticket) if ticket is not None else None
@@ -403,7 +410,7 @@ class TicketTableModel(QAbstractTableModel):
         self.layoutChanged.emit()
 
     def sort_column(self) -> int:
-        """The column the rows are sorted by; -1 for the default order."""
+        """The column the rows are sorted by: the due column for the default order (most urgent first)."""
         return self._sort_column
 
     # -- cells -------------------------------------------------------------------------
@@ -486,6 +493,8 @@ class TicketTableModel(QAbstractTableModel):
 
 
 def _column_of(field: SortField) -> int:
+    if field is SortField.URGENCY:
+        return int(Column.DUE)
     for column, f in _SORT_FIELDS.items():
         if f is field:
             return int(column)

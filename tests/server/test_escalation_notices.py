@@ -53,7 +53,7 @@ def test_one_first_per_user_and_the_ticket_is_untouched(store, db):
 def test_refused_claims_say_why_and_change_nothing(store, db):
     t = _escalated(store)
     esc = t["escalation"]["id"]
-    assert _notify(store, "agent", t, "pc").status_code == 404  # the agent no longer sees the ticket
+    assert _notify(store, "agent2", t, "pc").status_code == 404  # another agent does not see the ticket
     assert _notify(store, "specialist", t, "pc", esc_id=esc + 999).json()["code"] == "escalation_not_found"
     bad = store.specialist.post(NOTIFY.format(tid=t["id"], esc=esc), {"client_id": "no spaces allowed"})
     assert bad.status_code == 422

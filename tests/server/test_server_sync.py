@@ -61,18 +61,25 @@ def test_feed_hides_what_the_viewer_may_not_see(store):
     t = store.agent.create_ticket()
     secret = store.manager.create_ticket(queue_id=store.ids["queue:management"], subject="Secret")
     store.agent.post(f"/tickets/{t['id']}/escalate", {"reason": "Beyond tier 1"})
-    agent_feed = store.agent.get("/sync/changes?since=0").json()
-    kinds = [(c["kind"], c["ticket_id"]) for c in agent_feed["changes"]]
-    # The agent saw the creation, never the secret ticket, and learns that the escalated one left.
+    # Another agent saw the creation, never the secret ticket, and learns that the escalated one left.
+    other_feed = store.agent2.get("/sync/changes?since=0").json()
+    kinds = [(c["kind"], c["ticket_id"]) for c in other_feed["changes"]]
     assert kinds == [("ticket.created", t["id"]), ("ticket.hidden", t["id"])]
-    assert agent_feed["cursor"] == 3
-    assert agent_feed["changes"][1]["data"] is None
+    assert other_feed["cursor"] == 3
+    assert other_feed["changes"][1]["data"] is None
+    # The agent who escalated it follows it (tickets.follows): it stays in their sight, and the
+    # feed says so (of every change to it: "following" is what the viewer does now).
+    agent_feed = store.agent.get("/sync/changes?since=0").json()
+    assert [(c["kind"], c.get("following", False)) for c in agent_feed["changes"]] == [
+        ("ticket.created", True), ("ticket.escalated", True)]
     specialist_feed = store.specialist.get("/sync/changes?since=0").json()
     assert [c["kind"] for c in specialist_feed["changes"]] == ["ticket.created", "ticket.escalated"]
     manager_feed = store.manager.get("/sync/changes?since=0").json()
     assert [c["ticket_id"] for c in manager_feed["changes"]] == [t["id"], secret["id"], t["id"]]
+    other_boot = store.agent2.get("/sync/bootstrap").json()
+    assert other_boot["tickets"] == [] and other_boot["cursor"] == 3 and other_boot["following"] == []
     agent_boot = store.agent.get("/sync/bootstrap").json()
-    assert agent_boot["tickets"] == [] and agent_boot["cursor"] == 3
+    assert [x["id"] for x in agent_boot["tickets"]] == [t["id"]] and agent_boot["following"] == [t["id"]]
 
 
 def _rows_pages(user, limit):

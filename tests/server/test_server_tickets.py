@@ -293,8 +293,10 @@ def test_escalate_acknowledge_deescalate(store, db):
     assert up["tier"] == 2 and up["assignee_id"] is None and up["queue_id"] == store.ids["queue:specialists"]
     esc = up["escalation"]
     assert esc["from_tier"] == 1 and esc["to_tier"] == 2 and esc["kind"] == "manual" and not esc["acknowledged"]
-    # The agent no longer sees the ticket: it is in the specialists' private queue.
-    assert store.agent.get(f"/tickets/{tid}").status_code == 404
+    # In the specialists' private queue now: another agent no longer sees it; the one who
+    # escalated it follows it (reads it, may not change it).
+    assert store.agent2.get(f"/tickets/{tid}").status_code == 404
+    assert store.agent.get(f"/tickets/{tid}").status_code == 200
     # Tier 2 acknowledges; an agent could not.
     r = store.specialist.post(f"/tickets/{tid}/escalations/{esc['id']}/acknowledge")
     assert r.status_code == 200 and r.json()["escalation"]["acknowledged"] is True

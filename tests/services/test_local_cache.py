@@ -66,14 +66,15 @@ def test_upgrades_a_version_1_cache_keeping_its_data_and_outbox(tmp_path):
     engine.dispose()
 
     with LocalCache(path, user_id=1, user_name="Agent") as cache:
-        assert cache.schema_version == cache_schema.LATEST == 3
+        assert cache.schema_version == cache_schema.LATEST == 4
         assert cache.cursor == 42 and cache.ticket(5) == ticket
         assert [op.key for op in cache.outbox.pending()] == ["k-1"]
         assert cache.thread(5).complete is False  # the new column's default
         cache.outbox.save_draft(5, "a draft")  # the new tables work
         assert cache.outbox.load_draft(5).body == "a draft"
     with LocalCache(path) as again:  # opening an up-to-date file changes nothing
-        assert again.schema_version == 3 and again.user_id == 1
+        assert again.schema_version == 4 and again.user_id == 1
+        assert again.follows(5) is False  # v4's table, empty
 
 
 def test_refuses_a_cache_from_a_newer_release(tmp_path):

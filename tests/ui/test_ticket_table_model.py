@@ -65,21 +65,53 @@ def model(qapp):
 # -- order -------------------------------------------------------------------------------
 
 
-def test_default_order_is_priority_then_running_clocks_by_due_then_arrival(model):
-    # 2: the only urgent one. Then normal ones: running clocks by due (1 and 6
-    # share a due time: first come, first served), then the paused one, then
-    # the ticket with no live clock.
-    assert ids(model) == [2, 3, 1, 6, 5, 4]
+def test_default_order_is_most_urgent_first_by_the_clock(model):
+    # Issue 13: the clock ranks before the priority. Running clocks by due (1 and 6 share a
+    # due time and a priority: first come, first served), the urgent 2 due in 2.5 h after them;
+    # then the paused one, then the ticket with no live clock.
+    assert ids(model) == [3, 1, 6, 2, 5, 4]
+    assert model.sort_column() == Column.DUE  # the header shows the order there
+
+
+def test_breached_first_most_overdue_first_priority_breaks_ties(qapp):
+    rows = QueueRows.from_rows([
+        make_row(1, priority_rank=0, priority="high", next_due=NOW + 2 * 86_400),  # high, two days left
+        make_row(2, priority_rank=2, next_due=NOW - 16, next_state=BREACHED),  # normal, breached 16 s ago
+        make_row(3, priority_rank=2, next_due=NOW - 3_600, next_state=BREACHED),  # breached an hour ago
+        make_row(4, priority_rank=2, next_due=NOW + 600),
+        make_row(5, priority_rank=0, priority="high", next_due=NOW + 600),  # the same due as 4: high first
+    ])
+    assert rows.ticket_ids() == [3, 2, 5, 4, 1]
+
+
+def test_arrival_ordered_channels_take_no_priority_tie_break(qapp):
+    def queue(arrival: bool) -> list[int]:
+        rows = QueueRows.from_rows([
+            make_row(1, priority_rank=2, channel="Twitter", policy="shopee", next_due=NOW + 600, created_at=NOW - 60),
+            make_row(2, priority_rank=0, channel="Twitter", policy="shopee", next_due=NOW + 600, created_at=NOW - 30),
+            make_row(3, priority_rank=0, channel="E-mail", policy="shopee", next_due=NOW + 600, created_at=NOW - 10),
+        ])
+        rows.set_arrival_classes({("shopee", "Twitter")} if arrival else set())
+        rows.sort()
+        order = rows.ticket_ids()
+        rows.upsert([make_row(4, priority_rank=0, channel="Twitter", policy="shopee", next_due=NOW + 600,
+                              created_at=NOW)])
+        return order + [rows.ticket_ids().index(4)]
+
+    # Priority order: the high-priority mention (2) would jump the earlier one (1).
+    assert queue(False) == [2, 3, 1, 2]
+    # Arrival order for Twitter: 1 came first; a later mention lines up behind, whatever its priority.
+    assert queue(True) == [1, 2, 3, 3]
 
 
 def test_sorting_by_due_and_back_to_the_default(model):
-    model.sort(Column.DUE, Qt.SortOrder.AscendingOrder)
+    model.sort(Column.DUE, Qt.SortOrder.AscendingOrder)  # the default, as its indicator shows it
     assert ids(model) == [3, 1, 6, 2, 5, 4]
     model.sort(Column.DUE, Qt.SortOrder.DescendingOrder)
     assert ids(model) == [2, 1, 6, 3, 5, 4]  # ties stay first come first served; no clock stays last
     model.sort(-1)
-    assert ids(model) == [2, 3, 1, 6, 5, 4]
-    assert model.sort_column() == -1
+    assert ids(model) == [3, 1, 6, 2, 5, 4]
+    assert model.sort_column() == Column.DUE
 
 
 def test_a_sort_carries_the_selection_along(model):
@@ -105,7 +137,7 @@ def _group(r: QueueRow) -> int:
 def reference_order(rows: list[QueueRow], field: SortField, descending: bool) -> list[int]:
     out = sorted(rows, key=lambda r: (r.created_at, r.ticket_id))
     if field is SortField.URGENCY:
-        out.sort(key=lambda r: (r.priority_rank, _group(r), r.next_due or 0))
+        out.sort(key=lambda r: (_group(r), r.next_due or 0, r.priority_rank))
         return [r.ticket_id for r in out]
     if field is SortField.ARRIVAL:
         return [r.ticket_id for r in (out[::-1] if descending else out)]
@@ -290,23 +322,24 @@ def test_a_status_change_repaints_only_that_cell(model):
 
 def test_status_and_sla_changes_repaint_two_cells_and_move_the_row(model):
     spy = Spy(model)
-    assert ids(model) == [2, 3, 1, 6, 5, 4]
-    # Ticket 1 now falls due first among the normal ones: it moves above 3.
+    assert ids(model) == [3, 1, 6, 2, 5, 4]
+    # Ticket 1 now falls due first: it moves above 3.
     model.upsert_rows([make_row(1, priority_rank=2, next_due=NOW + 200, status="new")])
-    assert ids(model) == [2, 1, 3, 6, 5, 4]
+    assert ids(model) == [1, 3, 6, 2, 5, 4]
     assert spy.events == [
-        ("moved", 2, 2, 1),
-        ("changed", 1, Column.STATUS, 1, Column.STATUS),
-        ("changed", 1, Column.DUE, 1, Column.DUE),
+        ("moved", 1, 1, 0),
+        ("changed", 0, Column.STATUS, 0, Column.STATUS),
+        ("changed", 0, Column.DUE, 0, Column.DUE),
     ]
 
 
 def test_moving_a_row_down(model):
     spy = Spy(model)
-    model.upsert_rows([make_row(3, priority_rank=3, next_due=NOW + 300)])  # now least urgent priority
-    assert ids(model) == [2, 1, 6, 5, 4, 3]
+    # No live clock any more, and the least urgent priority of those without one: last.
+    model.upsert_rows([make_row(3, priority_rank=3, next_due=None, next_state=None, warn_at=None, next_clock=None)])
+    assert ids(model) == [1, 6, 2, 5, 4, 3]
     # Qt's destination counts rows before the move: the end of a 6-row table is 6.
-    assert spy.events[0] == ("moved", 1, 1, 6)
+    assert spy.events[0] == ("moved", 0, 0, 6)
 
 
 def test_an_unchanged_row_reports_nothing(model):
@@ -317,22 +350,22 @@ def test_an_unchanged_row_reports_nothing(model):
 
 def test_new_and_removed_tickets_insert_and_remove_single_rows(model):
     spy = Spy(model)
-    model.upsert_rows([make_row(7, priority_rank=1)])
-    assert ids(model) == [2, 7, 3, 1, 6, 5, 4]
+    model.upsert_rows([make_row(7, priority_rank=1)])  # due in an hour: after 3, 1 and 6, before 2
+    assert ids(model) == [3, 1, 6, 7, 2, 5, 4]
     assert model.remove_tickets([3, 99]) == [3]
-    assert ids(model) == [2, 7, 1, 6, 5, 4]
-    assert spy.events == [("inserted", 1, 1), ("removed", 2, 2)]
+    assert ids(model) == [1, 6, 7, 2, 5, 4]
+    assert spy.events == [("inserted", 3, 3), ("removed", 0, 0)]
 
 
 def test_a_row_leaving_the_filter_is_removed_and_one_entering_is_inserted(model):
     model.set_filter(RowFilter(statuses=frozenset({"open"})))
-    assert ids(model) == [2, 3, 1, 6, 5, 4]
+    assert ids(model) == [3, 1, 6, 2, 5, 4]
     spy = Spy(model)
     model.upsert_rows([make_row(1, priority_rank=2, next_due=NOW + 600, status="resolved")])
     model.upsert_rows([make_row(8, status="resolved")])  # held, not shown
     model.upsert_rows([make_row(8, status="open", priority_rank=0, next_due=NOW + 1)])
-    assert ids(model) == [8, 2, 3, 6, 5, 4]
-    assert spy.events == [("removed", 2, 2), ("inserted", 0, 0)]
+    assert ids(model) == [8, 3, 6, 2, 5, 4]
+    assert spy.events == [("removed", 1, 1), ("inserted", 0, 0)]
     assert model.queue_rows().total == 7
 
 
@@ -359,7 +392,7 @@ def test_a_big_batch_is_one_reset(model):
     spy.events.clear()
     model.remove_tickets(range(100, 100 + RESET_BATCH + 1))
     assert spy.events == [("reset",)]
-    assert ids(model) == [2, 3, 1, 6, 5, 4]
+    assert ids(model) == [3, 1, 6, 2, 5, 4]
 
 
 def test_bad_input_is_refused_whole_and_changes_nothing(model):

@@ -28,6 +28,11 @@ class PriorityOut(Choice):
     rank: int
 
 
+class ChannelOut(Choice):
+    queue_order: str = Field(description="How its tickets are served: `priority` (most urgent first) or "
+                                         "`arrival` (strictly first come, first served).")
+
+
 class TierOut(BaseModel):
     level: int
     name: str
@@ -49,7 +54,9 @@ class PolicyOut(BaseModel):
     pause_statuses: list[str]
     categories: list[Choice]
     priorities: list[PriorityOut]
-    channels: list[Choice]
+    channels: list[ChannelOut]
+    queue_order: str = Field(description="The policy's queue order (`priority` or `arrival`); a channel may "
+                                         "have its own.")
     customer_tiers: list[str]
     ladder: list[TierOut]
     modes: list[Choice]
@@ -83,7 +90,9 @@ def list_policies(principal: Staff, request: Request) -> PolicyListOut:
                 pause_statuses=sorted(p.pause_statuses),
                 categories=[Choice(key=c.key, label=c.label) for c in p.categories.values()],
                 priorities=[PriorityOut(key=x.key, label=x.label, rank=x.rank) for x in p.priorities],
-                channels=[Choice(key=c.key, label=c.label) for c in p.channels.values()],
+                channels=[ChannelOut(key=c.key, label=c.label, queue_order=p.channel_queue_order(c.key))
+                          for c in p.channels.values()],
+                queue_order=p.queue_order,
                 customer_tiers=list(p.customer_tiers),
                 ladder=[TierOut(level=t.level, name=t.name, role=t.role) for t in p.ladder],
                 modes=[Choice(key=m.key, label=m.label) for m in p.modes.values()],

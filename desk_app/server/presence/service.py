@@ -119,7 +119,7 @@ def visible_entries(rows: list[tuple[Any, ...]], viewer: Viewer) -> list[dict[st
     for user_id, client_id, name, ticket_id, composing, since, queue_id, assignee_id in rows:
         if user_id == viewer.user_id:
             continue
-        if ticket_id is not None and not viewer.can_see(queue_id, assignee_id):
+        if ticket_id is not None and not viewer.can_see(queue_id, assignee_id, ticket_id):
             ticket_id, composing = None, False
         out.append({
             "user_id": user_id, "display_name": name, "client_id": client_id,

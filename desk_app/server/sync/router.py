@@ -49,7 +49,11 @@ def bootstrap(
                           "ticket's snapshot on its own line, in the same order."),
     ] = "json",
 ) -> Response:
-    """Every ticket you may see, with its SLA clocks, in pages ordered by id."""
+    """Every ticket you may see, with its SLA clocks, in pages ordered by id.
+
+    `following`: the ids of the page's tickets you follow (you escalated them, or owned them when
+    they went up): you may read them wherever they are; later changes to them say `"following": true`.
+    """
     settings = request.app.state.settings.sync
     limit = min(limit or settings.bootstrap_page_size, settings.bootstrap_max_page_size)
     with db.read() as session:
@@ -60,7 +64,10 @@ def bootstrap(
     more = len(rows) > limit
     rows = rows[:limit]
     next_after = rows[-1][0] if more else None
-    tail = b',"next_after":%s,"has_more":%s' % (orjson.dumps(next_after), b"true" if more else b"false")
+    # The page's tickets the viewer follows (tickets.follows): their "Following" view.
+    following = [r[0] for r in rows if r[0] in viewer.followed] if viewer.followed else []
+    tail = b',"following":%s,"next_after":%s,"has_more":%s' % (
+        orjson.dumps(following), orjson.dumps(next_after), b"true" if more else b"false")
     if format == "rows":
         # Both parts are kept ready in each ticket's row: two joins.
         body = b"".join(
@@ -90,8 +97,9 @@ def list_changes(
     settings = request.app.state.settings.sync
     limit = min(limit or settings.changes_page_size, settings.changes_max_page_size)
     with db.read() as session:
-        viewer = viewer_for(session, principal)
         rows = service.read_changes(session, since, limit)
+        # Read after the rows: it holds every follow their transactions started.
+        viewer = viewer_for(session, principal)
     rendered = [c for c in (service.render_change(r, viewer) for r in rows) if c is not None]
     cursor = rows[-1][0] if rows else since
     body = b'{"changes":[%s],"cursor":%d,"has_more":%s}' % (
@@ -153,8 +161,8 @@ async def stream_events(
 
     def _read(cursor: int):
         with db.feed_read() as session:
-            viewer = viewer_for(session, principal)
             rows = service.read_changes(session, cursor, STREAM_BATCH)
+            viewer = viewer_for(session, principal)  # after the rows: with the follows they started
         # The other streams of this instance take them from there.
         recent.read(rows, cursor, to_the_end=len(rows) < STREAM_BATCH)
         return viewer, rows, time.monotonic()
@@ -185,7 +193,8 @@ async def stream_events(
                 # or read lately need no read (nor a thread) at all; the
                 # viewer (queues this user may see) is re-read every few seconds.
                 rows = recent.after(cursor, STREAM_BATCH)
-                if not rows or time.monotonic() - viewer_at > VIEWER_TTL_SECONDS:
+                if (not rows or time.monotonic() - viewer_at > VIEWER_TTL_SECONDS
+                        or service.viewer_may_be_stale(rows, viewer)):
                     viewer, rows, viewer_at = await anyio.to_thread.run_sync(_read, cursor)
                 out = []
                 for row in rows:

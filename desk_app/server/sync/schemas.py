@@ -14,6 +14,11 @@ class BootstrapOut(BaseModel):
         "ticket only if its version is newer than the one you have)."
     )
     tickets: list[TicketOut]
+    following: list[int] = Field(
+        default_factory=list,
+        description="Ids of this page's tickets you follow (you escalated them, or owned them when they went "
+        "up): readable wherever they are, changed by the tier that has them.",
+    )
     next_after: int | None = Field(description="Pass as ?after= for the next page; null on the last page.")
     has_more: bool
 
@@ -35,6 +40,11 @@ class ChangeOut(BaseModel):
     actor_id: int | None
     fields: list[str]
     data: ChangeData | None
+    following: bool = Field(
+        default=False,
+        description="You follow this ticket (you escalated it, or owned it when it went up): it stays in your "
+        "sight wherever it goes; present only when true.",
+    )
 
 
 class ChangesOut(BaseModel):

@@ -194,12 +194,15 @@ def render_change(row: Any, viewer: Viewer) -> bytes | None:
     """The change as JSON for this viewer; None when they may not know of it.
 
     A ticket that leaves the viewer's sight yields a `ticket.hidden` change so
-    their client drops it.
+    their client drops it. A ticket they follow (`tickets.follows`) never
+    leaves it, and its changes carry `"following":true`.
     """
     seq, ticket_id, kind, payload, queue_id, assignee_id, prev_queue_id, prev_assignee_id = row
-    if viewer.can_see(queue_id, assignee_id):
+    if ticket_id is not None and ticket_id in viewer.followed:
+        return b'{"seq":%d,"following":true,%s' % (seq, payload[1:].encode())
+    if viewer.works(queue_id, assignee_id):
         return b'{"seq":%d,%s' % (seq, payload[1:].encode())
-    if ticket_id is not None and kind != "ticket.created" and viewer.can_see(prev_queue_id, prev_assignee_id):
+    if hides(row, viewer):
         at = orjson.loads(payload[: payload.index(',"kind"')] + "}")["at"]
         return b'{"seq":%d,"at":"%s","kind":"ticket.hidden","ticket_id":%d,"actor_id":null,"fields":[],"data":null}' % (
             seq,
@@ -207,3 +210,33 @@ def render_change(row: Any, viewer: Viewer) -> bytes | None:
             ticket_id,
         )
     return None
+
+
+#: Changes that may start a follow (`tickets.follows`): a viewer read before one of them may lack it.
+FOLLOW_KINDS = frozenset({"ticket.escalated"})
+
+
+def hides(row: Any, viewer: Viewer) -> bool:
+    """Does the change take the ticket out of the viewer's sight?"""
+    _, ticket_id, kind, _, queue_id, assignee_id, prev_queue_id, prev_assignee_id = row
+    return (
+        ticket_id is not None
+        and kind != "ticket.created"
+        and ticket_id not in viewer.followed
+        and not viewer.works(queue_id, assignee_id)
+        and viewer.works(prev_queue_id, prev_assignee_id)
+    )
+
+
+def viewer_may_be_stale(rows: Sequence[Any], viewer: Viewer) -> bool:
+    """Whether `viewer`, read before `rows` committed, may miss a follow they started.
+
+    A follow is written in the escalation's own transaction, so a viewer read
+    after the rows has it. Only escalations start follows, and a follow only
+    matters for a ticket leaving the viewer's sight or seen by them before:
+    re-reading the viewer for those few rows keeps the feed exact.
+    """
+    if viewer.visible_queues is None:
+        return False  # managers see every ticket and keep no follows in their viewer
+    return any(row[2] in FOLLOW_KINDS and row[1] not in viewer.followed
+               and viewer.works(row[6], row[7]) for row in rows)

@@ -10,6 +10,10 @@ ways, each closing it in the same transaction as the move:
   allows; recorded as a TIER_CHANGED to the same tier, which restarts the
   tier's budget.
 
+Whoever sends a ticket up, and whoever owned it then, follow it
+(`tickets.follows`): they keep reading it wherever it goes. A de-escalation
+gives it back to whoever sent it up from the tier it returns to.
+
 Unhandled after the policy's grace period, the scheduler escalates it
 (`auto_escalate`).
 """
@@ -38,6 +42,7 @@ from desk_app.server.scheduler.models import (
     EscalationDueRecord,
     EscalationNotified,
 )
+from desk_app.server.tickets import follows
 from desk_app.server.tickets.models import Escalation, Ticket
 from desk_app.server.tickets.schemas import EntryIn
 from desk_app.server.tickets.service import (
@@ -80,8 +85,14 @@ def _move_tier(
     queue = queue_for_tier(ctx.session, policy.key, target)
     if queue is not None:
         ticket.queue_id = queue.id
-    # The next tier picks the ticket up from its queue (or the one who took it has it).
-    ticket.assignee_id = taken_by.user_id if taken_by else None
+    returned_to = None
+    if direction == "up":
+        # The next tier picks the ticket up from its queue (or the one who took it has it).
+        ticket.assignee_id = taken_by.user_id if taken_by else None
+    else:
+        # Back to whoever sent it up from that tier (they are told by their client), else its queue.
+        returned_to = follows.returns_to(ctx.session, ticket.id, target)
+        ticket.assignee_id = returned_to.id if returned_to else None
     esc = Escalation(
         ticket_id=ticket.id,
         from_tier=old,
@@ -97,6 +108,11 @@ def _move_tier(
     )
     ctx.session.add(esc)
     ctx.session.flush()
+    if direction == "up":
+        # Who sent it up (and who owned it) keep it in sight; written before the change goes out.
+        follows.follow_move(ctx.session, ticket.id, from_tier=old, now=ctx.now, actor_id=ctx.actor_id,
+                            previous_assignee_id=before["assignee_id"],
+                            taken_by_id=taken_by.user_id if taken_by else None)
     dues.close_open(
         ctx.session,
         ticket.id,
@@ -109,13 +125,12 @@ def _move_tier(
     text = f"{verb} from {_tier_name(policy, old)} to {_tier_name(policy, target)} ({kind}): {reason}"
     if taken_by is not None:
         text += f"; taken by {taken_by.display_name}"
-    entry = _system_entry(
-        ctx,
-        ticket,
-        "escalated" if direction == "up" else "deescalated",
-        text,
-        {"from_tier": old, "to_tier": target, "kind": kind, "taken_by": taken_by.user_id if taken_by else None},
-    )
+    if returned_to is not None:
+        text += f"; back to {returned_to.display_name}"
+    data = {"from_tier": old, "to_tier": target, "kind": kind, "taken_by": taken_by.user_id if taken_by else None}
+    if direction == "down":
+        data["returned_to"] = returned_to.id if returned_to else None
+    entry = _system_entry(ctx, ticket, "escalated" if direction == "up" else "deescalated", text, data)
     finish(
         ctx,
         ticket,

@@ -89,11 +89,15 @@ _BY_ID_FOR_UPDATE = _BY_ID.with_for_update()
 
 
 def load_visible(session: Session, viewer: Viewer, ticket_id: int, *, for_update: bool = False) -> Ticket:
+    """The ticket, if the viewer may read it; `for_update`: locked, to change it (followers may not)."""
     # Built once: the statement's cache key is memoised, not recomputed per request.
     ticket = session.scalar(_BY_ID_FOR_UPDATE if for_update else _BY_ID, {"ticket_id": ticket_id})
     # A ticket the caller may not see answers like one that does not exist.
-    if ticket is None or not viewer.can_see(ticket.queue_id, ticket.assignee_id):
+    if ticket is None or not viewer.can_see(ticket.queue_id, ticket.assignee_id, ticket.id):
         raise ApiError(404, "ticket_not_found", f"No ticket with id {ticket_id}.")
+    if for_update and viewer.follows_only(ticket.queue_id, ticket.assignee_id, ticket.id):
+        raise ApiError(403, "following_only", f"You follow this ticket since it went up the ladder; tier "
+                       f"{ticket.tier} works it now, so you can read it but not change it.")
     return ticket
 
 

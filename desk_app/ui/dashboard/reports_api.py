@@ -26,6 +26,7 @@ __all__ = [
     "PERIOD_DAYS",
     "ReportFilters",
     "ReportsClient",
+    "APPLIED_KEYS",
     "dimension_filter",
     "queue_query",
 ]
@@ -91,18 +92,28 @@ def dimension_filter(dimension: str, group: str | None) -> dict[str, Any]:
     return {dimension: group}
 
 
-def queue_query(fltr: Mapping[str, Any], now: float) -> QueueQuery:
-    """The local-cache query for a click-through filter, as far as the cache can filter.
+#: The click-through keys `queue_query` applies; a filter with any other key cannot be shown truthfully.
+APPLIED_KEYS = frozenset({
+    "statuses", "assignee_id", "unassigned", "tier", "queue_id", "policy", "sla_state", "escalation",
+    "category", "priority", "channel", "customer_tier", "age", "min_age_days", "max_age_days", "title",
+})
+_DAY = 86_400
 
-    The cache filters on status, assignee, tier, queue, policy and due time;
+
+def queue_query(fltr: Mapping[str, Any], now: float) -> QueueQuery:
+    """The local-cache query for a click-through filter: every key of the filter is applied.
+
     `sla_state` "breached" becomes "due before now" and "warning" "due within
-    the next two hours". Other keys (category, age...) are left to the caller.
+    the next two hours"; an age bucket, "created between max and min days ago";
+    `escalation` "waiting", "the latest escalation went up and is not
+    acknowledged" (the chip above the queue says so, `ui.filter_chip`).
     """
     due_before = None
     if fltr.get("sla_state") == "breached":
         due_before = now
     elif fltr.get("sla_state") == "warning":
         due_before = now + 2 * 3600
+    low, high = fltr.get("min_age_days"), fltr.get("max_age_days")
     return QueueQuery(
         statuses=tuple(fltr["statuses"]) if fltr.get("statuses") else None,
         assignee_id=fltr.get("assignee_id"),
@@ -111,6 +122,14 @@ def queue_query(fltr: Mapping[str, Any], now: float) -> QueueQuery:
         queue_id=fltr.get("queue_id"),
         policy=fltr.get("policy"),
         due_before=due_before,
+        category=fltr.get("category"),
+        priority=fltr.get("priority"),
+        channel=fltr.get("channel"),
+        customer_tier=fltr.get("customer_tier"),
+        # Open at least `low` days: created before now - low; at most `high` days: after now - high.
+        created_before=now - low * _DAY if low else None,
+        created_after=now - high * _DAY if high is not None else None,
+        escalation_waiting=fltr.get("escalation") == "waiting",
     )
 
 

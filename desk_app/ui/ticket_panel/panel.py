@@ -13,6 +13,15 @@ panel. Offline, the cached copy is what the agent works with. See
 Live: `session.events` (through `SessionSignals`) refreshes the panel when the
 ticket changes, follows a ticket created offline to its real id, shows who
 else is on the ticket, and puts a refused reply back into the composer.
+
+The conversation is never left half-shown: when the cache holds only part of
+it (the store wrote entries the feed does not carry, e.g. the note of "Add
+note and keep") the panel fetches it while online; offline it says that the
+conversation will load when the client is back online, and it does so on
+reconnecting.
+
+A ticket the agent only follows (they sent it up; `tickets.follows` on the
+store) is shown read-only, with a banner saying who works it now.
 """
 
 from __future__ import annotations
@@ -27,6 +36,7 @@ from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from desk_app.core.ticket import EntryKind
 from desk_app.services.api_client import API_PREFIX, iter_chunks
+from desk_app.services.events import Connection
 from desk_app.services.errors import ServiceError
 from desk_app.ui.countdown import CountdownClock, application_countdown_clock
 from desk_app.ui.ops import CACHE, NETWORK, Op, OpRunner
@@ -43,6 +53,18 @@ from desk_app.ui.ticket_panel.ticket_actions import ReasonDialog, TicketActionsB
 __all__ = ["TicketPanel"]
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
+
+
+def _not_in_my_work(ticket: dict[str, Any], user: dict[str, Any], queues: list[dict[str, Any]]) -> bool:
+    """Is the ticket out of the user's own sight (a private queue of a higher tier, not theirs)?
+
+    The store lists only the queues the user may see; a followed ticket in
+    another queue is one they read only as its follower.
+    """
+    if user.get("role") in ("manager", "admin") or ticket.get("assignee_id") == user.get("id"):
+        return False
+    queue_id = ticket.get("queue_id")
+    return queue_id is not None and queue_id not in {q["id"] for q in queues}
 
 
 class TicketPanel(QWidget):
@@ -67,16 +89,24 @@ class TicketPanel(QWidget):
         self.customer: dict[str, Any] | None = None
         self._others: list[Any] = []
         self.dialog = None
+        self._fetching: int | None = None  # the ticket whose full copy is on its way
+        self._fetch_failed: int | None = None  # not fetched again before a reconnect (no retry loop)
+        self._complete = True  # the shown thread is all there
+        self._was_online = self._online()
+        #: The agent only follows the ticket (they sent it up): read-only.
+        self.read_only = False
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         self.mode_banner = Banner("warning", self)
         self.presence_banner = Banner("info", self)
+        self.follow_banner = Banner("info", self)
+        self.follow_banner.setObjectName("FollowBanner")
         self.due_banner = Banner("danger", self)
         self.due_escalate = self.due_banner.add_button(self.tr("Escalate\u2026"), self.escalate_due)
         self.due_keep = self.due_banner.add_button(self.tr("Add note and keep\u2026"), self.keep_due)
-        for banner in (self.mode_banner, self.presence_banner, self.due_banner):
+        for banner in (self.mode_banner, self.presence_banner, self.follow_banner, self.due_banner):
             banner.setContentsMargins(8, 0, 8, 0)
             layout.addWidget(banner)
         self.header = TicketHeader(self.countdown, self)
@@ -117,6 +147,7 @@ class TicketPanel(QWidget):
            runner=self.runner).failure(self._stale_not_removed).run_in_background()
 
         self.signals.changes.connect(self.on_changes)
+        self.signals.status.connect(self.on_status)
         self.signals.presence.connect(self.on_presence)
         self.signals.rejection.connect(self.on_rejection)
         self.show_ticket(None)
@@ -138,6 +169,7 @@ class TicketPanel(QWidget):
             self.composer.show_ticket(ticket_id, load_drafts=False)
             self.customer = None
             self._load_changed = True
+            self._fetch_failed = None
         if ticket_id is None:
             self._load_timer.stop()
             self.session.presence.focus(None)
@@ -182,17 +214,30 @@ class TicketPanel(QWidget):
             info = PolicyInfo.of(session, ticket["policy"]) if ticket else None
             customer = session.cache.customer(ticket["customer_id"]) if ticket and ticket.get("customer_id") else None
             users = session.cache.reference("users") or []
-            return ticket, thread, info, customer, users
+            follow_only = bool(ticket) and tid > 0 and session.cache.follows(tid) and _not_in_my_work(
+                ticket, session.user, session.cache.reference("queues") or [])
+            return ticket, thread, info, customer, users, follow_only
 
         def shown(result) -> None:
-            ticket, thread, info, customer, users = result
+            ticket, thread, info, customer, users, follow_only = result
             if tid != self.ticket_id:
                 return
             self.info = info
             self.customer = customer or self.customer
             self.actions_bar.users = users
+            self.read_only = follow_only
             names = {u["id"]: u.get("display_name") or u["username"] for u in users}
-            self._display(ticket, names, thread.entries, thread.complete, loading=loading and not thread.entries)
+            online = self._online()
+            waiting = tid > 0 and (self._fetching == tid or (self._fetch_after_shown or (None,))[0] == tid)
+            # Part of it is missing (the store wrote entries the feed does not carry): fetch it now.
+            refetch = (ticket is not None and not thread.complete and tid > 0 and online and not waiting
+                       and self._fetch_failed != tid)
+            waiting = waiting or refetch
+            self._display(ticket, names, thread.entries, thread.complete,
+                          loading=(loading or waiting) and not thread.entries and online,
+                          offline=not thread.complete and not (online and waiting))
+            if refetch:
+                self.fetch()
             if self._fetch_after_shown is not None:
                 if self.runner.lane(NETWORK).threaded:
                     QTimer.singleShot(0, self, self._after_shown)  # after this is painted
@@ -204,6 +249,13 @@ class TicketPanel(QWidget):
     def fetch(self) -> None:
         """The full ticket from the server (network lane), stored in the cache (cache lane)."""
         tid, session = self.ticket_id, self.session
+        if tid is None or tid <= 0:
+            return
+        self._fetching = tid
+
+        def fetched() -> None:
+            if self._fetching == tid:
+                self._fetching = None
 
         def store(detail: dict[str, Any]) -> None:
             self.attachments[tid] = detail.get("attachments") or []
@@ -212,18 +264,25 @@ class TicketPanel(QWidget):
                 changes = session.cache.store_ticket(detail)
                 session.events.changes.emit(changes)  # the queue and this panel refresh from it
 
-            Op(self, write, lane=CACHE, label="store ticket", runner=self.runner).run_in_background()
+            Op(self, write, lane=CACHE, label="store ticket", runner=self.runner).success(
+                lambda _: fetched()).failure(lambda error: (fetched(), self.runner.report(
+                    self, error, "storing the ticket failed"))).run_in_background()
 
         def offline(error: BaseException) -> None:
             if not isinstance(error, ServiceError):
                 raise error  # a bug: reported, not swallowed
+            fetched()
+            self._fetch_failed = tid
+            if tid == self.ticket_id:
+                self.reload()  # says the conversation is not here yet, instead of "Loading..."
 
         Op(self, lambda _: session.api.ticket(tid), lane=NETWORK, label="fetch ticket",
            runner=self.runner).success(store).failure(offline).run_in_background()
 
     def _display(self, ticket: dict[str, Any] | None, names: dict[int, str] | None, entries: list[dict[str, Any]],
-                 complete: bool, *, loading: bool = False) -> None:
+                 complete: bool, *, loading: bool = False, offline: bool = False) -> None:
         self.ticket = ticket
+        self._complete = complete
         if ticket is None and self.ticket_id is not None and not loading:
             self.header.show_ticket(None, None, {})
             self.header.subject.setText(self.tr("This ticket is no longer in your view."))
@@ -231,12 +290,14 @@ class TicketPanel(QWidget):
             self.header.show_ticket(ticket, self.info, names or {}, self.customer)
         self.actions_bar.show_ticket(ticket, self.info)
         self.thread.show_thread(entries, self.attachments.get(self.ticket_id or 0, []), complete=complete,
-                                loading=loading, customer_name=(ticket or {}).get("customer_name") or "")
+                                loading=loading, offline=offline,
+                                customer_name=(ticket or {}).get("customer_name") or "")
         if ticket is not None and self.info is not None:
             self.composer.set_canned(self.info.canned_responses(), self._filler(ticket))
         self._show_mode_notice()
         self._show_due()
         self._show_presence()
+        self._show_following()
         self.ticket_loaded.emit(self.ticket_id if ticket is not None else None)
 
     def _filler(self, ticket: dict[str, Any]):
@@ -279,6 +340,20 @@ class TicketPanel(QWidget):
         self.due_keep.setVisible(bool(due.get("can_keep")))
         self.due_banner.show_message(text)
 
+    def _show_following(self) -> None:
+        """A ticket the agent only follows: read it, find it again; its tier changes it."""
+        read_only = self.read_only and self.ticket is not None
+        self.actions_bar.setEnabled(not read_only)
+        self.composer.setEnabled(not read_only)
+        if not read_only:
+            self.follow_banner.show_message(None)
+            return
+        tier = self.ticket.get("tier")
+        name = self.info.tier_name(tier) if self.info else self.tr("Tier {n}").format(n=tier)
+        self.follow_banner.show_message(self.tr(
+            "You sent this ticket up: {tier} works it now. You can read it here and find it again under "
+            "\u201cFollowing\u201d; changes are made by {tier}.").format(tier=name))
+
     def _show_presence(self) -> None:
         others = self._others
         if not others or self.ticket is None:
@@ -310,6 +385,22 @@ class TicketPanel(QWidget):
             self.fetch()
         elif tid in changes.ticket_ids or tid in changes.removed:
             self.reload()
+
+    def on_status(self, status) -> None:
+        """Back online: fetch what is missing of the conversation shown."""
+        online = status.connection is Connection.ONLINE
+        back = online and not self._was_online
+        self._was_online = online
+        if not back:
+            return
+        self._fetch_failed = None
+        tid = self.ticket_id
+        if tid is not None and tid > 0 and not self._complete and self._fetching != tid:
+            self.fetch()
+
+    def _online(self) -> bool:
+        status = getattr(self.session, "status", None)
+        return status is not None and status.connection is Connection.ONLINE
 
     def on_presence(self, snapshot) -> None:
         if self.ticket_id is None or self.ticket_id <= 0:

@@ -290,9 +290,13 @@ class ThreadView(QScrollArea):
         return len(self._pending)
 
     def show_thread(self, entries: list[dict[str, Any]], attachments: list[dict[str, Any]] | None = None, *,
-                    complete: bool = True, loading: bool = False, customer_name: str = "") -> None:
+                    complete: bool = True, loading: bool = False, customer_name: str = "",
+                    offline: bool = False) -> None:
         """Show `entries` in order. When the cards shown are the start of them (new entries
-        arrived, nothing else changed), only the new ones are added: no rebuild, no flicker."""
+        arrived, nothing else changed), only the new ones are added: no rebuild, no flicker.
+
+        `complete`: the cache holds the whole thread; else a notice says what is missing:
+        `loading` (it is being fetched), or `offline` (it cannot be now: the server is out of reach)."""
         by_entry: dict[int | None, list[dict[str, Any]]] = {}
         for attachment in attachments or ():
             by_entry.setdefault(attachment.get("entry_id"), []).append(attachment)
@@ -324,12 +328,15 @@ class ThreadView(QScrollArea):
             self._add_row(self._make_card(entry, attached))
         if start < len(entries):
             self._fit_content()
-        if loading:
+        if offline and not entries:
+            self.notice.setText(self.tr("This conversation is not on this computer yet; "
+                                        "it will load when you are back online."))
+        elif loading:
             self.notice.setText(self.tr("Loading the conversation\u2026"))
         elif not complete:
             self.notice.setText(self.tr("Part of the conversation is not on this computer yet; "
                                         "it appears when the server is reachable."))
-        self.notice.setVisible(loading or not complete)
+        self.notice.setVisible(loading or not complete or (offline and not entries))
         if start < len(entries):
             self.scroll_to_end()
 
