@@ -30,7 +30,7 @@ from desk_app.server.core.idempotency import MutationDep
 from desk_app.server.core.validation import MAX_ID
 from desk_app.server.sync.visibility import viewer_for
 from desk_app.server.tickets.schemas import AttachmentOut
-from desk_app.server.tickets.service import load_visible
+from desk_app.server.tickets.write import load_visible
 
 router = APIRouter(tags=["attachments"])
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]

@@ -12,7 +12,7 @@ from desk_app.server.core.errors import ErrorOut
 from desk_app.server.feedback import service
 from desk_app.server.feedback.schemas import FeedbackIn, FeedbackOut
 from desk_app.server.tickets.models import Ticket
-from desk_app.server.tickets.service import Ctx
+from desk_app.server.tickets.write import Ctx
 
 router = APIRouter(prefix="/feedback", tags=["feedback"])
 

@@ -79,7 +79,7 @@ def submit(ctx, token: str, score: int, comment: str | None) -> SurveyResponse:
     the ticket's version (an agent's pending edit is not in conflict with it).
     """
     from desk_app.server.core.errors import ApiError
-    from desk_app.server.tickets import service as tickets
+    from desk_app.server.tickets import write as tickets
 
     survey = find_survey(ctx.session, token, for_update=True)
     if survey is None:
@@ -98,7 +98,7 @@ def submit(ctx, token: str, score: int, comment: str | None) -> SurveyResponse:
     text = f"Customer satisfaction: {score}/5"
     if comment:
         text += f"\n{comment}"
-    entry = tickets._system_entry(
+    entry = tickets.add_system_entry(
         ctx, ticket, "csat_received", text, {"score": score, "comment": comment, "agent_id": survey.agent_id}
     )
     survey.entry_id = entry.id

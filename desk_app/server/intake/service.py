@@ -3,8 +3,9 @@
 Everything a request stores (customer, ticket, its first message, the
 attachments, the receipt mail in the outbox, the rate-limit record) is written
 in one write transaction after every check has passed, so a refused request
-leaves nothing behind. The ticket is made by `tickets.service.create_ticket`,
-so it reaches the change feed (and the agents' queues) like any other.
+leaves nothing behind. The ticket is made by `tickets.service.create_ticket`
+(through the write kernel, `tickets.write`), so it reaches the change feed
+(and the agents' queues) like any other.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from desk_app.server.directory.models import Customer
 from desk_app.server.intake.models import IntakeSubmission
 from desk_app.server.intake.routing import Decision, RoutingRules
 from desk_app.server.tickets import service as tickets
+from desk_app.server.tickets import write
 from desk_app.server.tickets.schemas import CustomerIn, EntryIn, TicketCreateIn
 
 
@@ -148,7 +150,7 @@ def _subject(form: IntakeFields, label: str) -> str:
     return f"{label}: {first}" if first else label
 
 
-def _add_message_with_files(ctx: tickets.Ctx, ticket, message: EntryIn, stored) -> None:
+def _add_message_with_files(ctx: write.Ctx, ticket, message: EntryIn, stored) -> None:
     """The customer's message, naming its files in the entry's data (as agents' replies do).
 
     The files need the ticket's id, so the message follows the creation as a
@@ -156,9 +158,9 @@ def _add_message_with_files(ctx: tickets.Ctx, ticket, message: EntryIn, stored) 
     so nobody can have based an edit on the ticket without it.
     """
     message = message.model_copy(update={"attachment_ids": [a.id for a in stored]})
-    prev = tickets.placement(ticket)
-    entry = tickets._add_entry_row(ctx, ticket, message)
-    tickets.finish(
+    prev = write.placement(ticket)
+    entry = write.add_thread_entry(ctx, ticket, message)
+    write.finish(
         ctx,
         ticket,
         kind="entry.added",
@@ -202,7 +204,7 @@ def submit(
         body = form.description
         if form.requester_role:
             body = f"Requester: {form.requester_role}\n\n{body}"
-        ctx = tickets.Ctx(session, now, None, policies, settings, address)
+        ctx = write.Ctx(session, now, None, policies, settings, address)
         message = EntryIn(kind=EntryKind.CUSTOMER_MESSAGE.value, body=body)
         ticket = tickets.create_ticket(
             ctx,

@@ -3,7 +3,7 @@
 Two entry points:
 
 * `notify_ticket_change(ctx, ticket, ...)`, called once by
-  `tickets.service.finish()` for every ticket change: it maps the change to a
+  `tickets.write.finish()` for every ticket change: it maps the change to a
   trigger (table below) and queues the mail when the ticket's policy promises it.
 * `enqueue(session, ticket=..., trigger=..., ...)` for causes that are not a
   plain ticket change: the scheduler's `delayed` (a mode switched on) and
@@ -48,7 +48,7 @@ from desk_app.server.tickets.models import Ticket
 
 if TYPE_CHECKING:
     from desk_app.server.tickets.models import ThreadEntry
-    from desk_app.server.tickets.service import Ctx
+    from desk_app.server.tickets.write import Ctx
 
 log = logging.getLogger("desk.notifications")
 

@@ -283,7 +283,7 @@ class OutboxSender:
         """A system entry (and audit entry) on the ticket: sent, failed, or delivery unknown."""
         if row.ticket_id is None:
             return
-        from desk_app.server.tickets import service as tickets
+        from desk_app.server.tickets import write as tickets
 
         ticket = session.scalar(select(Ticket).where(Ticket.id == row.ticket_id).with_for_update())
         if ticket is None:
@@ -298,7 +298,7 @@ class OutboxSender:
             code = "notification_failed"
             text = f"Email to {to} could not be delivered ({row.trigger}): {_redact(row.last_error or '', row.recipient)}"
         data = {"notification_id": row.id, "trigger": row.trigger, "attempts": row.attempts}
-        entry = tickets._system_entry(ctx, ticket, code, text, data)
+        entry = tickets.add_system_entry(ctx, ticket, code, text, data)
         tickets.finish(
             ctx,
             ticket,

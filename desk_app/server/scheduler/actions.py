@@ -41,7 +41,7 @@ from desk_app.server.tickets import escalations, sla_authority
 from desk_app.server.tickets.counterparty import mail_both
 from desk_app.server.tickets.evidence import window_for
 from desk_app.server.tickets.models import Ticket
-from desk_app.server.tickets.service import Ctx, _set_status, _system_entry, finish, placement
+from desk_app.server.tickets.write import Ctx, add_system_entry, finish, placement, set_status
 
 log = logging.getLogger("desk.server.scheduler")
 
@@ -110,7 +110,7 @@ class _Run:
 
     def system_change(self, kind: str, code: str, body: str, data: dict[str, Any], *, bump: bool = False) -> None:
         ctx, ticket = self.ctx, self.ticket
-        entry = _system_entry(ctx, ticket, code, body, data)
+        entry = add_system_entry(ctx, ticket, code, body, data)
         finish(
             ctx,
             ticket,
@@ -224,8 +224,8 @@ class _Run:
         ctx, ticket = self.ctx, self.ticket
         prev, old = placement(ticket), ticket.status
         if ticket.status in _WAITING:
-            _set_status(ctx, ticket, Status.OPEN, why="evidence window lapsed")
-        entry = _system_entry(
+            set_status(ctx, ticket, Status.OPEN, why="evidence window lapsed")
+        entry = add_system_entry(
             ctx, ticket, "evidence_lapsed",
             f"The {party}'s window for documents closed without documents: the case moves on to the decision "
             "on the evidence at hand.", {**data, "next_step": "decision"},
@@ -248,8 +248,8 @@ class _Run:
             label = self.policy.third_parties[who].label if who in self.policy.third_parties else who
             ctx, ticket = self.ctx, self.ticket
             prev = placement(ticket)
-            _set_status(ctx, ticket, Status.OPEN, why=f"{label} did not answer in time; we take the case over")
-            entry = _system_entry(ctx, ticket, "third_party_lapsed",
+            set_status(ctx, ticket, Status.OPEN, why=f"{label} did not answer in time; we take the case over")
+            entry = add_system_entry(ctx, ticket, "third_party_lapsed",
                                   f"{label} let the response time lapse: the case is back with the team.",
                                   {"third_party": who})
             finish(ctx, ticket, kind="third_party.lapsed", fields=["status", "sla", "thread"], prev=prev,

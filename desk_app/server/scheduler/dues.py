@@ -1,6 +1,6 @@
 """Escalation-due records and mode notices, kept in step with every ticket change.
 
-`tickets.service.finish` calls `reconcile` after replaying the SLA history:
+`tickets.write.finish` calls `reconcile` after replaying the SLA history:
 the core says whether an escalation is due (`SlaSnapshot.escalation`), and
 the record in `escalation_dues` follows: created when it falls due (a tier
 budget ran out, or the customer asked), its automatic-escalation instant

@@ -108,7 +108,7 @@ class Scheduler:
     def process(self, ticket_id: int, now: datetime) -> list[str] | None:
         """Claim and process one ticket; None when it was not due (or another instance has it)."""
         from desk_app.server.scheduler.actions import process_ticket
-        from desk_app.server.tickets.service import Ctx
+        from desk_app.server.tickets.write import Ctx
 
         with self.db.write() as session:
             ticket = self._claim(session, ticket_id, now)

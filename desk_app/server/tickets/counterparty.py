@@ -22,7 +22,7 @@ from desk_app.server.directory.models import Customer
 from desk_app.server.notifications.outbox import Recipient, enqueue
 from desk_app.server.tickets.evidence import customer_role, window_for
 from desk_app.server.tickets.models import Ticket
-from desk_app.server.tickets.service import Ctx, _load, _system_entry, finish, placement
+from desk_app.server.tickets.write import Ctx, add_system_entry, finish, load_for_change, placement
 
 
 def dispute_window(policy: Policy, category: str) -> EvidenceWindowSpec | None:
@@ -87,7 +87,7 @@ def check_address(email: str, customer_email: str | None) -> str:
 
 def set_counterparty(ctx: Ctx, ticket_id: int, if_match: int | None, party: str, email: str | None) -> Ticket:
     """Set (or with `email=None` clear) the dispute's other party; audited without the address."""
-    ticket = _load(ctx, ticket_id, if_match)
+    ticket = load_for_change(ctx, ticket_id, if_match)
     customer = ctx.session.get(Customer, ticket.customer_id)
     if not ctx.viewer.sees_contact(
         tier=ticket.tier, assignee_id=ticket.assignee_id, account_manager_id=customer.account_manager_id
@@ -118,7 +118,7 @@ def set_counterparty(ctx: Ctx, ticket_id: int, if_match: int | None, party: str,
     ticket.counterparty_role = party if address is not None else None
     after = {"counterparty_role": ticket.counterparty_role, "has_counterparty": address is not None}
     text = f"The {party}'s email address was " + ("set." if address is not None else "removed.")
-    entry = _system_entry(ctx, ticket, "counterparty_changed", text, after)
+    entry = add_system_entry(ctx, ticket, "counterparty_changed", text, after)
     finish(
         ctx, ticket, kind="ticket.counterparty", fields=["thread"], prev=prev,
         audit_action="ticket.counterparty_set" if address is not None else "ticket.counterparty_cleared",

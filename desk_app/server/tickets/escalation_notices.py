@@ -34,7 +34,7 @@ from desk_app.server.core.validation import MAX_ID
 from desk_app.server.scheduler.models import TicketAction
 from desk_app.server.tickets.escalations import NoticeClaim
 from desk_app.server.tickets.models import Escalation
-from desk_app.server.tickets.service import Ctx, load_visible
+from desk_app.server.tickets.write import Ctx, load_visible
 
 __all__ = ["claim_notice", "notice_key", "router"]
 

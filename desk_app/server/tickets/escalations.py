@@ -40,19 +40,25 @@ from desk_app.server.scheduler.models import (
 )
 from desk_app.server.tickets.models import Escalation, Ticket
 from desk_app.server.tickets.schemas import EntryIn
-from desk_app.server.tickets.service import (
+from desk_app.server.tickets.write import (
     Ctx,
-    _add_entry_row,
-    _event,
-    _load,
-    _set_status,
-    _system_entry,
-    _tier_name,
+    add_system_entry,
+    add_thread_entry,
     finish,
+    load_for_change,
     load_visible,
     placement,
     queue_for_tier,
+    record_event,
+    set_status,
 )
+
+
+def _tier_name(policy: Policy, level: int) -> str:
+    try:
+        return policy.tier(level).name
+    except LookupError:
+        return f"Tier {level}"
 
 
 def _move_tier(
@@ -76,7 +82,7 @@ def _move_tier(
     before = {"tier": ticket.tier, "queue_id": ticket.queue_id, "assignee_id": ticket.assignee_id}
     old = ticket.tier
     ticket.tier = target
-    _event(ctx.session, ticket, ctx.now, EventKind.TIER_CHANGED, tier=target)
+    record_event(ctx.session, ticket, ctx.now, EventKind.TIER_CHANGED, tier=target)
     queue = queue_for_tier(ctx.session, policy.key, target)
     if queue is not None:
         ticket.queue_id = queue.id
@@ -109,7 +115,7 @@ def _move_tier(
     text = f"{verb} from {_tier_name(policy, old)} to {_tier_name(policy, target)} ({kind}): {reason}"
     if taken_by is not None:
         text += f"; taken by {taken_by.display_name}"
-    entry = _system_entry(
+    entry = add_system_entry(
         ctx,
         ticket,
         "escalated" if direction == "up" else "deescalated",
@@ -140,7 +146,7 @@ def _forbid_tier(ctx: Ctx, ticket: Ticket) -> ApiError:
 
 
 def escalate(ctx: Ctx, ticket_id: int, if_match: int | None, reason: str, to_tier: int | None) -> Ticket:
-    ticket = _load(ctx, ticket_id, if_match)
+    ticket = load_for_change(ctx, ticket_id, if_match)
     if not _may_act_on_tier(ctx.principal, ticket):
         raise _forbid_tier(ctx, ticket)
     policy = ctx.policies.require(ticket.policy_key)
@@ -161,7 +167,7 @@ def escalate(ctx: Ctx, ticket_id: int, if_match: int | None, reason: str, to_tie
 
 
 def deescalate(ctx: Ctx, ticket_id: int, if_match: int | None, reason: str, to_tier: int | None) -> Ticket:
-    ticket = _load(ctx, ticket_id, if_match)
+    ticket = load_for_change(ctx, ticket_id, if_match)
     if not _may_act_on_tier(ctx.principal, ticket):
         raise _forbid_tier(ctx, ticket)
     policy = ctx.policies.require(ticket.policy_key)
@@ -175,7 +181,7 @@ def deescalate(ctx: Ctx, ticket_id: int, if_match: int | None, reason: str, to_t
 
 
 def acknowledge_escalation(ctx: Ctx, ticket_id: int, escalation_id: int, if_match: int | None) -> Ticket:
-    ticket = _load(ctx, ticket_id, if_match)
+    ticket = load_for_change(ctx, ticket_id, if_match)
     esc = ctx.session.get(Escalation, escalation_id)
     if esc is None or esc.ticket_id != ticket.id:
         raise ApiError(404, "escalation_not_found", f"Ticket {ticket_id} has no escalation {escalation_id}.")
@@ -194,7 +200,7 @@ def acknowledge_escalation(ctx: Ctx, ticket_id: int, escalation_id: int, if_matc
     esc.acknowledged = True
     esc.acknowledged_at = ctx.now
     esc.acknowledged_by_id = ctx.actor_id
-    entry = _system_entry(
+    entry = add_system_entry(
         ctx, ticket, "escalation_acknowledged", f"Escalation to tier {esc.to_tier} acknowledged", {"escalation_id": esc.id}
     )
     ctx.session.flush()
@@ -251,7 +257,7 @@ def _escalation_kind(record: EscalationDueRecord) -> str:
 
 
 def escalate_due(ctx: Ctx, ticket_id: int, due_id: int, if_match: int | None, reason: str) -> Ticket:
-    ticket = _load(ctx, ticket_id, if_match)
+    ticket = load_for_change(ctx, ticket_id, if_match)
     record = _open_due(ctx, ticket, due_id)
     _check_owner(ctx, ticket)
     policy = ctx.policies.require(ticket.policy_key)
@@ -264,7 +270,7 @@ def escalate_due(ctx: Ctx, ticket_id: int, due_id: int, if_match: int | None, re
 
 def acknowledge_due(ctx: Ctx, ticket_id: int, due_id: int, if_match: int | None) -> Ticket:
     """Someone of the next tier takes the ticket: it moves up and is theirs."""
-    ticket = _load(ctx, ticket_id, if_match)
+    ticket = load_for_change(ctx, ticket_id, if_match)
     record = _open_due(ctx, ticket, due_id)
     if ctx.principal.tier < record.to_tier:
         raise ApiError(
@@ -282,7 +288,7 @@ def acknowledge_due(ctx: Ctx, ticket_id: int, due_id: int, if_match: int | None)
 
 def keep_due(ctx: Ctx, ticket_id: int, due_id: int, if_match: int | None, note: str) -> Ticket:
     """Add a note and keep the ticket at its tier: its budget starts again."""
-    ticket = _load(ctx, ticket_id, if_match)
+    ticket = load_for_change(ctx, ticket_id, if_match)
     record = _open_due(ctx, ticket, due_id)
     _check_owner(ctx, ticket)
     policy = ctx.policies.require(ticket.policy_key)
@@ -293,11 +299,11 @@ def keep_due(ctx: Ctx, ticket_id: int, due_id: int, if_match: int | None, note: 
     if record.source == SOURCE_CUSTOMER:
         raise ApiError(409, "keep_not_allowed", "The customer asked to escalate: this ticket moves up.")
     prev = placement(ticket)
-    _add_entry_row(ctx, ticket, EntryIn(kind="internal_note", body=note))
+    add_thread_entry(ctx, ticket, EntryIn(kind="internal_note", body=note))
     # The same tier again: the core restarts its budget from here.
-    _event(ctx.session, ticket, ctx.now, EventKind.TIER_CHANGED, tier=ticket.tier)
+    record_event(ctx.session, ticket, ctx.now, EventKind.TIER_CHANGED, tier=ticket.tier)
     dues.close_open(ctx.session, ticket.id, state=KEPT, now=ctx.now, by=ctx.actor_id, note=note)
-    entry = _system_entry(
+    entry = add_system_entry(
         ctx,
         ticket,
         "escalation_kept",
@@ -320,7 +326,7 @@ def keep_due(ctx: Ctx, ticket_id: int, due_id: int, if_match: int | None, note: 
 
 def request_escalation(ctx: Ctx, ticket_id: int, if_match: int | None, note: str) -> Ticket:
     """The customer is not satisfied and asks to escalate: the prompt appears at once."""
-    ticket = _load(ctx, ticket_id, if_match)
+    ticket = load_for_change(ctx, ticket_id, if_match)
     policy = ctx.policies.require(ticket.policy_key)
     if not policy.escalation.customer_can_request:
         raise ApiError(
@@ -333,10 +339,10 @@ def request_escalation(ctx: Ctx, ticket_id: int, if_match: int | None, note: str
     before = {"status": ticket.status}
     if ticket.status in DONE_STATUSES:
         # "Not satisfied with the resolution": the ticket is open again.
-        _set_status(ctx, ticket, Status.OPEN, why="the customer asked to escalate")
+        set_status(ctx, ticket, Status.OPEN, why="the customer asked to escalate")
         fields.append("status")
-    _event(ctx.session, ticket, ctx.now, EventKind.ESCALATION_REQUESTED)
-    entry = _system_entry(
+    record_event(ctx.session, ticket, ctx.now, EventKind.ESCALATION_REQUESTED)
+    entry = add_system_entry(
         ctx, ticket, "escalation_requested", f"The customer asked to escalate: {note}", {"note": note}
     )
     finish(

@@ -17,7 +17,15 @@ from desk_app.core.ticket import DONE_STATUSES, EventKind
 from desk_app.server.core.errors import ApiError
 from desk_app.server.tickets.models import Ticket
 from desk_app.server.tickets.schemas import EntryIn
-from desk_app.server.tickets.service import Ctx, _add_entry_row, _event, _load, _system_entry, finish, placement
+from desk_app.server.tickets.write import (
+    Ctx,
+    add_system_entry,
+    add_thread_entry,
+    finish,
+    load_for_change,
+    placement,
+    record_event,
+)
 
 #: Clock states of a window still waiting for documents.
 _OPEN_STATES = frozenset({"running", "warning"})
@@ -78,7 +86,7 @@ def _mail_request(ctx: Ctx, ticket: Ticket, party: str) -> bool:
 
 
 def request_evidence(ctx: Ctx, ticket_id: int, if_match: int | None, party: str, note: str | None) -> Ticket:
-    ticket = _load(ctx, ticket_id, if_match)
+    ticket = load_for_change(ctx, ticket_id, if_match)
     spec = _check(ctx, ticket, party)
     if window_state(ticket, party) in _OPEN_STATES:
         raise ApiError(
@@ -86,13 +94,13 @@ def request_evidence(ctx: Ctx, ticket_id: int, if_match: int | None, party: str,
         )
     prev = placement(ticket)
     if note and note.strip():
-        _add_entry_row(ctx, ticket, EntryIn(kind="internal_note", body=note))
-    _event(ctx.session, ticket, ctx.now, EventKind.EVIDENCE_REQUESTED, party=party)
+        add_thread_entry(ctx, ticket, EntryIn(kind="internal_note", body=note))
+    record_event(ctx.session, ticket, ctx.now, EventKind.EVIDENCE_REQUESTED, party=party)
     mailed = _mail_request(ctx, ticket, party)
     text = f"Documents requested from the {party}; they have {_days(spec)} to send them."
     if not mailed:
         text += f" No email went to the {party} from here: ask them directly."
-    entry = _system_entry(
+    entry = add_system_entry(
         ctx,
         ticket,
         "documents_requested",
@@ -114,7 +122,7 @@ def request_evidence(ctx: Ctx, ticket_id: int, if_match: int | None, party: str,
 
 
 def receive_evidence(ctx: Ctx, ticket_id: int, if_match: int | None, party: str, note: str | None) -> Ticket:
-    ticket = _load(ctx, ticket_id, if_match)
+    ticket = load_for_change(ctx, ticket_id, if_match)
     spec = _check(ctx, ticket, party)
     state = window_state(ticket, party)
     if state is None:
@@ -125,10 +133,10 @@ def receive_evidence(ctx: Ctx, ticket_id: int, if_match: int | None, party: str,
         )
     prev = placement(ticket)
     if note and note.strip():
-        _add_entry_row(ctx, ticket, EntryIn(kind="internal_note", body=note))
-    _event(ctx.session, ticket, ctx.now, EventKind.EVIDENCE_RECEIVED, party=party)
+        add_thread_entry(ctx, ticket, EntryIn(kind="internal_note", body=note))
+    record_event(ctx.session, ticket, ctx.now, EventKind.EVIDENCE_RECEIVED, party=party)
     late = state == "breached"
-    entry = _system_entry(
+    entry = add_system_entry(
         ctx,
         ticket,
         "documents_received",

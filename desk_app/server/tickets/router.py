@@ -17,7 +17,7 @@ from desk_app.server.directory.models import Customer
 from desk_app.server.core.types import iso
 from desk_app.server.core.validation import MAX_ID, Key, OrderId, SearchText, ShortText
 from desk_app.server.sync.visibility import viewer_for
-from desk_app.server.tickets import counterparty, escalations, evidence, listing, service
+from desk_app.server.tickets import counterparty, escalations, evidence, listing, service, write
 from desk_app.server.tickets.models import Ticket
 from desk_app.server.tickets.schemas import (
     AssignIn,
@@ -53,9 +53,9 @@ _ERRORS = {
 _MUTATION_ERRORS = {**_ERRORS, 409: {"model": ErrorOut}, 412: {"model": ConflictOut}}
 
 
-def _ctx(m: Mutation, session) -> service.Ctx:
+def _ctx(m: Mutation, session) -> write.Ctx:
     state = m.request.app.state
-    return service.Ctx(session, m.now, m.principal, state.policies, state.settings, m.address)
+    return write.Ctx(session, m.now, m.principal, state.policies, state.settings, m.address)
 
 
 def _etag(ticket: Ticket) -> dict[str, str]:
@@ -124,7 +124,7 @@ def create_ticket(body: TicketCreateIn, m: MutationDep) -> Response:
 def read_ticket(ticket_id: TicketId, principal: Staff, db: Db) -> Response:
     with db.read() as session:
         viewer = viewer_for(session, principal)
-        ticket = service.load_visible(session, viewer, ticket_id)
+        ticket = write.load_visible(session, viewer, ticket_id)
         detail = ticket_detail(session, viewer, ticket)
     return json_response(detail, headers=_etag(ticket))
 
