@@ -19,9 +19,9 @@ from sqlalchemy import func, select, text
 from desk_app.server.auth.models import Role
 from desk_app.server.auth.service import Principal
 from desk_app.server.models import metadata
-from desk_app.server.scheduler.models import EscalationNotified
 from desk_app.server.sync.models import Change
 from desk_app.server.tickets import escalations, write
+from desk_app.server.tickets.models import EscalationNotified
 from store_helpers import API, machines_racing
 
 NOTIFY = "/tickets/{tid}/escalation-due/{due}/notify"

@@ -1,6 +1,6 @@
 """Moving tickets along the escalation ladder, and handling escalation-due prompts.
 
-An escalation-due record (see `scheduler.dues`) is handled in one of three
+An escalation-due record (see `dues`) is handled in one of three
 ways, each closing it in the same transaction as the move:
 
 * escalate: the owner (or a supervisor, or anyone of the ticket's tier while it
@@ -26,8 +26,8 @@ from desk_app.core.policy import Policy
 from desk_app.core.ticket import DONE_STATUSES, EventKind, Status
 from desk_app.server.auth.service import Principal
 from desk_app.server.core.errors import ApiError
-from desk_app.server.scheduler import dues
-from desk_app.server.scheduler.models import (
+from desk_app.server.tickets import dues
+from desk_app.server.tickets.models import (
     ACKNOWLEDGED,
     AUTO_ESCALATED,
     ESCALATED,
@@ -35,10 +35,11 @@ from desk_app.server.scheduler.models import (
     OPEN,
     SOURCE_CUSTOMER,
     WITHDRAWN,
+    Escalation,
     EscalationDueRecord,
     EscalationNotified,
+    Ticket,
 )
-from desk_app.server.tickets.models import Escalation, Ticket
 from desk_app.server.tickets.schemas import EntryIn
 from desk_app.server.tickets.write import (
     Ctx,
@@ -61,7 +62,7 @@ def _tier_name(policy: Policy, level: int) -> str:
         return f"Tier {level}"
 
 
-def _move_tier(
+def move_tier(
     ctx: Ctx,
     ticket: Ticket,
     policy: Policy,
@@ -162,7 +163,7 @@ def escalate(ctx: Ctx, ticket_id: int, if_match: int | None, reason: str, to_tie
             "no_higher_tier" if ticket.tier >= top else "invalid_tier",
             f"Policy {policy.key!r} has no tier {target} (its ladder ends at tier {top}).",
         ) from None
-    _move_tier(ctx, ticket, policy, target, direction="up", kind="manual", reason=reason)
+    move_tier(ctx, ticket, policy, target, direction="up", kind="manual", reason=reason)
     return ticket
 
 
@@ -176,7 +177,7 @@ def deescalate(ctx: Ctx, ticket_id: int, if_match: int | None, reason: str, to_t
         raise ApiError(409, "no_lower_tier", "The ticket is already at the first tier.")
     if target >= ticket.tier or target < 1:
         raise ApiError(422, "invalid_tier", f"De-escalation goes down: pick a tier from 1 to {ticket.tier - 1}.")
-    _move_tier(ctx, ticket, policy, target, direction="down", kind="manual", reason=reason)
+    move_tier(ctx, ticket, policy, target, direction="down", kind="manual", reason=reason)
     return ticket
 
 
@@ -261,7 +262,7 @@ def escalate_due(ctx: Ctx, ticket_id: int, due_id: int, if_match: int | None, re
     record = _open_due(ctx, ticket, due_id)
     _check_owner(ctx, ticket)
     policy = ctx.policies.require(ticket.policy_key)
-    _move_tier(
+    move_tier(
         ctx, ticket, policy, record.to_tier, direction="up", kind=_escalation_kind(record), reason=reason,
         due_state=ESCALATED,
     )
@@ -278,7 +279,7 @@ def acknowledge_due(ctx: Ctx, ticket_id: int, due_id: int, if_match: int | None)
         )
     policy = ctx.policies.require(ticket.policy_key)
     reason = "Customer asked to escalate" if record.source == SOURCE_CUSTOMER else "Tier budget ran out"
-    _move_tier(
+    move_tier(
         ctx, ticket, policy, record.to_tier, direction="up", kind=_escalation_kind(record),
         reason=f"{reason}; acknowledged by {ctx.principal.display_name}", taken_by=ctx.principal,
         due_state=ACKNOWLEDGED,
@@ -366,7 +367,7 @@ def auto_escalate(ctx: Ctx, ticket: Ticket, record_id: int) -> Escalation:
     grace = policy.escalation.grace
     minutes = int(grace.total_seconds() // 60)
     why = "the customer's request" if record.source == SOURCE_CUSTOMER else "the tier's time budget ran out"
-    return _move_tier(
+    return move_tier(
         ctx, ticket, policy, record.to_tier, direction="up", kind="automatic",
         reason=f"Escalated automatically: {why} and nobody acted within the grace period ({minutes} min).",
         due_state=AUTO_ESCALATED,
@@ -424,5 +425,6 @@ __all__ = [
     "escalate",
     "escalate_due",
     "keep_due",
+    "move_tier",
     "request_escalation",
 ]

@@ -45,7 +45,7 @@ def ticket_snapshot(
     """The ticket as every client sees it; holds no personal contact data.
 
     `escalation_due`: the open escalation-due record (the owner's prompt and
-    the next tier's queue item), see `scheduler.dues.record_json`.
+    the next tier's queue item), see `tickets.dues.record_json`.
     `mode_notice`: the policy's emergency mode in force, for open tickets.
     """
     return {

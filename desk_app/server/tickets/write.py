@@ -50,11 +50,10 @@ from desk_app.server.core.validation import normalize_phone
 from desk_app.server.directory.models import Customer, Queue
 from desk_app.server.notifications.outbox import notify_ticket_change
 from desk_app.server.policies.registry import PolicyRegistry
-from desk_app.server.scheduler import dues
 from desk_app.server.sync.queue_row import queue_row
 from desk_app.server.sync.service import Rider, append_change
 from desk_app.server.sync.visibility import Viewer, viewer_for
-from desk_app.server.tickets import sla_authority
+from desk_app.server.tickets import dues, sla_authority
 from desk_app.server.tickets.models import Escalation, ThreadEntry, Ticket
 from desk_app.server.tickets.schemas import EntryIn
 from desk_app.server.tickets.serialize import entry_json, escalation_json, ticket_detail, ticket_snapshot
