@@ -26,6 +26,7 @@ from desk_app.server.directory.models import Customer
 from desk_app.server.intake.models import IntakeSubmission
 from desk_app.server.intake.routing import Decision, RoutingRules
 from desk_app.server.tickets import service as tickets
+from desk_app.server.tickets.disputes import check_address, dispute_window, other_party
 from desk_app.server.tickets import write
 from desk_app.server.tickets.schemas import CustomerIn, EntryIn, TicketCreateIn
 
@@ -121,8 +122,6 @@ def _counterparty_role(decision: Decision, policy, form: IntakeFields) -> str | 
     """The other party's role when the form names its address; a 422 where the topic has no such party."""
     if form.counterparty_email is None:
         return None
-    from desk_app.server.tickets.counterparty import dispute_window, other_party
-
     spec = dispute_window(policy, decision.category)
     if spec is None:
         raise ApiError(
@@ -198,8 +197,6 @@ def submit(
         counterparty_role = _counterparty_role(decision, policy, form)
         counterparty_email = None
         if counterparty_role is not None:
-            from desk_app.server.tickets.counterparty import check_address
-
             counterparty_email = check_address(str(form.counterparty_email), email)
         body = form.description
         if form.requester_role:

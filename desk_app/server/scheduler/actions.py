@@ -38,8 +38,7 @@ from desk_app.server.directory.models import Customer
 from desk_app.server.notifications.outbox import enqueue
 from desk_app.server.policies.models import PolicyModeSpan
 from desk_app.server.tickets import escalations, sla_authority
-from desk_app.server.tickets.counterparty import mail_both
-from desk_app.server.tickets.evidence import window_for
+from desk_app.server.tickets.disputes import mail_both, window_for
 from desk_app.server.tickets.models import OPEN, SOURCE_BUDGET, EscalationDueRecord, Ticket, TicketAction
 from desk_app.server.tickets.write import Ctx, add_system_entry, finish, placement, set_status
 

@@ -43,7 +43,7 @@ class Ticket(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     #: The other party of a dispute (a Shopee seller when the buyer complained):
-    #: personal data, so never in `snapshot` or the change feed (tickets.counterparty).
+    #: personal data, so never in `snapshot` or the change feed (tickets.disputes).
     counterparty_email: Mapped[str | None] = mapped_column(String(320))
     counterparty_role: Mapped[str | None] = mapped_column(String(32))  # buyer / seller
 

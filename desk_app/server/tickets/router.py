@@ -17,7 +17,7 @@ from desk_app.server.directory.models import Customer
 from desk_app.server.core.types import iso
 from desk_app.server.core.validation import MAX_ID, Key, OrderId, SearchText, ShortText
 from desk_app.server.sync.visibility import viewer_for
-from desk_app.server.tickets import counterparty, escalations, evidence, listing, service, write
+from desk_app.server.tickets import disputes, escalations, listing, service, write
 from desk_app.server.tickets.models import Ticket
 from desk_app.server.tickets.schemas import (
     AssignIn,
@@ -281,7 +281,7 @@ def request_evidence(ticket_id: TicketId, body: EvidenceIn, m: MutationDep) -> R
     return m.run(
         body,
         lambda s: _ticket_result(
-            evidence.request_evidence(_ctx(m, s), ticket_id, m.if_match, body.party, body.note)
+            disputes.request_evidence(_ctx(m, s), ticket_id, m.if_match, body.party, body.note)
         ),
     )
 
@@ -292,7 +292,7 @@ def receive_evidence(ticket_id: TicketId, body: EvidenceIn, m: MutationDep) -> R
     return m.run(
         body,
         lambda s: _ticket_result(
-            evidence.receive_evidence(_ctx(m, s), ticket_id, m.if_match, body.party, body.note)
+            disputes.receive_evidence(_ctx(m, s), ticket_id, m.if_match, body.party, body.note)
         ),
     )
 
@@ -307,6 +307,6 @@ def set_counterparty(ticket_id: TicketId, body: CounterpartyIn, m: MutationDep) 
     return m.run(
         body,
         lambda s: _ticket_result(
-            counterparty.set_counterparty(_ctx(m, s), ticket_id, m.if_match, body.party, body.email)
+            disputes.set_counterparty(_ctx(m, s), ticket_id, m.if_match, body.party, body.email)
         ),
     )

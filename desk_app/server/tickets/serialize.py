@@ -117,7 +117,7 @@ def ticket_detail(session: Session, viewer: Viewer, ticket: Ticket) -> dict[str,
     )
     detail = orjson.loads(ticket.snapshot)
     detail["customer"] = customer_json(customer, show_contact=show)
-    # The dispute's other party (tickets.counterparty): personal data, so here and never in the snapshot.
+    # The dispute's other party (tickets.disputes): personal data, so here and never in the snapshot.
     detail["counterparty"] = None if ticket.counterparty_email is None else {
         "role": ticket.counterparty_role,
         "email": ticket.counterparty_email if show else None,
