@@ -21,8 +21,8 @@ from desk_app.server.auth.service import Principal, create_user
 from desk_app.server.core.db import Database
 from desk_app.server.core.settings import Settings
 from desk_app.server.directory.models import Customer, Queue
-from desk_app.server.feedback.service import issue_survey_token
 from desk_app.server.feedback.service import submit as submit_survey
+from desk_app.server.feedback.tokens import issue_survey_token
 from desk_app.server.policies.registry import PolicyRegistry
 from desk_app.server.scheduler import refresh_due_clocks
 from desk_app.server.tickets import escalations, service, write

@@ -1,6 +1,6 @@
 """The customer's one-question survey: `POST /api/v1/feedback/{token}`, no login.
 
-The token is the credential: single use, expires (`service.SURVEY_TTL`),
+The token is the credential: single use, expires (`tokens.SURVEY_TTL`),
 stored only as a digest.
 """
 

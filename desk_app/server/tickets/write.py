@@ -370,7 +370,10 @@ def finish(
     ticket_bytes = orjson.dumps(snapshot)
     ticket.snapshot = ticket_bytes.decode()
     ticket.queue_row = queue_row(snapshot)
-    notify_ticket_change(ctx, ticket, kind=kind, previous=previous, entry=entry)
+    notify_ticket_change(
+        session, ticket, kind=kind, previous=previous, entry=entry, now=ctx.now, policies=ctx.policies,
+        settings=ctx.settings,
+    )
     payload = b'{"ticket":' + ticket_bytes
     if entry is not None:
         # Call numbers are personal data; the feed never carries them.
