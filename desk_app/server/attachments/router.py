@@ -24,9 +24,9 @@ from desk_app.server.attachments.models import Attachment
 from desk_app.server.attachments.storage import BlobIntegrityError
 from desk_app.server.attachments.upload import UploadRules, max_body_for, read_upload
 from desk_app.server.auth.deps import Staff
+from desk_app.server.auth.mutation import MutationDep
 from desk_app.server.auth.service import Principal
 from desk_app.server.core.errors import ApiError, ErrorOut
-from desk_app.server.core.idempotency import MutationDep
 from desk_app.server.core.validation import MAX_ID
 from desk_app.server.sync.visibility import viewer_for
 from desk_app.server.tickets.schemas import AttachmentOut

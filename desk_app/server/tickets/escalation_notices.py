@@ -27,8 +27,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from desk_app.server.auth.mutation import MutationDep
 from desk_app.server.core.errors import ApiError, ErrorOut
-from desk_app.server.core.idempotency import MutationDep
 from desk_app.server.core.types import iso
 from desk_app.server.core.validation import MAX_ID
 from desk_app.server.tickets.escalations import NoticeClaim

@@ -9,10 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from desk_app.core.ticket import Status
 from desk_app.server.auth.deps import Staff
+from desk_app.server.auth.mutation import Mutation, MutationDep
 from desk_app.server.core.db import Database
 from desk_app.server.core.deps import get_db, now_of
 from desk_app.server.core.errors import ErrorOut, json_response
-from desk_app.server.core.idempotency import Mutation, MutationDep
 from desk_app.server.directory.models import Customer
 from desk_app.server.core.types import iso
 from desk_app.server.core.validation import MAX_ID, Key, OrderId, SearchText, ShortText
