@@ -128,6 +128,7 @@ def service_alone(root: Path, backend: str, writes: int) -> None:
     from desk_app.server.auth.service import Principal
     from desk_app.server.core.settings import DatabaseSettings, Settings, StorageSettings
     from desk_app.server.policies.registry import PolicyRegistry
+    # `service.Ctx`, not `write.Ctx`: the baseline tree may predate tickets.write (service imports Ctx).
     from desk_app.server.tickets import service
     from desk_app.server.tickets.schemas import EntryIn, TicketCreateIn
 

@@ -31,7 +31,7 @@ from desk_app.server.core.migrate import upgrade_to_head
 from desk_app.server.core.settings import DatabaseSettings, Settings, StorageSettings
 from desk_app.server.directory.models import Queue
 from desk_app.server.policies.registry import PolicyRegistry
-from desk_app.server.tickets import service
+from desk_app.server.tickets import service, write
 from desk_app.server.tickets.models import Ticket, TicketClock
 from desk_app.server.tickets.schemas import EntryIn, TicketCreateIn
 
@@ -87,7 +87,7 @@ def fill_tickets(db: Database, count: int, *, templates_per_policy: int = 8) -> 
         categories, priorities, channels = list(policy.categories), [p.key for p in policy.priorities], list(policy.channels)
         for i in range(templates_per_policy):
             with db.write() as session:
-                ctx = service.Ctx(session, now - timedelta(hours=i * 7), principal, policies, settings)
+                ctx = write.Ctx(session, now - timedelta(hours=i * 7), principal, policies, settings)
                 ticket = service.create_ticket(ctx, TicketCreateIn(
                     policy=key, subject=f"Template {key} {i}: parcel delayed, customer asks for refund",
                     category=categories[i % len(categories)], priority=priorities[i % len(priorities)],

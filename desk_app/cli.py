@@ -6,7 +6,8 @@ import argparse
 import sys
 from datetime import UTC, datetime
 
-from desk_app.core.policy import PolicyError, load_policy, load_shipped_policies
+from desk_app.core.policy import PolicyError
+from desk_app.core.policy_loader import load_policy, load_shipped_policies
 from desk_app.sla_report import render_report
 
 

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from desk_app.cli import main
-from desk_app.core.policy import load_shipped_policies
+from desk_app.core.policy_loader import load_shipped_policies
 
 AT = "2026-11-23T11:30:00+05:30"  # a Monday morning in India
 

@@ -1,7 +1,13 @@
 """The layer rules of HOUSE_STYLE.md, checked on the source itself.
 
 core is pure (standard library, plus two data libraries: tzdata and phonenumbers); services and server never
-import Qt; the client and the server never import each other.
+import Qt; the client and the server never import each other. Every ordered
+pair of the four layers is decided in `MAY_IMPORT` (below) and every pair it
+refuses is checked, ui -> server included; the one import that crosses a
+boundary on purpose is named, with its reason, in `EXCEPTIONS`. Inside the
+store, `server/core` is the ground floor: it imports no other package of the
+store. The modules at the top of desk_app (cli.py, sla_report.py) are entry
+points, outside the layers.
 """
 
 from __future__ import annotations
@@ -92,3 +98,116 @@ def test_importing_core_loads_no_forbidden_package():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+# -- every pair of layers ---------------------------------------------------------------
+
+LAYERS = ("core", "services", "ui", "server")
+
+#: What each layer may import of desk_app (itself included). Every ordered pair
+#: of LAYERS is decided here; each pair left out is refused and checked below.
+MAY_IMPORT = {
+    "core": {"core"},
+    "services": {"core", "services"},
+    "ui": {"core", "services", "ui"},
+    "server": {"core", "server"},
+}
+
+#: Imports that cross a boundary on purpose: (file under desk_app, layer it imports) -> why.
+EXCEPTIONS = {
+    ("ui/demo_launcher.py", "server"): (
+        "`desk demo` runs the store embedded in the client's process: the launcher (no Qt) starts it, "
+        "migrates and seeds it, importing desk_app.server inside its functions only. Moving it next to "
+        "the store, or to a small desk_app/demo/ package both entry points use, is issue 14's later "
+        "client-side step, which removes this entry."
+    ),
+}
+
+REFUSED = [(layer, other) for layer in LAYERS for other in LAYERS if other not in MAY_IMPORT[layer]]
+
+
+def desk_app_imports(path: Path) -> list[tuple[int, str]]:
+    """The desk_app modules a file imports, relative imports resolved, wherever they are in the file."""
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    package = parts[:-1]  # a package's __init__ is in its own package too
+    found = []
+    for line, module in imported_modules(path):
+        if module == "desk_app" or module.startswith("desk_app."):
+            found.append((line, module))
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = package[: len(package) - (node.level - 1)]
+            found.append((node.lineno, ".".join(base + ([node.module] if node.module else []))))
+    return found
+
+
+def _layer_of(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and parts[1] in LAYERS else None
+
+
+def test_every_pair_of_layers_is_decided():
+    assert set(MAY_IMPORT) == set(LAYERS)
+    assert all(layer in MAY_IMPORT[layer] and MAY_IMPORT[layer] <= set(LAYERS) for layer in LAYERS)
+    # Upward or sideways imports: core imports no layer; client and store never import each other.
+    assert REFUSED == [
+        ("core", "services"), ("core", "ui"), ("core", "server"),
+        ("services", "ui"), ("services", "server"),
+        ("ui", "server"),
+        ("server", "services"), ("server", "ui"),
+    ]
+
+
+@pytest.mark.parametrize(("layer", "other"), REFUSED, ids=[f"{a}->{b}" for a, b in REFUSED])
+def test_refused_pair_of_layers(layer, other):
+    offenders = []
+    for path in sources(layer):
+        name = path.relative_to(PACKAGE).as_posix()
+        if (name, other) in EXCEPTIONS:
+            continue
+        for line, module in desk_app_imports(path):
+            if _layer_of(module) == other:
+                offenders.append(f"{name}:{line} imports {module}")
+    assert not offenders, f"{layer} must not import {other}:\n" + "\n".join(offenders)
+
+
+def test_every_exception_is_still_needed():
+    # An exception whose import is gone leaves EXCEPTIONS, so the list only ever shrinks.
+    for (name, other), _why in EXCEPTIONS.items():
+        path = PACKAGE / name
+        assert path.is_file(), f"EXCEPTIONS names {name}, which no longer exists: remove the entry"
+        layer = name.split("/")[0]
+        assert other not in MAY_IMPORT[layer], f"{name} -> {other} is allowed anyway: remove the entry"
+        used = [module for _, module in desk_app_imports(path) if _layer_of(module) == other]
+        assert used, f"{name} no longer imports {other}: remove its entry from EXCEPTIONS"
+
+
+def test_server_core_is_the_store_ground_floor():
+    # server/core (settings, database, errors, idempotent writes, ...) imports no other package of
+    # the store: auth, audit and the domains build on it, never the other way round.
+    offenders = []
+    for path in sorted((PACKAGE / "server" / "core").rglob("*.py")):
+        for line, module in desk_app_imports(path):
+            if module.startswith("desk_app.server.") and not module.startswith("desk_app.server.core"):
+                offenders.append(f"{path.relative_to(PACKAGE)}:{line} imports {module}")
+    assert not offenders, "server/core must import only server/core (and desk_app.core):\n" + "\n".join(offenders)
+
+
+def test_the_ticket_write_path_does_not_import_the_scheduler():
+    # The scheduler calls the ticket write path; what that path keeps lives in tickets/.
+    offenders = []
+    for path in sorted((PACKAGE / "server" / "tickets").rglob("*.py")):
+        for line, module in desk_app_imports(path):
+            if module == "desk_app.server.scheduler" or module.startswith("desk_app.server.scheduler."):
+                offenders.append(f"{path.relative_to(PACKAGE)}:{line} imports {module}")
+    assert not offenders, "tickets/ must not import the scheduler:\n" + "\n".join(offenders)
+
+
+def test_the_pair_checker_sees_relative_and_deferred_imports(tmp_path, monkeypatch):
+    # Guard against a checker that silently finds nothing: a fake desk_app with one of each.
+    fake = tmp_path / "desk_app"
+    (fake / "ui" / "phone").mkdir(parents=True)
+    bad = fake / "ui" / "phone" / "bad.py"
+    bad.write_text("def later():\n    from desk_app.server import app\nfrom ...server.core import db\nfrom . import sibling\n")
+    monkeypatch.setattr(sys.modules[__name__], "PACKAGE", fake)
+    assert [(line, _layer_of(m)) for line, m in desk_app_imports(bad)] == [(2, "server"), (3, "server"), (4, "ui")]

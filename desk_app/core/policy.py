@@ -6,20 +6,18 @@ a malformed or inconsistent file raises `PolicyError` naming the file, the
 dotted key path (``sla.rules[2].targets.first_response``; list indices count
 from 0) and the reason. Nothing is returned half-built.
 
-This module holds the data model and the entry points; the reader lives in
-`desk_app.core.policy_loader` (policy sections) on `desk_app.core.policy_values`
-(typed values with key paths, unknown-key checks).
+This module holds the data model. Loading lives in `desk_app.core.policy_loader`
+(`load_policy`, `load_policies`, `load_shipped_policies` and the reader of
+the policy sections), built on `desk_app.core.policy_values` (typed values
+with key paths, unknown-key checks).
 """
 
 from __future__ import annotations
 
-import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
-from pathlib import Path
 from types import MappingProxyType
 
 from desk_app.core.calendar import BusinessCalendar
@@ -378,58 +376,3 @@ class Policy:
     def channel_queue_order(self, channel: str) -> str:
         spec = self.channels.get(channel)
         return spec.queue_order if spec is not None and spec.queue_order else self.queue_order
-
-
-# --------------------------------------------------------------------------------------
-# Loading (the reader itself is desk_app.core.policy_loader)
-# --------------------------------------------------------------------------------------
-
-
-def load_policy(path: str | os.PathLike[str]) -> Policy:
-    """Read one policy file; raises `PolicyError` (file, key path, reason) on any problem."""
-    name = os.fspath(path)
-    try:
-        with open(name, "rb") as handle:
-            doc = tomllib.load(handle)
-    except OSError as exc:
-        raise PolicyError(name, "", f"cannot read the file: {exc.strerror or exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise PolicyError(name, "", f"not valid TOML: {exc}") from None
-    except UnicodeDecodeError as exc:
-        raise PolicyError(name, "", f"not UTF-8 text: {exc}") from None
-    # Imported here: the loader builds the classes above, so it imports this module.
-    from desk_app.core.policy_loader import parse_policy
-
-    return parse_policy(doc, path=name, default_key=Path(name).stem)
-
-
-def load_policies(directory: str | os.PathLike[str]) -> dict[str, Policy]:
-    """Every ``*.toml`` policy in `directory`, by key; one bad file rejects them all."""
-    folder = Path(directory)
-    if not folder.is_dir():
-        raise PolicyError(os.fspath(directory), "", "no such directory")
-    policies: dict[str, Policy] = {}
-    origin: dict[str, str] = {}
-    for file in sorted(folder.glob("*.toml")):
-        policy = load_policy(file)
-        if policy.key in policies:
-            raise PolicyError(str(file), "policy.key", f"key {policy.key!r} is already used by {origin[policy.key]}")
-        policies[policy.key] = policy
-        origin[policy.key] = str(file)
-    return policies
-
-
-def shipped_policies_dir() -> Path:
-    """resources/policies at the repository root, beside the desk_app package."""
-    folder = Path(__file__).resolve().parents[2] / "resources" / "policies"
-    if not folder.is_dir():
-        raise FileNotFoundError(
-            f"the shipped policies are missing: expected the directory {folder} "
-            f"(resources/ must sit beside the desk_app package)"
-        )
-    return folder
-
-
-def load_shipped_policies() -> dict[str, Policy]:
-    """The five presets written from the support policies this desk serves."""
-    return load_policies(shipped_policies_dir())

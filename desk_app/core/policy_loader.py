@@ -1,16 +1,21 @@
-"""Reading a parsed policy document into a `Policy` (see `desk_app.core.policy`).
+"""Loading support policies: policy files into `Policy` objects (see `desk_app.core.policy`).
 
-Everything here raises `PolicyError` with the file, the dotted key path and the
-reason; `parse_policy` returns a `Policy` only when the whole document is valid.
-The public entry points are `desk_app.core.policy.load_policy` and friends.
+`load_policy(path)` reads one TOML file, `load_policies(directory)` every
+file of a directory, `load_shipped_policies()` the presets in
+resources/policies. Everything here raises `PolicyError` with the file, the
+dotted key path and the reason; `parse_policy` returns a `Policy` only when
+the whole document is valid.
 """
 
 from __future__ import annotations
 
 import itertools
+import os
 import re
 import string
+import tomllib
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from types import MappingProxyType
 
 from desk_app.core.calendar import DAY_KEYS, BusinessCalendar
@@ -37,6 +42,7 @@ from desk_app.core.policy import (
     ModeSpec,
     NotificationSpec,
     Policy,
+    PolicyError,
     PrioritySpec,
     ReturnAuthorizationSpec,
     RuleMatch,
@@ -49,7 +55,59 @@ from desk_app.core.policy import (
 from desk_app.core.policy_values import KEY_RE, Reader, Table, join, listing, suggest, type_name
 from desk_app.core.ticket import DONE_STATUSES, CustomerTier, Status
 
-__all__ = ["parse_policy"]
+__all__ = ["load_policies", "load_policy", "load_shipped_policies", "parse_policy", "shipped_policies_dir"]
+
+
+# --------------------------------------------------------------------------------------
+# The entry points
+# --------------------------------------------------------------------------------------
+
+
+def load_policy(path: str | os.PathLike[str]) -> Policy:
+    """Read one policy file; raises `PolicyError` (file, key path, reason) on any problem."""
+    name = os.fspath(path)
+    try:
+        with open(name, "rb") as handle:
+            doc = tomllib.load(handle)
+    except OSError as exc:
+        raise PolicyError(name, "", f"cannot read the file: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyError(name, "", f"not valid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise PolicyError(name, "", f"not UTF-8 text: {exc}") from None
+    return parse_policy(doc, path=name, default_key=Path(name).stem)
+
+
+def load_policies(directory: str | os.PathLike[str]) -> dict[str, Policy]:
+    """Every ``*.toml`` policy in `directory`, by key; one bad file rejects them all."""
+    folder = Path(directory)
+    if not folder.is_dir():
+        raise PolicyError(os.fspath(directory), "", "no such directory")
+    policies: dict[str, Policy] = {}
+    origin: dict[str, str] = {}
+    for file in sorted(folder.glob("*.toml")):
+        policy = load_policy(file)
+        if policy.key in policies:
+            raise PolicyError(str(file), "policy.key", f"key {policy.key!r} is already used by {origin[policy.key]}")
+        policies[policy.key] = policy
+        origin[policy.key] = str(file)
+    return policies
+
+
+def shipped_policies_dir() -> Path:
+    """resources/policies at the repository root, beside the desk_app package."""
+    folder = Path(__file__).resolve().parents[2] / "resources" / "policies"
+    if not folder.is_dir():
+        raise FileNotFoundError(
+            f"the shipped policies are missing: expected the directory {folder} "
+            f"(resources/ must sit beside the desk_app package)"
+        )
+    return folder
+
+
+def load_shipped_policies() -> dict[str, Policy]:
+    """The five presets written from the support policies this desk serves."""
+    return load_policies(shipped_policies_dir())
 
 
 def parse_policy(doc: dict, *, path: str, default_key: str) -> Policy:

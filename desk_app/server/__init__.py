@@ -2,14 +2,17 @@
 
 One package per domain, each with its router/schemas/models/service:
 
-* `auth`        users, roles, argon2 passwords, bearer tokens, login rate limits
-* `tickets`     tickets, thread, escalations; `sla_authority` recomputes clocks with the core
+* `auth`        users, roles, argon2 passwords, bearer tokens, login rate limits;
+                `mutation` the route dependency for a signed-in user's change (idempotent, audited)
+* `tickets`     tickets, thread, escalations, disputes, escalation-due records; `write` the one
+                way a ticket changes; `sla_authority` recomputes clocks with the core
 * `sync`        the gap-free change log, bootstrap, /sync/changes, SSE live push, LISTEN/NOTIFY
 * `directory`   customers and queues;  `policies` the served policies and their modes
 * `attachments` content-addressed blob storage;  `audit` the audit log
 * `notifications` the customer-notification outbox;  `reports` manager reports
-* `scheduler`   the documented hook for time-driven work (issue 4)
-* `core`        settings, database, errors, clock, idempotent mutations, migrations runner
+* `scheduler`   time-driven work (warnings, breaches, escalation prompts), through `tickets.write`
+* `core`        the ground floor, importing no other package: settings, database, errors,
+                clock, idempotent write transactions, migrations runner
 
 `desk_app.server.app.create_app` builds the app; `desk-server` (cli.py) runs it.
 """

@@ -11,11 +11,19 @@ from desk_app.server.feedback.models import SurveyResponse
 from desk_app.server.notifications.models import OutboxMessage
 from desk_app.server.policies.models import PolicyModeSpan
 from desk_app.server.presence.models import Presence
-from desk_app.server.scheduler.models import EscalationDueRecord, EscalationNotified, TicketAction
 from desk_app.server.reports.models import ClockRun
 from desk_app.server.sync.models import Change, Counter
 from desk_app.server.tickets.follows import TicketFollow
-from desk_app.server.tickets.models import Escalation, ThreadEntry, Ticket, TicketClock, TicketHistoryEvent
+from desk_app.server.tickets.models import (
+    Escalation,
+    EscalationDueRecord,
+    EscalationNotified,
+    ThreadEntry,
+    Ticket,
+    TicketAction,
+    TicketClock,
+    TicketHistoryEvent,
+)
 
 metadata = Base.metadata
 
@@ -31,6 +39,7 @@ __all__ = [
     "Customer",
     "Escalation",
     "EscalationDueRecord",
+    "EscalationNotified",
     "IdempotencyRecord",
     "IntakeSubmission",
     "LoginAttempt",

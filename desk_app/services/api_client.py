@@ -485,8 +485,11 @@ class ApiClient:
         return self.mutate("POST", correction_path(ticket_id, entry_id), {"body": body},
                            idempotency_key=idempotency_key)
 
-    def claim_escalation_notice(self, ticket_id: int, due_id: int, client_id: str) -> dict[str, Any]:
-        """Ask whether this app is the first of the user's apps to pop up an escalation prompt.
+    def claim_due_notice(self, ticket_id: int, due_id: int, client_id: str) -> dict[str, Any]:
+        """Ask whether this app is the first of the user's apps to pop up an escalation-due prompt.
+
+        The store's `claim_due_notice` route; `claim_escalation_notice` is the
+        other claim, for "a new escalation in your queue".
 
         `{"first": bool, "notified_at": ...}`; the same `client_id` asking again
         stays first, so the retries the Idempotency-Key allows are harmless.

@@ -209,7 +209,7 @@ class EscalationWatcher(QObject):
             due_id = item["due_id"]
 
             def ask(_):
-                return api.claim_escalation_notice(tid, due_id, client_id)
+                return api.claim_due_notice(tid, due_id, client_id)
         else:
             path = ESCALATION_NOTICE_PATH.format(ticket_id=int(tid), escalation_id=int(item["escalation_id"]))
 

@@ -12,15 +12,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from desk_app.core.policy import (
-    Metric,
-    Policy,
-    PolicyError,
-    WarningSpec,
-    load_policies,
-    load_policy,
-    shipped_policies_dir,
-)
+from desk_app.core.policy import Metric, Policy, PolicyError, WarningSpec
+from desk_app.core.policy_loader import load_policies, load_policy, shipped_policies_dir
 
 IST = ZoneInfo("Asia/Kolkata")
 

@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from desk_app.core.policy import Metric, Policy, SlaRule, load_shipped_policies, shipped_policies_dir
+from desk_app.core.policy import Metric, Policy, SlaRule
+from desk_app.core.policy_loader import load_shipped_policies, shipped_policies_dir
 from desk_app.core.ticket import Status
 
 IST = ZoneInfo("Asia/Kolkata")

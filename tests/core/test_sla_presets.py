@@ -15,7 +15,7 @@ import pytest
 from sla_factories import KOLKATA, H, M, clock, ist, keys
 
 from desk_app.core.escalation import can_keep
-from desk_app.core.policy import load_policy, shipped_policies_dir
+from desk_app.core.policy_loader import load_policy, shipped_policies_dir
 from desk_app.core.sla import ClockState, compute_clocks
 from desk_app.core.ticket import EventKind, ModeSpan, Status, TicketEvent, TicketFacts
 

@@ -27,9 +27,8 @@ from desk_app.server.core.clock import ManualClock
 from desk_app.server.core.db import Database
 from desk_app.server.core.settings import DatabaseSettings, Settings, StorageSettings
 from desk_app.server.demo.seed import LIVE_MINUTES
-from desk_app.server.scheduler.models import EscalationDueRecord
 from desk_app.server.sync.models import Change
-from desk_app.server.tickets.models import ThreadEntry, Ticket
+from desk_app.server.tickets.models import EscalationDueRecord, ThreadEntry, Ticket
 
 #: What each live ticket (by order id) must show once its minute has come.
 EXPECTED = {

@@ -8,9 +8,8 @@ import orjson
 import pytest
 from sqlalchemy import select
 
-from desk_app.server.scheduler.models import EscalationDueRecord
 from desk_app.server.sync.models import Change
-from desk_app.server.tickets.models import ThreadEntry
+from desk_app.server.tickets.models import EscalationDueRecord, ThreadEntry
 
 # Shopom: tier 1 holds a ticket 72h (24/7), grace 1h, keep allowed, customers may ask.
 BUDGET = timedelta(hours=72)

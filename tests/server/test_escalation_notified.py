@@ -19,9 +19,9 @@ from sqlalchemy import func, select, text
 from desk_app.server.auth.models import Role
 from desk_app.server.auth.service import Principal
 from desk_app.server.models import metadata
-from desk_app.server.scheduler.models import EscalationNotified
 from desk_app.server.sync.models import Change
-from desk_app.server.tickets import escalations, service
+from desk_app.server.tickets import escalations, write
+from desk_app.server.tickets.models import EscalationNotified
 from store_helpers import API, machines_racing
 
 NOTIFY = "/tickets/{tid}/escalation-due/{due}/notify"
@@ -165,7 +165,7 @@ def test_a_claim_waiting_on_an_uncommitted_one_is_not_first(store, app, db, cloc
     def claim(name: str, hold: bool):
         try:
             with db.write() as session:
-                ctx = service.Ctx(session, clock.now(), agent, policies, settings)
+                ctx = write.Ctx(session, clock.now(), agent, policies, settings)
                 results[name] = escalations.claim_due_notice(ctx, tid, due, name).first
                 if hold:  # keep the transaction (and the new row) open until told
                     inserted.set()

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from desk_app.server.feedback.models import SurveyResponse
-from desk_app.server.feedback.service import SURVEY_TTL, issue_survey_token, survey_path, token_digest
+from desk_app.server.feedback.tokens import SURVEY_TTL, issue_survey_token, survey_path, token_digest
 from desk_app.server.tickets.models import Ticket
 
 

@@ -21,7 +21,7 @@ from desk_app.core.sla import compute_clocks
 from desk_app.core.ticket import EventKind, TicketEvent, TicketFacts
 from desk_app.server.directory.models import Customer
 from desk_app.server.feedback.models import SurveyResponse
-from desk_app.server.feedback.service import issue_survey_token
+from desk_app.server.feedback.tokens import issue_survey_token
 from desk_app.server.reports.backlog import age_bucket_label
 from desk_app.server.tickets.models import Escalation, ThreadEntry, Ticket, TicketHistoryEvent
 

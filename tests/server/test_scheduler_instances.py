@@ -19,7 +19,7 @@ from desk_app.server.auth.models import Role
 from desk_app.server.auth.service import Principal
 from desk_app.server.core.db import Database
 from desk_app.server.scheduler.runner import Scheduler
-from desk_app.server.tickets import service
+from desk_app.server.tickets import service, write
 from desk_app.server.tickets.models import ThreadEntry, Ticket
 from desk_app.server.tickets.schemas import EntryIn, TicketCreateIn
 from store_helpers import seed_staff_and_queues
@@ -34,7 +34,7 @@ def _overdue_tickets(db, policies, settings, n, created):
     out = []
     for i in range(n):
         with db.write() as session:
-            ctx = service.Ctx(session, created, agent, policies, settings, "test")
+            ctx = write.Ctx(session, created, agent, policies, settings, "test")
             body = TicketCreateIn(
                 policy="shopom", subject=f"Late parcel {i}", category="order_issues", priority="normal",
                 channel="email", customer={"name": f"C{i}", "email": f"c{i}@example.com"},

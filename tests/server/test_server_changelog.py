@@ -13,7 +13,7 @@ from desk_app.server.auth.service import Principal
 from desk_app.server.auth.models import Role
 from desk_app.server.sync.models import Change
 from desk_app.server.sync.service import read_changes
-from desk_app.server.tickets import service
+from desk_app.server.tickets import service, write
 from desk_app.server.tickets.models import Ticket
 from desk_app.server.tickets.schemas import EntryIn, TicketCreateIn
 from store_helpers import ticket_body
@@ -47,7 +47,7 @@ def test_concurrent_writers_get_a_gap_free_sequence_in_commit_order(store, db, a
     policies, settings = app.state.policies, app.state.settings
     agent = Principal(store.ids["agent"], "agent", "Agent", Role.AGENT)
     with db.write() as session:
-        ctx = service.Ctx(session, clock.now(), agent, policies, settings)
+        ctx = write.Ctx(session, clock.now(), agent, policies, settings)
         body = TicketCreateIn.model_validate(ticket_body())
         ticket_ids = [service.create_ticket(ctx, body).id for _ in range(WRITERS)]
     start_seq = WRITERS
@@ -75,7 +75,7 @@ def test_concurrent_writers_get_a_gap_free_sequence_in_commit_order(store, db, a
         try:
             for n in range(WRITES_EACH):
                 with db.write() as session:
-                    ctx = service.Ctx(session, clock.now(), agent, policies, settings)
+                    ctx = write.Ctx(session, clock.now(), agent, policies, settings)
                     # Half write their own ticket, half contend on a shared one.
                     tid = ticket_ids[index] if index % 2 else ticket_ids[0]
                     service.add_entry(ctx, tid, None, EntryIn(kind="internal_note", body=f"w{index} n{n}"))
@@ -116,7 +116,7 @@ def test_a_rejected_change_uses_no_sequence_number(store, db, app, clock):
     agent = Principal(store.ids["agent"], "agent", "Agent", Role.AGENT)
     with pytest.raises(RuntimeError):
         with db.write() as session:
-            ctx = service.Ctx(session, clock.now(), agent, app.state.policies, app.state.settings)
+            ctx = write.Ctx(session, clock.now(), agent, app.state.policies, app.state.settings)
             service.add_entry(ctx, t["id"], None, EntryIn(kind="internal_note", body="lost"))
             raise RuntimeError("crash after the change was appended")
     store.agent.post(f"/tickets/{t['id']}/take")

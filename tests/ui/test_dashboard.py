@@ -20,7 +20,7 @@ from PySide6.QtCore import QPoint, Qt
 from sqlalchemy import select
 
 from desk_app.server.auth import passwords
-from desk_app.server.feedback.service import issue_survey_token
+from desk_app.server.feedback.tokens import issue_survey_token
 from desk_app.server.tickets.models import Ticket
 from desk_app.ui.dashboard import DashboardView, ReportFilters, export_pdf, queue_query, write_csv
 from desk_app.ui.dashboard.figures import Kpis, channel_label, format_count, format_duration, format_percent

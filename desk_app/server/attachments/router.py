@@ -24,13 +24,13 @@ from desk_app.server.attachments.models import Attachment
 from desk_app.server.attachments.storage import BlobIntegrityError
 from desk_app.server.attachments.upload import UploadRules, max_body_for, read_upload
 from desk_app.server.auth.deps import Staff
+from desk_app.server.auth.mutation import MutationDep
 from desk_app.server.auth.service import Principal
 from desk_app.server.core.errors import ApiError, ErrorOut
-from desk_app.server.core.idempotency import MutationDep
 from desk_app.server.core.validation import MAX_ID
 from desk_app.server.sync.visibility import viewer_for
 from desk_app.server.tickets.schemas import AttachmentOut
-from desk_app.server.tickets.service import load_visible
+from desk_app.server.tickets.write import load_visible
 
 router = APIRouter(tags=["attachments"])
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]

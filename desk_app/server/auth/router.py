@@ -9,11 +9,11 @@ from sqlalchemy import select
 from desk_app.server.auth import service
 from desk_app.server.auth.deps import Admin, Staff, bearer_scheme
 from desk_app.server.auth.models import User
+from desk_app.server.auth.mutation import MutationDep
 from desk_app.server.auth.schemas import LoginIn, LoginOut, UserCreateIn, UserListOut, UserOut
 from desk_app.server.core.db import Database
 from desk_app.server.core.deps import client_address, get_db, now_of
 from desk_app.server.core.errors import ApiError, ErrorOut
-from desk_app.server.core.idempotency import MutationDep
 
 router = APIRouter(tags=["auth"])
 Db = Annotated[Database, Depends(get_db)]

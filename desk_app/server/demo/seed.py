@@ -21,11 +21,11 @@ from desk_app.server.auth.service import Principal, create_user
 from desk_app.server.core.db import Database
 from desk_app.server.core.settings import Settings
 from desk_app.server.directory.models import Customer, Queue
-from desk_app.server.feedback.service import issue_survey_token
 from desk_app.server.feedback.service import submit as submit_survey
+from desk_app.server.feedback.tokens import issue_survey_token
 from desk_app.server.policies.registry import PolicyRegistry
 from desk_app.server.scheduler import refresh_due_clocks
-from desk_app.server.tickets import escalations, service
+from desk_app.server.tickets import escalations, service, write
 from desk_app.server.tickets.models import Ticket
 from desk_app.server.tickets.schemas import EntryIn, TicketCreateIn
 
@@ -286,7 +286,7 @@ def _seed_live(db, policies, settings, principals, customers, now) -> int:
     for i, ((key, attr, subject, owned), minutes) in enumerate(zip(plan, LIVE_MINUTES)):
         created = now + timedelta(minutes=minutes) - _offset_to(policy, key, attr, now)
         with db.write() as session:
-            ctx = service.Ctx(session, created, principals["agent"], policies, settings, "seed-demo")
+            ctx = write.Ctx(session, created, principals["agent"], policies, settings, "seed-demo")
             ticket = service.create_ticket(ctx, TicketCreateIn(
                 policy="shopom", subject=subject, category="order_issues", priority="normal", channel="email",
                 customer_id=customers[i % len(customers)], order_id=f"LIVE-{1000 + i}",
@@ -313,7 +313,7 @@ def seed_demo(
     for op in _plan(policies, tickets_per_policy, rng, now, customers):
         who = principals[op.data.get("who", "agent")]
         with db.write() as session:
-            ctx = service.Ctx(session, op.at, who, policies, settings, "seed-demo")
+            ctx = write.Ctx(session, op.at, who, policies, settings, "seed-demo")
             tid = ticket_ids.get(op.ticket)
             d = op.data
             if op.kind == "create":
@@ -344,10 +344,10 @@ def seed_demo(
                 escalations.escalate(ctx, tid, None, d["reason"], None)
             elif op.kind == "survey":
                 token = issue_survey_token(session, session.get(Ticket, tid), op.at)
-                customer_ctx = service.Ctx(session, op.at, None, policies, settings, "seed-demo")
+                customer_ctx = write.Ctx(session, op.at, None, policies, settings, "seed-demo")
                 submit_survey(customer_ctx, token, d["score"], d.get("comment"))
             elif op.kind == "ack":
-                esc = service._latest_escalation(session, tid)
+                esc = write.latest_escalation(session, tid)
                 if esc is not None and not esc.acknowledged:
                     escalations.acknowledge_escalation(ctx, tid, esc.id, None)
     live = _seed_live(db, policies, settings, principals, customers, now) if "shopom" in policies else 0

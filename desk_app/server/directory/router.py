@@ -8,10 +8,10 @@ from sqlalchemy import select
 
 from desk_app.server.auth.deps import Admin, Staff
 from desk_app.server.auth.models import User
+from desk_app.server.auth.mutation import MutationDep
 from desk_app.server.core.db import Database
 from desk_app.server.core.deps import get_db
 from desk_app.server.core.errors import ApiError, ErrorOut, json_response
-from desk_app.server.core.idempotency import MutationDep
 from desk_app.server.core.validation import MAX_ID, SearchText, normalize_email, normalize_phone
 from desk_app.server.directory import search
 from desk_app.server.directory.models import Customer, Queue

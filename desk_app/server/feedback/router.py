@@ -1,6 +1,6 @@
 """The customer's one-question survey: `POST /api/v1/feedback/{token}`, no login.
 
-The token is the credential: single use, expires (`service.SURVEY_TTL`),
+The token is the credential: single use, expires (`tokens.SURVEY_TTL`),
 stored only as a digest.
 """
 
@@ -12,7 +12,7 @@ from desk_app.server.core.errors import ErrorOut
 from desk_app.server.feedback import service
 from desk_app.server.feedback.schemas import FeedbackIn, FeedbackOut
 from desk_app.server.tickets.models import Ticket
-from desk_app.server.tickets.service import Ctx
+from desk_app.server.tickets.write import Ctx
 
 router = APIRouter(prefix="/feedback", tags=["feedback"])
 

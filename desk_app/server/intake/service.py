@@ -3,8 +3,9 @@
 Everything a request stores (customer, ticket, its first message, the
 attachments, the receipt mail in the outbox, the rate-limit record) is written
 in one write transaction after every check has passed, so a refused request
-leaves nothing behind. The ticket is made by `tickets.service.create_ticket`,
-so it reaches the change feed (and the agents' queues) like any other.
+leaves nothing behind. The ticket is made by `tickets.service.create_ticket`
+(through the write kernel, `tickets.write`), so it reaches the change feed
+(and the agents' queues) like any other.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from desk_app.server.directory.models import Customer
 from desk_app.server.intake.models import IntakeSubmission
 from desk_app.server.intake.routing import Decision, RoutingRules
 from desk_app.server.tickets import service as tickets
+from desk_app.server.tickets.disputes import check_address, dispute_window, other_party
+from desk_app.server.tickets import write
 from desk_app.server.tickets.schemas import CustomerIn, EntryIn, TicketCreateIn
 
 
@@ -119,8 +122,6 @@ def _counterparty_role(decision: Decision, policy, form: IntakeFields) -> str | 
     """The other party's role when the form names its address; a 422 where the topic has no such party."""
     if form.counterparty_email is None:
         return None
-    from desk_app.server.tickets.counterparty import dispute_window, other_party
-
     spec = dispute_window(policy, decision.category)
     if spec is None:
         raise ApiError(
@@ -148,7 +149,7 @@ def _subject(form: IntakeFields, label: str) -> str:
     return f"{label}: {first}" if first else label
 
 
-def _add_message_with_files(ctx: tickets.Ctx, ticket, message: EntryIn, stored) -> None:
+def _add_message_with_files(ctx: write.Ctx, ticket, message: EntryIn, stored) -> None:
     """The customer's message, naming its files in the entry's data (as agents' replies do).
 
     The files need the ticket's id, so the message follows the creation as a
@@ -156,9 +157,9 @@ def _add_message_with_files(ctx: tickets.Ctx, ticket, message: EntryIn, stored) 
     so nobody can have based an edit on the ticket without it.
     """
     message = message.model_copy(update={"attachment_ids": [a.id for a in stored]})
-    prev = tickets.placement(ticket)
-    entry = tickets._add_entry_row(ctx, ticket, message)
-    tickets.finish(
+    prev = write.placement(ticket)
+    entry = write.add_thread_entry(ctx, ticket, message)
+    write.finish(
         ctx,
         ticket,
         kind="entry.added",
@@ -196,13 +197,11 @@ def submit(
         counterparty_role = _counterparty_role(decision, policy, form)
         counterparty_email = None
         if counterparty_role is not None:
-            from desk_app.server.tickets.counterparty import check_address
-
             counterparty_email = check_address(str(form.counterparty_email), email)
         body = form.description
         if form.requester_role:
             body = f"Requester: {form.requester_role}\n\n{body}"
-        ctx = tickets.Ctx(session, now, None, policies, settings, address)
+        ctx = write.Ctx(session, now, None, policies, settings, address)
         message = EntryIn(kind=EntryKind.CUSTOMER_MESSAGE.value, body=body)
         ticket = tickets.create_ticket(
             ctx,

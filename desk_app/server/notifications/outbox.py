@@ -2,8 +2,8 @@
 
 Two entry points:
 
-* `notify_ticket_change(ctx, ticket, ...)`, called once by
-  `tickets.service.finish()` for every ticket change: it maps the change to a
+* `notify_ticket_change(session, ticket, ...)`, called once by
+  `tickets.write.finish()` for every ticket change: it maps the change to a
   trigger (table below) and queues the mail when the ticket's policy promises it.
 * `enqueue(session, ticket=..., trigger=..., ...)` for causes that are not a
   plain ticket change: the scheduler's `delayed` (a mode switched on) and
@@ -31,7 +31,7 @@ import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -41,14 +41,11 @@ from desk_app.core.ticket import EntryKind, Status
 from desk_app.server.auth.models import User
 from desk_app.server.core.settings import Settings
 from desk_app.server.directory.models import Customer
+from desk_app.server.feedback.tokens import issue_survey_token, survey_path
 from desk_app.server.notifications.models import OutboxMessage
 from desk_app.server.notifications.templates import TRIGGERS, TemplateSet
 from desk_app.server.policies.registry import PolicyRegistry
-from desk_app.server.tickets.models import Ticket
-
-if TYPE_CHECKING:
-    from desk_app.server.tickets.models import ThreadEntry
-    from desk_app.server.tickets.service import Ctx
+from desk_app.server.tickets.models import ThreadEntry, Ticket
 
 log = logging.getLogger("desk.notifications")
 
@@ -164,9 +161,6 @@ def enqueue(
     }
     values.update({k: v for k, v in (data or {}).items() if v is not None})
     if trigger == "resolved" and "survey_url" not in values:
-        # R's survey module; imported here so a notification-free change pays nothing for it.
-        from desk_app.server.feedback.service import issue_survey_token, survey_path
-
         values["survey_url"] = settings.public_url.rstrip("/") + survey_path(issue_survey_token(session, ticket, now))
     mail = templates().render(policy.key, policy.notifications.language, trigger, values)
     return _insert_ignoring_duplicate(
@@ -205,10 +199,22 @@ def _trigger_for(ticket: Ticket, kind: str, previous: dict[str, Any] | None, ent
 
 
 def notify_ticket_change(
-    ctx: Ctx, ticket: Ticket, *, kind: str, previous: dict[str, Any] | None, entry: ThreadEntry | None
+    session: Session,
+    ticket: Ticket,
+    *,
+    kind: str,
+    previous: dict[str, Any] | None,
+    entry: ThreadEntry | None,
+    now: datetime,
+    policies: PolicyRegistry,
+    settings: Settings,
 ) -> bool:
-    """Queue the mail a ticket change calls for, if its policy promises one (called by `finish`)."""
-    policy = ctx.policies.get(ticket.policy_key)
+    """Queue the mail a ticket change calls for, if its policy promises one (called by `finish`).
+
+    `kind`: the change-log kind; `previous`: the ticket's snapshot before the
+    change (None for a new ticket); `entry`: the thread entry of the change.
+    """
+    policy = policies.get(ticket.policy_key)
     if policy is None or not policy.notifications.triggers:
         return False  # the common case for policies that promise nothing: no work at all
     found = _trigger_for(ticket, kind, previous, entry)
@@ -220,7 +226,7 @@ def notify_ticket_change(
         data["reply"] = entry.body
         data["agent_name"] = entry.author_name
     elif trigger == "assigned":
-        assignee = ctx.session.get(User, ticket.assignee_id)
+        assignee = session.get(User, ticket.assignee_id)
         data["agent_name"] = assignee.display_name if assignee else None
     elif trigger == "escalated":
         try:
@@ -228,12 +234,12 @@ def notify_ticket_change(
         except LookupError:
             data["tier_name"] = f"Tier {ticket.tier}"
     return enqueue(
-        ctx.session,
+        session,
         ticket=ticket,
         trigger=trigger,
-        now=ctx.now,
+        now=now,
         dedupe_key=cause,
         data=data,
-        policies=ctx.policies,
-        settings=ctx.settings,
+        policies=policies,
+        settings=settings,
     )

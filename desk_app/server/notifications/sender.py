@@ -44,6 +44,7 @@ from desk_app.server.core.settings import Settings, SmtpSettings
 from desk_app.server.notifications.models import OutboxMessage
 from desk_app.server.policies.registry import PolicyRegistry
 from desk_app.server.tickets.models import Ticket
+from desk_app.server.tickets.write import Ctx, add_system_entry, finish, placement
 
 log = logging.getLogger("desk.notifications")
 
@@ -283,12 +284,10 @@ class OutboxSender:
         """A system entry (and audit entry) on the ticket: sent, failed, or delivery unknown."""
         if row.ticket_id is None:
             return
-        from desk_app.server.tickets import service as tickets
-
         ticket = session.scalar(select(Ticket).where(Ticket.id == row.ticket_id).with_for_update())
         if ticket is None:
             return
-        ctx = tickets.Ctx(session, now, None, self.policies, self.settings)
+        ctx = Ctx(session, now, None, self.policies, self.settings)
         to = _addressee(row, ticket)
         if delivered:
             code, text = "notification_sent", f"Email to {to} sent ({row.trigger}): {row.subject}"
@@ -298,13 +297,13 @@ class OutboxSender:
             code = "notification_failed"
             text = f"Email to {to} could not be delivered ({row.trigger}): {_redact(row.last_error or '', row.recipient)}"
         data = {"notification_id": row.id, "trigger": row.trigger, "attempts": row.attempts}
-        entry = tickets._system_entry(ctx, ticket, code, text, data)
-        tickets.finish(
+        entry = add_system_entry(ctx, ticket, code, text, data)
+        finish(
             ctx,
             ticket,
             kind=f"notification.{code.removeprefix('notification_')}",
             fields=["thread"],
-            prev=tickets.placement(ticket),
+            prev=placement(ticket),
             audit_action=f"notification.{code.removeprefix('notification_')}",
             before=None,
             after={**data, "status": row.status, "error": _redact(row.last_error or "", row.recipient) or None},

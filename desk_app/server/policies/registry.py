@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from desk_app.core.policy import Policy, load_policies, load_shipped_policies
+from desk_app.core.policy import Policy
+from desk_app.core.policy_loader import load_policies, load_shipped_policies
 from desk_app.server.core.errors import ApiError
 
 

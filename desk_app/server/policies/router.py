@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from desk_app.core.ticket import Status
 from desk_app.server.auth.deps import Admin, Staff
+from desk_app.server.auth.mutation import MutationDep
 from desk_app.server.core.errors import ErrorOut, json_response
-from desk_app.server.core.idempotency import MutationDep
 from desk_app.server.core.validation import Body, Key
 from desk_app.server.policies import modes as mode_service
 from desk_app.server.core.types import iso

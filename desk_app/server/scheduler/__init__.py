@@ -1,4 +1,4 @@
-"""Time-driven work of the store (issue 4): warnings, breaches, escalation prompts.
+"""Time-driven work of the store: warnings, breaches, escalation prompts.
 
 * `runner.Scheduler`: claims tickets whose `sla_next_change_at` has come
   (`SELECT ... FOR UPDATE SKIP LOCKED` on PostgreSQL, so several instances
@@ -9,29 +9,18 @@
   their own clock); `start()` runs a thread that sleeps until the earliest due
   moment and wakes early when a commit (here, or in another instance through
   PostgreSQL NOTIFY) moves a due time.
-* `dues`: escalation-due records, reconciled with the SLA snapshot on every
-  ticket change (`tickets.service.finish`).
 * `actions`: the actions taken, keyed so that a replay after a crash is a no-op.
 * `hooks.SchedulerHooks`: called after each committed ticket change.
 
-The submodules are imported lazily: `tickets.service` uses `dues`, and the
-runner uses `tickets.service`.
+The scheduler only calls down: it changes tickets through the ticket write
+path (`tickets.write`, `tickets.escalations`), and what that path keeps (the
+escalation-due records, `tickets.dues`; the actions taken, `tickets.models`)
+lives with the tickets.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from desk_app.server.scheduler.hooks import SchedulerHooks
+from desk_app.server.scheduler.runner import Scheduler, refresh_due_clocks
 
 __all__ = ["Scheduler", "SchedulerHooks", "refresh_due_clocks"]
-
-
-def __getattr__(name: str) -> Any:
-    if name == "SchedulerHooks":
-        from desk_app.server.scheduler.hooks import SchedulerHooks
-
-        return SchedulerHooks
-    if name in ("Scheduler", "refresh_due_clocks"):
-        from desk_app.server.scheduler import runner
-
-        return getattr(runner, name)
-    raise AttributeError(name)

@@ -6,7 +6,7 @@ is due, each action exactly once:
 * a clock turned to warning or breached: one system event (the change carries
   it as `data.entry`; the version is not bumped);
 * a tier budget ran out: an "escalation due" system event; `finish` creates
-  the escalation-due record itself (see `dues.reconcile`);
+  the escalation-due record itself (see `tickets.dues.reconcile`);
 * the record stayed unhandled past its grace period (and the ticket is not
   paused): automatic escalation, with a system event saying so;
 * a party's evidence window lapsed without documents: both parties are told
@@ -35,13 +35,12 @@ from desk_app.core.sla import ClockState, SlaSnapshot, compute_clocks
 from desk_app.core.ticket import DONE_STATUSES, Status
 from desk_app.server.core.types import iso
 from desk_app.server.directory.models import Customer
+from desk_app.server.notifications.outbox import enqueue
 from desk_app.server.policies.models import PolicyModeSpan
-from desk_app.server.scheduler.models import OPEN, SOURCE_BUDGET, EscalationDueRecord, TicketAction
 from desk_app.server.tickets import escalations, sla_authority
-from desk_app.server.tickets.counterparty import mail_both
-from desk_app.server.tickets.evidence import window_for
-from desk_app.server.tickets.models import Ticket
-from desk_app.server.tickets.service import Ctx, _set_status, _system_entry, finish, placement
+from desk_app.server.tickets.disputes import mail_both, window_for
+from desk_app.server.tickets.models import OPEN, SOURCE_BUDGET, EscalationDueRecord, Ticket, TicketAction
+from desk_app.server.tickets.write import Ctx, add_system_entry, finish, placement, set_status
 
 log = logging.getLogger("desk.server.scheduler")
 
@@ -66,9 +65,7 @@ def _when(value: datetime) -> str:
 
 
 def notify(ctx: Ctx, ticket: Ticket, trigger: str, dedupe_key: str, data: dict[str, Any]) -> bool:
-    """Queue a customer mail in this transaction (helper N's outbox; False when not promised)."""
-    from desk_app.server.notifications.outbox import enqueue
-
+    """Queue a customer mail in this transaction (the outbox; False when not promised)."""
     return enqueue(
         ctx.session, ticket=ticket, trigger=trigger, now=ctx.now, dedupe_key=dedupe_key, data=data,
         policies=ctx.policies, settings=ctx.settings,
@@ -110,7 +107,7 @@ class _Run:
 
     def system_change(self, kind: str, code: str, body: str, data: dict[str, Any], *, bump: bool = False) -> None:
         ctx, ticket = self.ctx, self.ticket
-        entry = _system_entry(ctx, ticket, code, body, data)
+        entry = add_system_entry(ctx, ticket, code, body, data)
         finish(
             ctx,
             ticket,
@@ -211,7 +208,7 @@ class _Run:
                                    f"The {party}'s window for documents closed without documents.", data)
                 target = self.policy.next_tier(self.ticket.tier)
                 if target is not None:
-                    escalations._move_tier(
+                    escalations.move_tier(
                         self.ctx, self.ticket, self.policy, target.level, direction="up", kind="automatic",
                         reason=f"the {party}'s evidence window lapsed",
                     )
@@ -224,8 +221,8 @@ class _Run:
         ctx, ticket = self.ctx, self.ticket
         prev, old = placement(ticket), ticket.status
         if ticket.status in _WAITING:
-            _set_status(ctx, ticket, Status.OPEN, why="evidence window lapsed", cause="evidence_lapsed")
-        entry = _system_entry(
+            set_status(ctx, ticket, Status.OPEN, why="evidence window lapsed", cause="evidence_lapsed")
+        entry = add_system_entry(
             ctx, ticket, "evidence_lapsed",
             f"The {party}'s window for documents closed without documents: the case moves on to the decision "
             "on the evidence at hand.", {**data, "next_step": "decision"},
@@ -248,9 +245,9 @@ class _Run:
             label = self.policy.third_parties[who].label if who in self.policy.third_parties else who
             ctx, ticket = self.ctx, self.ticket
             prev = placement(ticket)
-            _set_status(ctx, ticket, Status.OPEN, why=f"{label} did not answer in time; we take the case over",
-                        cause="third_party_lapsed")
-            entry = _system_entry(ctx, ticket, "third_party_lapsed",
+            set_status(ctx, ticket, Status.OPEN, why=f"{label} did not answer in time; we take the case over",
+                       cause="third_party_lapsed")
+            entry = add_system_entry(ctx, ticket, "third_party_lapsed",
                                   f"{label} let the response time lapse: the case is back with the team.",
                                   {"third_party": who})
             finish(ctx, ticket, kind="third_party.lapsed", fields=["status", "sla", "thread"], prev=prev,

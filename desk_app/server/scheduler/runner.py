@@ -33,7 +33,9 @@ from desk_app.server.core.clock import Clock, SystemClock
 from desk_app.server.core.db import Database
 from desk_app.server.core.settings import Settings
 from desk_app.server.policies.registry import PolicyRegistry
+from desk_app.server.scheduler.actions import process_ticket
 from desk_app.server.tickets.models import Ticket
+from desk_app.server.tickets.write import Ctx
 
 log = logging.getLogger("desk.server.scheduler")
 
@@ -107,9 +109,6 @@ class Scheduler:
 
     def process(self, ticket_id: int, now: datetime) -> list[str] | None:
         """Claim and process one ticket; None when it was not due (or another instance has it)."""
-        from desk_app.server.scheduler.actions import process_ticket
-        from desk_app.server.tickets.service import Ctx
-
         with self.db.write() as session:
             ticket = self._claim(session, ticket_id, now)
             if ticket is None:

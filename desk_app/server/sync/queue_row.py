@@ -1,6 +1,6 @@
 """A ticket's queue row: the columns a client's queue table needs, as one JSON array.
 
-Written beside the ticket's snapshot in the same transaction (`tickets.service.finish`),
+Written beside the ticket's snapshot in the same transaction (`tickets.write.finish`),
 so the bootstrap's `rows` format is a string join on the server and the parse
 of one small array per ticket on the client, instead of parsing every full
 snapshot (about 60 objects) to pull a few fields out of it.

@@ -20,14 +20,14 @@ from sqlalchemy import select
 from desk_app.core.ticket import EntryKind, EventKind
 from desk_app.server.core.errors import ApiError
 from desk_app.server.tickets.models import ThreadEntry, Ticket
-from desk_app.server.tickets.service import Ctx, _event, _insert_entry, _load, finish, placement
+from desk_app.server.tickets.write import Ctx, finish, insert_entry, load_for_change, placement, record_event
 
 __all__ = ["correct_entry"]
 
 
 def correct_entry(ctx: Ctx, ticket_id: int, entry_id: int, body: str) -> tuple[Ticket, ThreadEntry]:
     """Append the correction of `entry_id` (an entry of `ticket_id` the caller wrote)."""
-    ticket = _load(ctx, ticket_id, None)
+    ticket = load_for_change(ctx, ticket_id, None)
     wrong = ctx.session.scalar(
         select(ThreadEntry).where(ThreadEntry.id == entry_id, ThreadEntry.ticket_id == ticket.id)
     )
@@ -44,7 +44,7 @@ def correct_entry(ctx: Ctx, ticket_id: int, entry_id: int, body: str) -> tuple[T
     if not body.strip():
         raise ApiError(422, "validation_error", "Write the correction first.")
     prev = placement(ticket)
-    correction = _insert_entry(
+    correction = insert_entry(
         ctx.session,
         ticket_id=ticket.id,
         kind=str(EntryKind.INTERNAL_NOTE),
@@ -55,7 +55,7 @@ def correct_entry(ctx: Ctx, ticket_id: int, entry_id: int, body: str) -> tuple[T
         corrects_entry_id=wrong.id,
     )
     # A note as far as the clocks care (kept for replay fidelity, as every note is).
-    _event(ctx.session, ticket, ctx.now, EventKind.INTERNAL_NOTE)
+    record_event(ctx.session, ticket, ctx.now, EventKind.INTERNAL_NOTE)
     finish(
         ctx,
         ticket,

@@ -27,14 +27,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from desk_app.server.auth.mutation import MutationDep
 from desk_app.server.core.errors import ApiError, ErrorOut
-from desk_app.server.core.idempotency import MutationDep
 from desk_app.server.core.types import iso
 from desk_app.server.core.validation import MAX_ID
-from desk_app.server.scheduler.models import TicketAction
 from desk_app.server.tickets.escalations import NoticeClaim
-from desk_app.server.tickets.models import Escalation
-from desk_app.server.tickets.service import Ctx, load_visible
+from desk_app.server.tickets.models import Escalation, TicketAction
+from desk_app.server.tickets.write import Ctx, load_visible
 
 __all__ = ["claim_notice", "notice_key", "router"]
 

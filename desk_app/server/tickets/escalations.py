@@ -1,6 +1,6 @@
 """Moving tickets along the escalation ladder, and handling escalation-due prompts.
 
-An escalation-due record (see `scheduler.dues`) is handled in one of three
+An escalation-due record (see `dues`) is handled in one of three
 ways, each closing it in the same transaction as the move:
 
 * escalate: the owner (or a supervisor, or anyone of the ticket's tier while it
@@ -30,8 +30,8 @@ from desk_app.core.policy import Policy
 from desk_app.core.ticket import DONE_STATUSES, EventKind, Status
 from desk_app.server.auth.service import Principal
 from desk_app.server.core.errors import ApiError
-from desk_app.server.scheduler import dues
-from desk_app.server.scheduler.models import (
+from desk_app.server.tickets import dues
+from desk_app.server.tickets.models import (
     ACKNOWLEDGED,
     AUTO_ESCALATED,
     ESCALATED,
@@ -39,28 +39,35 @@ from desk_app.server.scheduler.models import (
     OPEN,
     SOURCE_CUSTOMER,
     WITHDRAWN,
+    Escalation,
     EscalationDueRecord,
     EscalationNotified,
+    Ticket,
 )
 from desk_app.server.tickets import follows
-from desk_app.server.tickets.models import Escalation, Ticket
 from desk_app.server.tickets.schemas import EntryIn
-from desk_app.server.tickets.service import (
+from desk_app.server.tickets.write import (
     Ctx,
-    _add_entry_row,
-    _event,
-    _load,
-    _set_status,
-    _system_entry,
-    _tier_name,
+    add_system_entry,
+    add_thread_entry,
     finish,
+    load_for_change,
     load_visible,
     placement,
     queue_for_tier,
+    record_event,
+    set_status,
 )
 
 
-def _move_tier(
+def _tier_name(policy: Policy, level: int) -> str:
+    try:
+        return policy.tier(level).name
+    except LookupError:
+        return f"Tier {level}"
+
+
+def move_tier(
     ctx: Ctx,
     ticket: Ticket,
     policy: Policy,
@@ -81,7 +88,7 @@ def _move_tier(
     before = {"tier": ticket.tier, "queue_id": ticket.queue_id, "assignee_id": ticket.assignee_id}
     old = ticket.tier
     ticket.tier = target
-    _event(ctx.session, ticket, ctx.now, EventKind.TIER_CHANGED, tier=target)
+    record_event(ctx.session, ticket, ctx.now, EventKind.TIER_CHANGED, tier=target)
     queue = queue_for_tier(ctx.session, policy.key, target)
     if queue is not None:
         ticket.queue_id = queue.id
@@ -130,7 +137,7 @@ def _move_tier(
     data = {"from_tier": old, "to_tier": target, "kind": kind, "taken_by": taken_by.user_id if taken_by else None}
     if direction == "down":
         data["returned_to"] = returned_to.id if returned_to else None
-    entry = _system_entry(ctx, ticket, "escalated" if direction == "up" else "deescalated", text, data)
+    entry = add_system_entry(ctx, ticket, "escalated" if direction == "up" else "deescalated", text, data)
     finish(
         ctx,
         ticket,
@@ -155,7 +162,7 @@ def _forbid_tier(ctx: Ctx, ticket: Ticket) -> ApiError:
 
 
 def escalate(ctx: Ctx, ticket_id: int, if_match: int | None, reason: str, to_tier: int | None) -> Ticket:
-    ticket = _load(ctx, ticket_id, if_match)
+    ticket = load_for_change(ctx, ticket_id, if_match)
     if not _may_act_on_tier(ctx.principal, ticket):
         raise _forbid_tier(ctx, ticket)
     policy = ctx.policies.require(ticket.policy_key)
@@ -171,12 +178,12 @@ def escalate(ctx: Ctx, ticket_id: int, if_match: int | None, reason: str, to_tie
             "no_higher_tier" if ticket.tier >= top else "invalid_tier",
             f"Policy {policy.key!r} has no tier {target} (its ladder ends at tier {top}).",
         ) from None
-    _move_tier(ctx, ticket, policy, target, direction="up", kind="manual", reason=reason)
+    move_tier(ctx, ticket, policy, target, direction="up", kind="manual", reason=reason)
     return ticket
 
 
 def deescalate(ctx: Ctx, ticket_id: int, if_match: int | None, reason: str, to_tier: int | None) -> Ticket:
-    ticket = _load(ctx, ticket_id, if_match)
+    ticket = load_for_change(ctx, ticket_id, if_match)
     if not _may_act_on_tier(ctx.principal, ticket):
         raise _forbid_tier(ctx, ticket)
     policy = ctx.policies.require(ticket.policy_key)
@@ -185,12 +192,12 @@ def deescalate(ctx: Ctx, ticket_id: int, if_match: int | None, reason: str, to_t
         raise ApiError(409, "no_lower_tier", "The ticket is already at the first tier.")
     if target >= ticket.tier or target < 1:
         raise ApiError(422, "invalid_tier", f"De-escalation goes down: pick a tier from 1 to {ticket.tier - 1}.")
-    _move_tier(ctx, ticket, policy, target, direction="down", kind="manual", reason=reason)
+    move_tier(ctx, ticket, policy, target, direction="down", kind="manual", reason=reason)
     return ticket
 
 
 def acknowledge_escalation(ctx: Ctx, ticket_id: int, escalation_id: int, if_match: int | None) -> Ticket:
-    ticket = _load(ctx, ticket_id, if_match)
+    ticket = load_for_change(ctx, ticket_id, if_match)
     esc = ctx.session.get(Escalation, escalation_id)
     if esc is None or esc.ticket_id != ticket.id:
         raise ApiError(404, "escalation_not_found", f"Ticket {ticket_id} has no escalation {escalation_id}.")
@@ -209,7 +216,7 @@ def acknowledge_escalation(ctx: Ctx, ticket_id: int, escalation_id: int, if_matc
     esc.acknowledged = True
     esc.acknowledged_at = ctx.now
     esc.acknowledged_by_id = ctx.actor_id
-    entry = _system_entry(
+    entry = add_system_entry(
         ctx, ticket, "escalation_acknowledged", f"Escalation to tier {esc.to_tier} acknowledged", {"escalation_id": esc.id}
     )
     ctx.session.flush()
@@ -266,11 +273,11 @@ def _escalation_kind(record: EscalationDueRecord) -> str:
 
 
 def escalate_due(ctx: Ctx, ticket_id: int, due_id: int, if_match: int | None, reason: str) -> Ticket:
-    ticket = _load(ctx, ticket_id, if_match)
+    ticket = load_for_change(ctx, ticket_id, if_match)
     record = _open_due(ctx, ticket, due_id)
     _check_owner(ctx, ticket)
     policy = ctx.policies.require(ticket.policy_key)
-    _move_tier(
+    move_tier(
         ctx, ticket, policy, record.to_tier, direction="up", kind=_escalation_kind(record), reason=reason,
         due_state=ESCALATED,
     )
@@ -279,7 +286,7 @@ def escalate_due(ctx: Ctx, ticket_id: int, due_id: int, if_match: int | None, re
 
 def acknowledge_due(ctx: Ctx, ticket_id: int, due_id: int, if_match: int | None) -> Ticket:
     """Someone of the next tier takes the ticket: it moves up and is theirs."""
-    ticket = _load(ctx, ticket_id, if_match)
+    ticket = load_for_change(ctx, ticket_id, if_match)
     record = _open_due(ctx, ticket, due_id)
     if ctx.principal.tier < record.to_tier:
         raise ApiError(
@@ -287,7 +294,7 @@ def acknowledge_due(ctx: Ctx, ticket_id: int, due_id: int, if_match: int | None)
         )
     policy = ctx.policies.require(ticket.policy_key)
     reason = "Customer asked to escalate" if record.source == SOURCE_CUSTOMER else "Tier budget ran out"
-    _move_tier(
+    move_tier(
         ctx, ticket, policy, record.to_tier, direction="up", kind=_escalation_kind(record),
         reason=f"{reason}; acknowledged by {ctx.principal.display_name}", taken_by=ctx.principal,
         due_state=ACKNOWLEDGED,
@@ -297,7 +304,7 @@ def acknowledge_due(ctx: Ctx, ticket_id: int, due_id: int, if_match: int | None)
 
 def keep_due(ctx: Ctx, ticket_id: int, due_id: int, if_match: int | None, note: str) -> Ticket:
     """Add a note and keep the ticket at its tier: its budget starts again."""
-    ticket = _load(ctx, ticket_id, if_match)
+    ticket = load_for_change(ctx, ticket_id, if_match)
     record = _open_due(ctx, ticket, due_id)
     _check_owner(ctx, ticket)
     policy = ctx.policies.require(ticket.policy_key)
@@ -308,11 +315,11 @@ def keep_due(ctx: Ctx, ticket_id: int, due_id: int, if_match: int | None, note: 
     if record.source == SOURCE_CUSTOMER:
         raise ApiError(409, "keep_not_allowed", "The customer asked to escalate: this ticket moves up.")
     prev = placement(ticket)
-    _add_entry_row(ctx, ticket, EntryIn(kind="internal_note", body=note))
+    add_thread_entry(ctx, ticket, EntryIn(kind="internal_note", body=note))
     # The same tier again: the core restarts its budget from here.
-    _event(ctx.session, ticket, ctx.now, EventKind.TIER_CHANGED, tier=ticket.tier)
+    record_event(ctx.session, ticket, ctx.now, EventKind.TIER_CHANGED, tier=ticket.tier)
     dues.close_open(ctx.session, ticket.id, state=KEPT, now=ctx.now, by=ctx.actor_id, note=note)
-    entry = _system_entry(
+    entry = add_system_entry(
         ctx,
         ticket,
         "escalation_kept",
@@ -335,7 +342,7 @@ def keep_due(ctx: Ctx, ticket_id: int, due_id: int, if_match: int | None, note: 
 
 def request_escalation(ctx: Ctx, ticket_id: int, if_match: int | None, note: str) -> Ticket:
     """The customer is not satisfied and asks to escalate: the prompt appears at once."""
-    ticket = _load(ctx, ticket_id, if_match)
+    ticket = load_for_change(ctx, ticket_id, if_match)
     policy = ctx.policies.require(ticket.policy_key)
     if not policy.escalation.customer_can_request:
         raise ApiError(
@@ -348,10 +355,10 @@ def request_escalation(ctx: Ctx, ticket_id: int, if_match: int | None, note: str
     before = {"status": ticket.status}
     if ticket.status in DONE_STATUSES:
         # "Not satisfied with the resolution": the ticket is open again.
-        _set_status(ctx, ticket, Status.OPEN, why="the customer asked to escalate", cause="escalation_requested")
+        set_status(ctx, ticket, Status.OPEN, why="the customer asked to escalate", cause="escalation_requested")
         fields.append("status")
-    _event(ctx.session, ticket, ctx.now, EventKind.ESCALATION_REQUESTED)
-    entry = _system_entry(
+    record_event(ctx.session, ticket, ctx.now, EventKind.ESCALATION_REQUESTED)
+    entry = add_system_entry(
         ctx, ticket, "escalation_requested", f"The customer asked to escalate: {note}", {"note": note}
     )
     finish(
@@ -375,7 +382,7 @@ def auto_escalate(ctx: Ctx, ticket: Ticket, record_id: int) -> Escalation:
     grace = policy.escalation.grace
     minutes = int(grace.total_seconds() // 60)
     why = "the customer's request" if record.source == SOURCE_CUSTOMER else "the tier's time budget ran out"
-    return _move_tier(
+    return move_tier(
         ctx, ticket, policy, record.to_tier, direction="up", kind="automatic",
         reason=f"Escalated automatically: {why} and nobody acted within the grace period ({minutes} min).",
         due_state=AUTO_ESCALATED,
@@ -433,5 +440,6 @@ __all__ = [
     "escalate",
     "escalate_due",
     "keep_due",
+    "move_tier",
     "request_escalation",
 ]

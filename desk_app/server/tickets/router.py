@@ -9,15 +9,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from desk_app.core.ticket import Status
 from desk_app.server.auth.deps import Staff
+from desk_app.server.auth.mutation import Mutation, MutationDep
 from desk_app.server.core.db import Database
 from desk_app.server.core.deps import get_db, now_of
 from desk_app.server.core.errors import ErrorOut, json_response
-from desk_app.server.core.idempotency import Mutation, MutationDep
 from desk_app.server.directory.models import Customer
 from desk_app.server.core.types import iso
 from desk_app.server.core.validation import MAX_ID, Key, OrderId, SearchText, ShortText
 from desk_app.server.sync.visibility import viewer_for
-from desk_app.server.tickets import corrections, counterparty, escalations, evidence, listing, service
+from desk_app.server.tickets import corrections, disputes, escalations, listing, service, write
 from desk_app.server.tickets.models import Ticket
 from desk_app.server.tickets.schemas import (
     AssignIn,
@@ -54,9 +54,9 @@ _ERRORS = {
 _MUTATION_ERRORS = {**_ERRORS, 409: {"model": ErrorOut}, 412: {"model": ConflictOut}}
 
 
-def _ctx(m: Mutation, session) -> service.Ctx:
+def _ctx(m: Mutation, session) -> write.Ctx:
     state = m.request.app.state
-    return service.Ctx(session, m.now, m.principal, state.policies, state.settings, m.address)
+    return write.Ctx(session, m.now, m.principal, state.policies, state.settings, m.address)
 
 
 def _etag(ticket: Ticket) -> dict[str, str]:
@@ -125,7 +125,7 @@ def create_ticket(body: TicketCreateIn, m: MutationDep) -> Response:
 def read_ticket(ticket_id: TicketId, principal: Staff, db: Db) -> Response:
     with db.read() as session:
         viewer = viewer_for(session, principal)
-        ticket = service.load_visible(session, viewer, ticket_id)
+        ticket = write.load_visible(session, viewer, ticket_id)
         detail = ticket_detail(session, viewer, ticket)
     return json_response(detail, headers=_etag(ticket))
 
@@ -303,7 +303,7 @@ def request_evidence(ticket_id: TicketId, body: EvidenceIn, m: MutationDep) -> R
     return m.run(
         body,
         lambda s: _ticket_result(
-            evidence.request_evidence(_ctx(m, s), ticket_id, m.if_match, body.party, body.note)
+            disputes.request_evidence(_ctx(m, s), ticket_id, m.if_match, body.party, body.note)
         ),
     )
 
@@ -314,7 +314,7 @@ def receive_evidence(ticket_id: TicketId, body: EvidenceIn, m: MutationDep) -> R
     return m.run(
         body,
         lambda s: _ticket_result(
-            evidence.receive_evidence(_ctx(m, s), ticket_id, m.if_match, body.party, body.note)
+            disputes.receive_evidence(_ctx(m, s), ticket_id, m.if_match, body.party, body.note)
         ),
     )
 
@@ -329,6 +329,6 @@ def set_counterparty(ticket_id: TicketId, body: CounterpartyIn, m: MutationDep) 
     return m.run(
         body,
         lambda s: _ticket_result(
-            counterparty.set_counterparty(_ctx(m, s), ticket_id, m.if_match, body.party, body.email)
+            disputes.set_counterparty(_ctx(m, s), ticket_id, m.if_match, body.party, body.email)
         ),
     )

@@ -45,7 +45,7 @@ def ticket_snapshot(
     """The ticket as every client sees it; holds no personal contact data.
 
     `escalation_due`: the open escalation-due record (the owner's prompt and
-    the next tier's queue item), see `scheduler.dues.record_json`.
+    the next tier's queue item), see `tickets.dues.record_json`.
     `mode_notice`: the policy's emergency mode in force, for open tickets.
     """
     return {
@@ -118,7 +118,7 @@ def ticket_detail(session: Session, viewer: Viewer, ticket: Ticket) -> dict[str,
     )
     detail = orjson.loads(ticket.snapshot)
     detail["customer"] = customer_json(customer, show_contact=show)
-    # The dispute's other party (tickets.counterparty): personal data, so here and never in the snapshot.
+    # The dispute's other party (tickets.disputes): personal data, so here and never in the snapshot.
     detail["counterparty"] = None if ticket.counterparty_email is None else {
         "role": ticket.counterparty_role,
         "email": ticket.counterparty_email if show else None,

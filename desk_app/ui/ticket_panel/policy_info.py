@@ -21,7 +21,8 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
-from desk_app.core.policy import CANNED_PLACEHOLDERS, Policy, PolicyError, load_shipped_policies
+from desk_app.core.policy import CANNED_PLACEHOLDERS, Policy, PolicyError
+from desk_app.core.policy_loader import load_shipped_policies
 from desk_app.core.ticket import Status
 
 log = logging.getLogger(__name__)

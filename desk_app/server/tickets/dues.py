@@ -1,6 +1,6 @@
 """Escalation-due records and mode notices, kept in step with every ticket change.
 
-`tickets.service.finish` calls `reconcile` after replaying the SLA history:
+`tickets.write.finish` calls `reconcile` after replaying the SLA history:
 the core says whether an escalation is due (`SlaSnapshot.escalation`), and
 the record in `escalation_dues` follows: created when it falls due (a tier
 budget ran out, or the customer asked), its automatic-escalation instant
@@ -24,14 +24,14 @@ from desk_app.core.sla import SlaSnapshot
 from desk_app.core.ticket import DONE_STATUSES
 from desk_app.server.core.types import iso
 from desk_app.server.policies.models import PolicyModeSpan
-from desk_app.server.scheduler.models import (
+from desk_app.server.tickets.models import (
     OPEN,
     SOURCE_BUDGET,
     SOURCE_CUSTOMER,
     WITHDRAWN,
     EscalationDueRecord,
+    Ticket,
 )
-from desk_app.server.tickets.models import Ticket
 
 _DUES = EscalationDueRecord.__table__
 _SPANS = PolicyModeSpan.__table__
