@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from desk_app.core.phone import caller_calling_code, calling_codes, national_number, number_forms, policy_for_caller
-from desk_app.core.policy import load_policies, shipped_policies_dir
+from desk_app.core.policy_loader import load_policies, shipped_policies_dir
 
 
 @pytest.fixture(scope="module")
