@@ -200,7 +200,9 @@ class DeskSession:
         answering = status.connection in (Connection.SYNCING, Connection.ONLINE)
         if answering and not self._answering:
             # The server answers again (the catch-up's first page, before the live stream):
-            # send what was queued meanwhile now, not when the outbox's own wait ends.
+            # send what was queued meanwhile now, not when the outbox's own wait ends, nor
+            # when a retry inside the API client would have come.
+            self.api.nudge()
             self.outbox.wake()
         self._answering = answering
         if status.connection is Connection.AUTH_EXPIRED:

@@ -180,8 +180,9 @@ class SyncEngine:
         self.board.update(connection=Connection.STOPPED, detail=None)
 
     def sync_now(self) -> None:
-        """Cut a backoff wait short (e.g. the network came back)."""
+        """Cut a backoff wait short (e.g. the network came back), and any retry wait of a request."""
         self._wake.set()
+        self.api.nudge()
 
     def reconnect(self) -> None:
         """Drop the live stream and catch up again (e.g. after the machine woke from sleep)."""

@@ -8,11 +8,13 @@ on loopback, stopped and started again on the same port.
 
 from __future__ import annotations
 
+import socket
 import threading
 
 import pytest
 
 from desk_app.services.api_client import NO_RETRY, ApiClient, RetryPolicy, Timeouts
+from desk_app.services.errors import Offline
 from desk_app.services.events import Connection
 from desk_app.services.session import DeskSession
 from desk_app.services.sync_engine import RECONNECT_BASE, RECONNECT_CAP, Backoff
@@ -60,6 +62,33 @@ def test_backoff_starts_at_a_quarter_second_doubles_to_its_cap_and_resets():
     bottom = Backoff(rng=lambda: 0.0)  # jitter: never below half the ceiling
     assert [bottom.next() for _ in range(5)] == [0.125, 0.25, 0.5, 0.75, 0.75]
     assert RECONNECT_CAP < 2.0, "back within 2 s of the server answering again"
+
+
+def test_a_request_waiting_to_retry_tries_again_at_once_when_nudged():
+    """The session nudges the API client when the server answers again: a change the outbox
+    was sending while it was away goes now, not after the request's own retry wait."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # nothing listens there once closed: refused
+    api = ApiClient(f"http://127.0.0.1:{port}", token="t", retry=RetryPolicy(attempts=2, base=600.0, cap=600.0))
+    failed = []
+
+    def call() -> None:
+        try:
+            api.mutate("POST", "/tickets/1/entries", {"kind": "internal_note", "body": "x"}, idempotency_key="k")
+        except Offline as exc:
+            failed.append(exc)
+
+    worker = threading.Thread(target=call, daemon=True)
+    worker.start()
+    try:
+        wait_until(lambda: api.waiting == 1, message="the request waiting 5-10 minutes to retry")
+        api.nudge()
+        worker.join(10)
+        assert not worker.is_alive(), "the nudge ended the wait"
+        assert [e.code for e in failed] == ["connection_refused"]  # tried again: still nobody there
+    finally:
+        api.close()
 
 
 @sqlite_only
