@@ -251,7 +251,8 @@ def main() -> None:
             r = run_child(root, args)
             a, c, w = r["after_outage_s"], r["steady_cache"], r["steady_row"]
             print(f"| {round_no} | {name} | {r['load']:.1f} | {a['writer_online']:.2f} | {a['reader_online']:.2f} "
-                  f"| {a['outbox_started']:.2f} | {a['outbox_drained']:.2f} | {a['offline_change_shown']:.2f} | {r['first_change_after_ms']:.0f} "
+                  f"| {a['outbox_started']:.2f} | {a['outbox_drained']:.2f} | {a['offline_change_shown']:.2f} "
+                  f"| {r['first_change_after_ms']:.0f} "
                   f"| {c['p50']:.0f} / {c['p95']:.0f} | {w['p50']:.0f} / {w['p95']:.0f} / {w['max']:.0f} |",
                   flush=True)
 

@@ -185,6 +185,7 @@ class MainWindow(QMainWindow):
             # A manager's day starts on the dashboard (Ctrl+Alt+1 for the workspace).
             self.pages.setCurrentWidget(self.dashboard)
         self.pages.tabBar().setVisible(self.pages.count() > 1)
+        self.pages.tabBar().setAccessibleName(self.tr("Pages"))  # not the current page's title
         # The offline banner spans the window above every page (hidden while the server answers).
         central = QWidget(self)
         central_layout = QVBoxLayout(central)

@@ -232,13 +232,13 @@
     </message>
     <message>
         <location filename="../../desk_app/ui/ticket_panel/composer.py" line="147" />
-        <source>Insert…</source>
-        <translation>Sisipkan…</translation>
+        <source>Insert a canned response…</source>
+        <translation>Sisipkan templat balasan…</translation>
     </message>
     <message>
         <location filename="../../desk_app/ui/ticket_panel/composer.py" line="147" />
-        <source>None for this policy</source>
-        <translation>Tidak ada untuk kebijakan ini</translation>
+        <source>No canned responses for this policy</source>
+        <translation>Tidak ada templat balasan untuk kebijakan ini</translation>
     </message>
     <message>
         <location filename="../../desk_app/ui/ticket_panel/composer.py" line="253" />
@@ -1069,6 +1069,11 @@ Dasbor ini untuk manajer.</translation>
         <source>Your text was kept as a draft.</source>
         <translation>Teks Anda disimpan sebagai draf.</translation>
     </message>
+    <message>
+        <location filename="../../desk_app/ui/main_window.py" line="188" />
+        <source>Pages</source>
+        <translation>Halaman</translation>
+    </message>
 </context>
 <context>
     <name>NeedsAttention</name>
@@ -1251,6 +1256,41 @@ Dasbor ini untuk manajer.</translation>
         <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="360" />
         <source>Enter the caller's number.</source>
         <translation>Masukkan nomor penelepon.</translation>
+    </message>
+</context>
+<context>
+    <name>OfflineBanner</name>
+    <message>
+        <location filename="../../desk_app/ui/status_bar.py" line="118" />
+        <source>Try now</source>
+        <translation>Coba sekarang</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/status_bar.py" line="119" />
+        <source>Try to reach the server now</source>
+        <translation>Coba hubungi server sekarang</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/status_bar.py" line="126" />
+        <source>You are offline since {time}: the server is not answering.</source>
+        <translation>Anda luring sejak {time}: server tidak menjawab.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/status_bar.py" line="129" />
+        <source>You are offline: the server is not answering.</source>
+        <translation>Anda luring: server tidak menjawab.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/status_bar.py" line="130" />
+        <source>Your work is kept on this computer and sent as soon as the server answers again.</source>
+        <translation>Pekerjaan Anda disimpan di komputer ini dan dikirim segera setelah server menjawab lagi.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../desk_app/ui/status_bar.py" line="132" />
+        <source>%n change(s) waiting to be sent.</source>
+        <translation>
+            <numerusform>%n perubahan menunggu dikirim.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1592,6 +1632,11 @@ Dasbor ini untuk manajer.</translation>
         <source>CSV files (*.csv)</source>
         <translation>Berkas CSV (*.csv)</translation>
     </message>
+    <message>
+        <location filename="../../desk_app/ui/dashboard/tables.py" line="92" />
+        <source>Reports</source>
+        <translation>Laporan</translation>
+    </message>
 </context>
 <context>
     <name>SearchBox</name>
@@ -1615,6 +1660,11 @@ Dasbor ini untuk manajer.</translation>
         <location filename="../../desk_app/ui/search.py" line="89" />
         <source>No ticket matches “{text}”</source>
         <translation>Tidak ada tiket yang cocok dengan “{text}”</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/search.py" line="43" />
+        <source>Clear search</source>
+        <translation>Hapus pencarian</translation>
     </message>
 </context>
 <context>

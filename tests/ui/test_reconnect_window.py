@@ -30,7 +30,8 @@ def test_an_offline_banner_spans_the_window_while_the_server_is_away(windows, ui
     assert banner.isVisible()
     # Across the top of the window, above the pages: seen whatever page or panel has the focus.
     assert banner.parentWidget() is window.centralWidget() is window.pages.parentWidget()
-    assert banner.mapTo(window, banner.rect().bottomLeft()).y() <= window.pages.mapTo(window, window.pages.rect().topLeft()).y()
+    banner_bottom = banner.mapTo(window, banner.rect().bottomLeft()).y()
+    assert banner_bottom <= window.pages.mapTo(window, window.pages.rect().topLeft()).y()
     text = banner.text.text()
     assert text.startswith("You are offline since ") and "kept on this computer" in text
     assert banner.accessibleName() == text  # read out by a screen reader as it is shown
@@ -59,7 +60,8 @@ def test_a_colleagues_change_is_shown_without_waiting_for_a_timer(qtbot, ui_stor
         # The client hears of the colleague's change on its sync thread; the window's thread is
         # left alone meanwhile, so that nothing it has queued runs before the checks below.
         heard = threading.Event()
-        window.session.events.changes.connect(lambda changes: heard.set() if ticket["id"] in changes.ticket_ids else None)
+        window.session.events.changes.connect(
+            lambda changes: heard.set() if ticket["id"] in changes.ticket_ids else None)
         ui_store.take("manager", ticket)
         deadline = time.monotonic() + WAIT_MS / 1000
         while not heard.is_set():
