@@ -9,6 +9,7 @@
   GETs, and mutations carrying an `Idempotency-Key` (the server replays the first
   response for a repeated key, so a retry can never apply a change twice).
   Connection failures, timeouts and 502/503/504 are retried; nothing else is.
+  `nudge()` cuts every wait for a retry short (the server was heard from again).
 * Errors become `desk_app.services.errors` classes carrying the server's code and
   message.
 * Nothing secret or personal is logged: log lines name the method, the path
@@ -213,6 +214,10 @@ class ApiClient:
         self.retry = retry
         self._token = token
         self._closed = threading.Event()
+        # Waits between retries end early on close() or nudge(): a generation count under a condition.
+        self._retry_waits = threading.Condition()
+        self._nudges = 0
+        self._waiting = 0
         self._sleep = sleep
         self._rng = rng
         self._pool_size = pool_size
@@ -255,6 +260,7 @@ class ApiClient:
     def close(self) -> None:
         """Stop retrying and close every connection (any thread may call it)."""
         self._closed.set()
+        self.nudge()
         with self._sessions_lock:
             sessions, self._sessions = self._sessions, []
         for session in sessions:
@@ -264,11 +270,32 @@ class ApiClient:
     def closed(self) -> bool:
         return self._closed.is_set()
 
+    def nudge(self) -> None:
+        """Retry now, whoever waits to: the server answers again (another thread heard from it).
+
+        A worker that sent a change while the server was away may be waiting inside
+        `request` before its next try; without this it would sit the wait out.
+        """
+        with self._retry_waits:
+            self._nudges += 1
+            self._retry_waits.notify_all()
+
+    @property
+    def waiting(self) -> int:
+        """Threads waiting before a retry right now (tests, diagnostics)."""
+        return self._waiting
+
     def _wait(self, seconds: float) -> None:
         if self._sleep is not None:
             self._sleep(seconds)
-        else:
-            self._closed.wait(seconds)
+            return
+        with self._retry_waits:
+            nudges = self._nudges
+            self._waiting += 1
+            try:
+                self._retry_waits.wait_for(lambda: self._nudges != nudges or self._closed.is_set(), seconds)
+            finally:
+                self._waiting -= 1
 
     # -- the one place requests are made ----------------------------------------------
 

@@ -94,6 +94,8 @@ class SyncStatus:
     detail: str | None = None
     #: Tickets loaded so far by a running bootstrap.
     bootstrap_loaded: int | None = None
+    #: When the server stopped answering (None while it answers): the offline banner says since when.
+    offline_since: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

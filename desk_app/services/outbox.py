@@ -5,15 +5,19 @@ key (the same key on every retry, across restarts: the server replays the
 first response instead of applying it twice) and closes it in the cache:
 
 * success: `confirm` (the row becomes the server's answer + what is still pending);
-* offline / 5xx: the operation stays first in line; wait with backoff (cut
-  short by `wake()`, e.g. when the sync engine is live again), try again;
+* offline / 5xx: the operation stays first in line; wait with backoff (short
+  and capped, see `sync_engine.RECONNECT_CAP`; cut short by `wake()`, which the
+  session calls as soon as the sync engine hears from the server again), try
+  again; the whole line then drains at once;
 * refused (412 conflict, 409, 403, 404, 422): `reject`, rolling the ticket back
   to the server's state (the 412 body carries it; otherwise it is read), the
   agent's text kept as a draft and reported through `events.rejection`;
 * expired session: stop sending until `resume()`.
 
-A server error that persists (`max_server_errors` tries) is treated as a refusal,
-so one poisoned operation cannot hold back everything after it.
+A server error that persists (`max_server_errors` tries, waits growing to 30 s)
+is treated as a refusal, so one poisoned operation cannot hold back everything
+after it; a proxy's 502/503/504 (the server behind it restarting) counts as
+offline, not as an error of the operation.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from desk_app.services.errors import (
 from desk_app.services.events import Connection, ServiceEvents
 from desk_app.services.local_cache import LocalCache
 from desk_app.services.mutations import OpKind, PendingOp, request_for
-from desk_app.services.sync_engine import Backoff, StatusBoard
+from desk_app.services.sync_engine import Backoff, StatusBoard, Wait, wait_on
 
 log = logging.getLogger("desk.services.outbox")
 
@@ -50,15 +54,21 @@ class OutboxWorker:
         *,
         board: StatusBoard | None = None,
         backoff: Backoff | None = None,
+        error_backoff: Backoff | None = None,
         max_server_errors: int = 5,
+        wait: Wait = wait_on,
     ) -> None:
         self.api = api
         self.cache = cache
         self.store = cache.outbox
         self.events = events
         self.board = board or StatusBoard(events)
+        #: Waits while the server cannot be reached (short: see `sync_engine.RECONNECT_CAP`).
         self.backoff = backoff or Backoff()
+        #: Waits after a server error: the server is up but failing; it is not hurried.
+        self.error_backoff = error_backoff or Backoff(base=self.backoff.base, cap=30.0)
         self.max_server_errors = max_server_errors
+        self._wait = wait
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._auth_expired = threading.Event()
@@ -84,8 +94,13 @@ class OutboxWorker:
             self._thread.join(timeout)
 
     def wake(self) -> None:
-        """Something was recorded, or the server is reachable again: try now."""
+        """Something was recorded, or the server is reachable again: try now.
+
+        A failure after this starts again from the shortest wait: the reason to
+        try again is new, so the waits of an earlier outage no longer apply.
+        """
         self._idle.clear()
+        self.backoff.reset()
         self._report_size()
         self._wake.set()
 
@@ -123,16 +138,22 @@ class OutboxWorker:
             try:
                 self.send(op)
                 self.backoff.reset()
+                self.error_backoff.reset()
             except AuthExpired as exc:
                 self._auth_expired.set()
                 self.board.update(connection=Connection.AUTH_EXPIRED, detail=exc.message)
             except (Offline, ServerError) as exc:
-                delay = self.backoff.next()
-                log.info("outbox: %s; retrying in %.1f s", exc.code or type(exc).__name__, delay)
-                self._wake.wait(delay)
+                backoff = self.backoff if self._unreachable(exc) else self.error_backoff
+                delay = backoff.next()
+                log.info("outbox: %s; retrying in %.2f s", exc.code or type(exc).__name__, delay)
+                self._wait(self._wake, delay)
             except Exception:  # noqa: BLE001 - keep going; the op stays first in line
                 log.exception("outbox: sending operation %d failed unexpectedly", op.id)
-                self._wake.wait(self.backoff.next())
+                self._wait(self._wake, self.error_backoff.next())
+
+    def _unreachable(self, exc: BaseException) -> bool:
+        """Offline, or a proxy's 502/503/504: the server is not there (yet), rather than failing."""
+        return isinstance(exc, Offline) or (isinstance(exc, ServerError) and exc.status in self.api.retry.statuses)
 
     def drain(self) -> int:
         """Send everything now, on the calling thread (stops at the first Offline/5xx)."""
@@ -159,6 +180,8 @@ class OutboxWorker:
         except (Forbidden, ValidationFailed) as exc:
             self._reject(op, exc.code, exc.message, current=self._read_current(op))
         except ServerError as exc:
+            if self._unreachable(exc):
+                raise  # a restart behind a proxy: not this operation's fault, not counted
             attempts = self.store.note_attempt(op, exc.code)
             if attempts < self.max_server_errors:
                 raise

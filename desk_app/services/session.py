@@ -38,7 +38,7 @@ from desk_app.services.events import Connection, ServiceEvents, SyncStatus
 from desk_app.services.local_cache import LocalCache, cache_file
 from desk_app.services.outbox import OutboxWorker
 from desk_app.services.presence import PresenceClient
-from desk_app.services.sync_engine import Backoff, StatusBoard, SyncEngine
+from desk_app.services.sync_engine import RECONNECT_BASE, Backoff, StatusBoard, SyncEngine, Wait, wait_on
 
 log = logging.getLogger("desk.services.session")
 
@@ -67,7 +67,8 @@ class DeskSession:
         stream_timeout: float = 45.0,
         bootstrap_page_size: int = 20_000,
         presence_interval: float = 10.0,
-        backoff_base: float = 0.5,
+        backoff_base: float = RECONNECT_BASE,
+        wait: Wait = wait_on,
     ) -> None:
         self.api = api
         self.user = user
@@ -80,12 +81,14 @@ class DeskSession:
         self.cache.set_meta("user", orjson.dumps(user).decode())
         self.engine = SyncEngine(api, self.cache, self.events, board=self.board,
                                  bootstrap_page_size=bootstrap_page_size, stream_timeout=stream_timeout,
-                                 backoff=Backoff(base=backoff_base))
-        self.outbox = OutboxWorker(api, self.cache, self.events, board=self.board, backoff=Backoff(base=backoff_base))
+                                 backoff=Backoff(base=backoff_base), wait=wait)
+        self.outbox = OutboxWorker(api, self.cache, self.events, board=self.board, backoff=Backoff(base=backoff_base),
+                                   wait=wait)
         self.actions = TicketActions(self.cache, self.events, self.outbox.wake)
         self.presence = PresenceClient(api, self.events, heartbeat_interval=presence_interval,
                                        stream_timeout=stream_timeout, backoff=Backoff(base=backoff_base))
         self._relogin_lock = threading.Lock()
+        self._answering = False  # the sync engine last heard from the server (SYNCING or ONLINE)
         self.events.status.connect(self._on_status)
 
     # -- getting a session ------------------------------------------------------------
@@ -194,9 +197,15 @@ class DeskSession:
         self.cache.close()
 
     def _on_status(self, status: SyncStatus) -> None:
-        if status.connection is Connection.ONLINE:
+        answering = status.connection in (Connection.SYNCING, Connection.ONLINE)
+        if answering and not self._answering:
+            # The server answers again (the catch-up's first page, before the live stream):
+            # send what was queued meanwhile now, not when the outbox's own wait ends, nor
+            # when a retry inside the API client would have come.
+            self.api.nudge()
             self.outbox.wake()
-        elif status.connection is Connection.AUTH_EXPIRED:
+        self._answering = answering
+        if status.connection is Connection.AUTH_EXPIRED:
             self.presence.pause()
             if self._password is not None:
                 threading.Thread(target=self._relogin_quietly, name="desk-relogin", daemon=True).start()

@@ -14,7 +14,11 @@ On its own worker thread, in a loop:
    server heartbeats by default) notices a dead connection.
 4. When the stream ends or fails: report offline, wait (exponential backoff
    with jitter, cut short by `sync_now()`), and start again at 2: after any gap
-   the cursor catches up first.
+   the cursor catches up first. The wait starts at a quarter of a second and
+   is capped at 1.5 s while the server cannot be reached, so the client is
+   back within about two seconds of the server answering again however long
+   it was away; the first answer (the catch-up) resets it. A server that
+   answers with errors is asked again more slowly (`error_backoff`, up to 30 s).
 
 What changed goes to `events.changes` (a `ChangeSet`), how it goes to
 `events.status` (a `SyncStatus`, through the shared `StatusBoard`). An expired
@@ -38,7 +42,7 @@ import requests
 
 from desk_app.services.api_client import ApiClient, gc_paused
 from desk_app.services.bootstrap_page import BootstrapPage, parse_rows_page
-from desk_app.services.errors import ApiError, AuthExpired, NotFound, Offline, ValidationFailed
+from desk_app.services.errors import ApiError, AuthExpired, NotFound, Offline, ServerError, ValidationFailed
 from desk_app.services.events import ChangeSet, Connection, ServiceEvents, SyncStatus, notices_in
 from desk_app.services.local_cache import LocalCache, prepare_changes
 from desk_app.services.sse import EventStream, StreamEnded
@@ -54,10 +58,31 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class Backoff:
-    """Exponential backoff with jitter: `next()` gives the next wait, `reset()` after a success."""
+#: How a worker waits: `wait(event, seconds)` returns early when `event` is set (woken or stopped).
+#: Tests pass one that records the delays asked for and returns at once.
+Wait = Callable[[threading.Event, float], object]
 
-    def __init__(self, base: float = 0.5, cap: float = 30.0, rng: Callable[[], float] = random.random) -> None:
+
+def wait_on(event: threading.Event, seconds: float) -> bool:
+    return event.wait(seconds)
+
+
+#: While the server cannot be reached: the first retry after a quarter of a second, then
+#: doubling up to 1.5 s. A refused or unanswered connection costs the server nothing, and an
+#: agent back from an outage should not sit out a long wait that began while it was down
+#: (the waits grew to 30 s before: 8-24 s to reconnect after a 30 s outage, bench/README.md).
+RECONNECT_BASE = 0.25
+RECONNECT_CAP = 1.5
+
+
+class Backoff:
+    """Exponential backoff with jitter: `next()` gives the next wait, `reset()` after a success.
+
+    The n-th wait is drawn from [c/2, c] with c = min(cap, base * 2**(n-1)).
+    """
+
+    def __init__(self, base: float = RECONNECT_BASE, cap: float = RECONNECT_CAP,
+                 rng: Callable[[], float] = random.random) -> None:
         self.base, self.cap, self.rng = base, cap, rng
         self.attempt = 0
 
@@ -108,6 +133,8 @@ class SyncEngine:
         changes_page_size: int = 10_000,
         stream_timeout: float = 45.0,
         backoff: Backoff | None = None,
+        error_backoff: Backoff | None = None,
+        wait: Wait = wait_on,
         now: Callable[[], datetime] = utcnow,
     ) -> None:
         self.api = api
@@ -118,7 +145,11 @@ class SyncEngine:
         self._bootstrap_rows = True  # until the store says it has no `rows` format
         self.changes_page_size = changes_page_size
         self.stream_timeout = stream_timeout
+        #: Waits while the server cannot be reached (short: see RECONNECT_CAP).
         self.backoff = backoff or Backoff()
+        #: Waits while the server answers with errors (it is up but failing: no need to hurry it).
+        self.error_backoff = error_backoff or Backoff(base=self.backoff.base, cap=30.0)
+        self._wait = wait
         self.now = now
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -149,8 +180,9 @@ class SyncEngine:
         self.board.update(connection=Connection.STOPPED, detail=None)
 
     def sync_now(self) -> None:
-        """Cut a backoff wait short (e.g. the network came back)."""
+        """Cut a backoff wait short (e.g. the network came back), and any retry wait of a request."""
         self._wake.set()
+        self.api.nudge()
 
     def reconnect(self) -> None:
         """Drop the live stream and catch up again (e.g. after the machine woke from sleep)."""
@@ -196,6 +228,9 @@ class SyncEngine:
                 continue
             try:
                 self.sync_by_cursor()
+                # The server answered: a later failure starts again from the shortest wait.
+                self.backoff.reset()
+                self.error_backoff.reset()
                 if self._stop.is_set():
                     break
                 self._stream_live()
@@ -213,16 +248,20 @@ class SyncEngine:
                     break
                 self._pause(detail)
             except ApiError as exc:
-                self._pause(exc.message)
+                # 502/503/504 come from a proxy in front of a server that is not there (yet):
+                # as unreachable as a refused connection.
+                unreachable = isinstance(exc, ServerError) and exc.status in self.api.retry.statuses
+                self._pause(exc.message, self.backoff if unreachable else self.error_backoff)
             except Exception:  # noqa: BLE001 - the loop must survive anything and say so
                 log.exception("the sync loop failed")
-                self._pause("Synchronisation failed unexpectedly; retrying.")
+                self._pause("Synchronisation failed unexpectedly; retrying.", self.error_backoff)
 
-    def _pause(self, detail: str) -> None:
-        delay = self.backoff.next()
-        self.board.update(connection=Connection.OFFLINE, detail=detail)
-        log.info("sync offline (%s); retrying in %.1f s", detail, delay)
-        self._wake.wait(delay)
+    def _pause(self, detail: str, backoff: Backoff | None = None) -> None:
+        delay = (backoff or self.backoff).next()
+        since = self.board.status.offline_since or self.now()
+        self.board.update(connection=Connection.OFFLINE, detail=detail, offline_since=since)
+        log.info("sync offline (%s); retrying in %.2f s", detail, delay)
+        self._wait(self._wake, delay)
         self._wake.clear()
 
     def sync_by_cursor(self) -> tuple[int, int]:
@@ -383,7 +422,7 @@ class SyncEngine:
         self.streams_opened += 1
         if self._stop.is_set():
             stream.abort()
-        self.board.update(connection=Connection.ONLINE, detail=None)
+        self.board.update(connection=Connection.ONLINE, detail=None, offline_since=None)
         try:
             for batch in stream.batches():
                 self.backoff.reset()

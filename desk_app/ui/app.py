@@ -30,7 +30,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from desk_app.services.credentials import CredentialStore
 from desk_app.services.session import DeskSession, LoginRequired
-from desk_app.ui import i18n, theme
+from desk_app.ui import i18n, qt_runtime, theme
 from desk_app.ui.demo_launcher import DEMO_PASSWORD, DEMO_ROLES, DemoStore, DemoStoreError
 from desk_app.ui.login_dialog import LoginDialog, login_error_text
 from desk_app.ui.main_window import MainWindow
@@ -311,6 +311,16 @@ def main(argv: Sequence[str] | None = None, *, settings_factory: Callable[[], QS
     demo = bool(argv) and argv[0] == "demo"
     args = build_parser(demo).parse_args(argv[1:] if demo else argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    problem = qt_runtime.window_problem()  # Qt would abort the process at QApplication(...)
+    if problem is not None:
+        print(f"desk-app: {problem}", file=sys.stderr)
+        if not demo or args.screenshot is not None:
+            return 1
+        print("desk-app: showing the demo's SLA text report instead (./desk demo --text shows it directly).",
+              file=sys.stderr)
+        from desk_app.cli import main as text_report
+
+        return text_report(["demo"])
     store = DemoStore(args.data_dir) if demo else None
     if settings_factory is not None:
         settings = DeskSettings(settings_factory())

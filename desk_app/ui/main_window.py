@@ -51,7 +51,7 @@ from desk_app.ui.search import SearchBox
 from desk_app.ui.session_signals import SessionSignals
 from desk_app.ui.settings import DeskSettings, Keys
 from desk_app.ui.sidebar import Sidebar
-from desk_app.ui.status_bar import SyncStatusWidget
+from desk_app.ui.status_bar import OfflineBanner, SyncStatusWidget
 from desk_app.ui.theme import icon
 
 log = logging.getLogger("desk.ui.window")
@@ -216,7 +216,16 @@ class MainWindow(QMainWindow):
             # A manager's day starts on the dashboard (Ctrl+Alt+1 for the workspace).
             self.pages.setCurrentWidget(self.dashboard)
         self.pages.tabBar().setVisible(self.pages.count() > 1)
-        self.setCentralWidget(self.pages)
+        self.pages.tabBar().setAccessibleName(self.tr("Pages"))  # not the current page's title
+        # The offline banner spans the window above every page (hidden while the server answers).
+        central = QWidget(self)
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(0)
+        self.offline_banner = OfflineBanner(central)
+        central_layout.addWidget(self.offline_banner)
+        central_layout.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
 
         self.sync_status = SyncStatusWidget(self)
         bar = self.statusBar()
@@ -340,6 +349,7 @@ class MainWindow(QMainWindow):
         s.notice.connect(self._on_notice)
         self.queue_pane.open_ticket.connect(self.open_ticket)
         self.queue_pane.filter_cleared.connect(self.clear_filter)
+        self.offline_banner.retry_requested.connect(self.sync_now)
         self.sidebar.queue_selected.connect(self._open_queue)
         self.sidebar.counts_changed.connect(lambda _counts: self._filling("counts"))
         self.queue_view.loaded.connect(lambda _n: self._filling("queue"))
@@ -483,6 +493,7 @@ class MainWindow(QMainWindow):
 
     def _on_status(self, status: SyncStatus) -> None:
         self.sync_status.show_status(status)
+        self.offline_banner.show_status(status)
         if status.connection is Connection.AUTH_EXPIRED:
             self._ask_relogin()
         # ONLINE comes after the catch-up and the reference lists (queues, users, policies): the

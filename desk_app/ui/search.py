@@ -10,7 +10,7 @@ Enter opens the highlighted ticket (or the only/first one), Escape closes.
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QStringListModel, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 
 from desk_app.services.local_cache import TicketRow
@@ -38,7 +38,11 @@ class SearchBox(QLineEdit):
         self._results: list[TicketRow] = []
         self._answered: str | None = None
         self.setClearButtonEnabled(True)
-        self.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        # Qt's clear button and the search symbol are buttons to assistive technology: named.
+        for action in self.findChildren(QAction, "_q_qlineeditclearaction"):
+            action.setText(self.tr("Clear search"))
+            action.setToolTip(self.tr("Clear search"))
+        self.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition).setText(self.tr("Search tickets"))
         self.setPlaceholderText(self.tr("Search tickets: number, order id, phone, e-mail or words"))
         self.setAccessibleName(self.tr("Search tickets"))
         self.setToolTip(self.tr("Searches the tickets on this computer as you type"))

@@ -3,19 +3,25 @@
 Fed with `SyncStatus` values (from `SessionSignals.status`, already on the UI
 thread). The state is shown as an icon and a word, never as colour alone;
 the tooltip says why the client is offline, as the services put it.
+
+`OfflineBanner` says the same across the top of the window while the server
+does not answer: a status-bar word at the bottom corner is easy to miss, and
+an agent who does not know they are offline cannot tell a customer why a
+colleague does not see their note yet.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QDateTime, QLocale, Qt
+from PySide6.QtCore import QDateTime, QLocale, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from desk_app.services.events import Connection, SyncStatus
 from desk_app.ui.theme import icon
+from desk_app.ui.ticket_panel.banners import Banner
 
-__all__ = ["SyncStatusWidget"]
+__all__ = ["OfflineBanner", "SyncStatusWidget"]
 
 _ICONS = {
     Connection.ONLINE: ("online", "#16a34a"),
@@ -88,11 +94,41 @@ class SyncStatusWidget(QWidget):
     def _last_sync_text(self, when: datetime | None) -> str:
         if when is None:
             return self.tr("Not synced yet")
-        moment = QDateTime.fromSecsSinceEpoch(int(when.timestamp())).toLocalTime()
-        today = QDateTime.currentDateTime().date()
-        locale = QLocale()
-        if moment.date() == today:
-            shown = locale.toString(moment.time(), QLocale.FormatType.ShortFormat)
+        return self.tr("Last sync {time}").format(time=local_time_text(when))
+
+
+def local_time_text(when: datetime) -> str:
+    """The time in the user's locale (with the date when it is not today)."""
+    moment = QDateTime.fromSecsSinceEpoch(int(when.timestamp())).toLocalTime()
+    locale = QLocale()
+    if moment.date() == QDateTime.currentDateTime().date():
+        return locale.toString(moment.time(), QLocale.FormatType.ShortFormat)
+    return locale.toString(moment, QLocale.FormatType.ShortFormat)
+
+
+class OfflineBanner(Banner):
+    """Across the top of the window while the server does not answer; hidden otherwise."""
+
+    #: "Try now": cut the wait before the next attempt short.
+    retry_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("warning", parent)
+        self.symbol.setPixmap(icon("offline", "#b45309").pixmap(20, 20))
+        self.retry_button = self.add_button(self.tr("Try now"), self.retry_requested.emit)
+        self.retry_button.setAccessibleName(self.tr("Try to reach the server now"))
+
+    def show_status(self, status: SyncStatus) -> None:
+        if status.connection is not Connection.OFFLINE:
+            self.show_message(None)
+            return
+        if status.offline_since is not None:
+            text = self.tr("You are offline since {time}: the server is not answering.").format(
+                time=local_time_text(status.offline_since))
         else:
-            shown = locale.toString(moment, QLocale.FormatType.ShortFormat)
-        return self.tr("Last sync {time}").format(time=shown)
+            text = self.tr("You are offline: the server is not answering.")
+        text += " " + self.tr("Your work is kept on this computer and sent as soon as the server answers again.")
+        if status.outbox_size:
+            text += " " + self.tr("%n change(s) waiting to be sent.", "", status.outbox_size)
+        self.show_message(text)
+        self.setToolTip(status.detail or "")

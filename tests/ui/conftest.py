@@ -35,3 +35,15 @@ def screen_sized(qapp):
                 return screen
         pytest.skip(f"no {size} screen on this display (the offscreen platform has one: tests/ui/screens.json)")
     return find
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item):
+    """Delete the widgets qtbot has just closed, before the test's fixtures (its runner) go.
+
+    pytest-qt closes them with deleteLater(), which `processEvents()` never carries out:
+    a closed widget then lived on, and its timer (the business-hours indicator's, every
+    30 s) fired in a later test and asked a runner that had been shut down.
+    """
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    if QCoreApplication.instance() is not None:
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

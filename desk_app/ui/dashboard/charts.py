@@ -116,6 +116,7 @@ class ChartCard(QFrame):
             self.chart.setTheme(QChart.ChartTheme.ChartThemeDark)
             self.chart.setBackgroundVisible(False)
         self.view = QChartView(self.chart, self)
+        self.view.setAccessibleName(title)
         self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.view.setMinimumHeight(190)
         self.view.setStyleSheet("background: transparent;")

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desk_app.ui.accessibility import label_field
 from desk_app.ui.dashboard.reports_api import DIMENSIONS
 from desk_app.ui.dashboard.table_model import (
     COLUMN_SETS,
@@ -89,6 +90,7 @@ class ReportTables(QTabWidget):
             self.models[key] = model
             self.views[key] = self._table(key, model)
             self.addTab(self.views[key], title)
+            self.views[key].setAccessibleName(title)
         self.group_combo = QComboBox(self)
         self.group_combo.setObjectName("GroupByCombo")
         for dim in DIMENSIONS:
@@ -100,11 +102,14 @@ class ReportTables(QTabWidget):
         corner = QWidget(self)
         row = QHBoxLayout(corner)
         row.setContentsMargins(0, 0, 4, 2)
-        row.addWidget(QLabel(self.tr("Group by:"), corner))
+        group_label = QLabel(self.tr("Group by:"), corner)
+        label_field(group_label, self.group_combo)
+        row.addWidget(group_label)
         row.addWidget(self.group_combo)
         row.addSpacing(8)
         row.addWidget(self.csv_button)
         self.setCornerWidget(corner, Qt.Corner.TopRightCorner)
+        self.tabBar().setAccessibleName(self.tr("Reports"))
         self.currentChanged.connect(self._tab_changed)
         self._tab_changed(0)
 

@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
 
 from desk_app.services.errors import Forbidden
 from desk_app.services.session import DeskSession
+from desk_app.ui.accessibility import label_field
 from desk_app.ui.dashboard.charts import AgentLoadChart, BacklogAgeingChart, ComplianceTrendChart, FlowChart
 from desk_app.ui.dashboard.figures import Kpis, agent_report_rows, format_count, format_percent, format_score
 from desk_app.ui.dashboard.reports_api import (
@@ -188,7 +189,7 @@ class DashboardView(QWidget):
         for label, widget in ((self.tr("Period"), self.period_combo), (self.tr("Trend"), self.trend_combo),
                               (self.tr("Queue"), self.queue_combo), (self.tr("Policy"), self.policy_combo)):
             caption = QLabel(label, self.page)
-            caption.setBuddy(widget)
+            label_field(caption, widget)
             caption.setStyleSheet("color: palette(placeholder-text);")
             bar.addWidget(caption)
             bar.addWidget(widget)

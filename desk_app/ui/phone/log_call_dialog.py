@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk_app.services.errors import ServiceError
+from desk_app.ui.accessibility import label_field
 from desk_app.ui.dialog_keys import submit_on_ctrl_enter
 from desk_app.ui.ops import CACHE, Op, OpRunner
 from desk_app.ui.phone.call_timer import CallTimer, format_call_time
@@ -105,7 +106,7 @@ class LogCallDialog(QDialog):
         for text, field in ((self.tr("&Number:"), self.number), (self.tr("&Direction:"), self.direction),
                             (self.tr("N&otes:"), self.notes)):
             label = QLabel(text, self)
-            label.setBuddy(field)
+            label_field(label, field)
             form.addRow(label, field)
         layout.addLayout(form)
         self.error = QLabel(self)

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from desk_app.core.phone import policy_for_caller
 from desk_app.services.errors import ServiceError
 from desk_app.services.events import Connection
+from desk_app.ui.accessibility import label_field
 from desk_app.ui.dialog_keys import submit_on_ctrl_enter
 from desk_app.ui.ops import CACHE, NETWORK, Op, OpRunner
 from desk_app.ui.phone.call_timer import CallTimer
@@ -154,7 +155,7 @@ class NewTicketFromCallDialog(QDialog):
         ]
         for text, field in rows:
             label = QLabel(text, self)
-            label.setBuddy(field)
+            label_field(label, field)
             form.addRow(label, field)
         layout.addLayout(form)
         self.error = QLabel(self)

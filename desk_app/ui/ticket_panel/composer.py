@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk_app.core.ticket import EntryKind
+from desk_app.ui.accessibility import label_field, plain_label
 from desk_app.ui.ops import CACHE, Op, OpRunner
 from desk_app.ui.sla_display import is_dark
 
@@ -91,7 +92,7 @@ class Composer(QWidget):
         self.canned = QComboBox(self)
         self.canned.setMinimumContentsLength(18)
         self.canned.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.canned_label.setBuddy(self.canned)
+        label_field(self.canned_label, self.canned)  # named for its purpose, not its current item
         self.canned.activated.connect(self._insert_canned)
         top.addWidget(self.canned_label)
         top.addWidget(self.canned)
@@ -155,6 +156,7 @@ class Composer(QWidget):
 
     def _update_mode_texts(self) -> None:
         self._show_mode_look()
+        self.editor.setAccessibleName(plain_label((self.note_mode if self.kind == NOTE else self.reply_mode).text()))
         if self.kind == NOTE:
             self.send.setText(self.tr("Add note"))  # Ctrl+Enter; Alt+N picks the mode
             self.hint.setText(self.tr("Only staff see internal notes. Ctrl+Enter adds it."))
@@ -194,7 +196,9 @@ class Composer(QWidget):
         """The policy's canned responses (key, title, body) and how to fill their placeholders."""
         self._fill = fill
         self.canned.clear()
-        self.canned.addItem(self.tr("Insert\u2026") if responses else self.tr("None for this policy"), None)
+        # The resting item is what a screen reader says the box is (on Linux Qt names a combo box by its item).
+        self.canned.addItem(self.tr("Insert a canned response\u2026") if responses
+                            else self.tr("No canned responses for this policy"), None)
         for key, title, body in responses:
             self.canned.addItem(title, body)
         self.canned.setEnabled(bool(responses))

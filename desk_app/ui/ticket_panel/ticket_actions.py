@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from desk_app.core.ticket import DONE_STATUSES, Status
 from desk_app.services.errors import ServiceError
+from desk_app.ui.accessibility import label_field
 from desk_app.ui.dialog_keys import submit_on_ctrl_enter
 from desk_app.ui.ops import CACHE, Op, OpRunner
 from desk_app.ui.ticket_panel.policy_info import PolicyInfo, TicketLabels
@@ -57,7 +58,7 @@ class ReasonDialog(QDialog):
         if default_tier is not None:
             self.tier.setCurrentIndex(max(0, self.tier.findData(default_tier)))
         tier_label = QLabel(self.tr("&To:"), self)
-        tier_label.setBuddy(self.tier)
+        label_field(tier_label, self.tier)
         form.addRow(tier_label, self.tier)
         if not tiers:  # a note or a fixed target: only the text
             tier_label.hide()
@@ -109,7 +110,7 @@ class StatusDialog(QDialog):
             self.status.addItem(label, status.value)
         self.status.setCurrentIndex(max(0, self.status.findData(current)))
         status_label = QLabel(self.tr("&Status:"), self)
-        status_label.setBuddy(self.status)
+        label_field(status_label, self.status)
         form.addRow(status_label, self.status)
         self.explanation = QLabel(self)
         self.explanation.setWordWrap(True)
@@ -158,7 +159,7 @@ class AssignDialog(QDialog):
                                   user["id"])
         self.user.setCurrentIndex(max(0, self.user.findData(current)))
         label = QLabel(self.tr("&Assign to:"), self)
-        label.setBuddy(self.user)
+        label_field(label, self.user)
         layout.addRow(label, self.user)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
