@@ -401,182 +401,187 @@
 <context>
     <name>DashboardView</name>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="137"/>
-        <source>The dashboard is for managers. Your role ({role}) does not include SLA reports.</source>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="119"/>
+        <source>Dashboard</source>
         <extracomment>Live changes refresh the figures at most this often (milliseconds). Compliance at or above this is shown green; below WARN_BELOW red. A ticket filter to show as a queue: {&quot;statuses&quot;, &quot;queue_id&quot;, &quot;policy&quot;, &quot;assignee_id&quot;, ...}. A ticket to open (from &quot;Most overdue&quot;). Every report of a refresh has arrived (or failed). A short message for the status bar.</extracomment>
+        <translation>Dasbor</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="138"/>
+        <source>The dashboard is for managers. Your role ({role}) does not include SLA reports.</source>
         <translation>Dasbor ini untuk manajer. Peran Anda ({role}) tidak mencakup laporan SLA.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="148"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="149"/>
         <source>SLA dashboard</source>
         <translation>Dasbor SLA</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="162"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="163"/>
         <source>Last {n} days</source>
         <translation>{n} hari terakhir</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="166"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="167"/>
         <source>Daily</source>
         <translation>Harian</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="167"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="168"/>
         <source>Weekly</source>
         <translation>Mingguan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="170"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="171"/>
         <source>All queues</source>
         <translation>Semua antrean</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="174"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="175"/>
         <source>All policies</source>
         <translation>Semua kebijakan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="178"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="179"/>
         <source>Refresh</source>
         <translation>Muat ulang</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="181"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="182"/>
         <source>Export PDF…</source>
         <translation>Ekspor PDF…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="189"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="190"/>
         <source>Period</source>
         <translation>Periode</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="189"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="190"/>
         <source>Trend</source>
         <translation>Tren</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="190"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="191"/>
         <source>Queue</source>
         <translation>Antrean</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="190"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="191"/>
         <source>Policy</source>
         <translation>Kebijakan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="207"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="208"/>
         <source>SLA compliance</source>
         <translation>Kepatuhan SLA</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="208"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="209"/>
         <source>Open breaches</source>
         <translation>Pelanggaran terbuka</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="209"/>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="225"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="210"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="226"/>
         <source>Escalations waiting</source>
         <translation>Eskalasi menunggu</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="210"/>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="227"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="211"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="228"/>
         <source>Backlog</source>
         <translation>Backlog</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="211"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="212"/>
         <source>Customer satisfaction</source>
         <translation>Kepuasan pelanggan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="221"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="222"/>
         <source>At risk of breach</source>
         <translation>Berisiko melanggar SLA</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="223"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="224"/>
         <source>Breached</source>
         <translation>Dilanggar</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="250"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="251"/>
         <source>Exported {n} rows to {path}</source>
         <translation>{n} baris diekspor ke {path}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="399"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="400"/>
         <source>Some figures could not be refreshed ({error}); the others are current.</source>
         <translation>Sebagian angka tidak dapat dimuat ulang ({error}); angka lainnya sudah terbaru.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="428"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="429"/>
         <source>Unassigned</source>
         <translation>Belum ditugaskan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="431"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="432"/>
         <source>Tier {n}</source>
         <translation>Tingkat {n}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="444"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="445"/>
         <source>{met} of {total} SLA targets met</source>
         <translation>{met} dari {total} target SLA terpenuhi</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="447"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="448"/>
         <source>{n} near breach</source>
         <translation>{n} hampir melanggar</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="452"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="453"/>
         <source>unacknowledged · budget run out: {n}</source>
         <translation>belum ditanggapi · anggaran habis: {n}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="457"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="458"/>
         <source>open tickets · {n} older than 3 days</source>
         <translation>tiket terbuka · {n} lebih dari 3 hari</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="460"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="461"/>
         <source>no survey answers in the period</source>
         <translation>tidak ada jawaban survei dalam periode ini</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="461"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="462"/>
         <source>{pct} satisfied · {n} answers</source>
         <translation>{pct} puas · {n} jawaban</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="474"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="475"/>
         <source>{start} – {end} (UTC) · figures as of {now}</source>
         <translation>{start} – {end} (UTC) · angka per {now}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="486"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="487"/>
         <source>The server refused the reports: {error}
 The dashboard is for managers.</source>
         <translation>Server menolak laporan: {error}
 Dasbor ini untuk manajer.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="498"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="499"/>
         <source>Export dashboard as PDF</source>
         <translation>Ekspor dasbor sebagai PDF</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="499"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="500"/>
         <source>PDF files (*.pdf)</source>
         <translation>Berkas PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="504"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="505"/>
         <source>Dashboard exported to {path}</source>
         <translation>Dasbor diekspor ke {path}</translation>
     </message>

@@ -116,6 +116,7 @@ class DashboardView(QWidget):
         # the window's minimum size stays the workspace's, and every table and button is reachable.
         self.scroll = QScrollArea(self.stack)
         self.scroll.setObjectName("DashboardScroll")
+        self.scroll.setAccessibleName(self.tr("Dashboard"))
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.page = QWidget(self.scroll)
