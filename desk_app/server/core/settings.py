@@ -67,11 +67,17 @@ class DatabaseSettings:
 @dataclass(frozen=True, slots=True)
 class AuthSettings:
     token_ttl_minutes: int = 12 * 60
-    #: Failed logins allowed per user name within the window (since its last success).
+    #: Password checks that fail before the wait starts, per (user, address) or (user, known device).
     max_failures_per_user: int = 5
-    #: Failed logins allowed per client address within the window.
+    #: ... per client address, whatever the user name.
     max_failures_per_address: int = 20
+    #: After the free ones each failure doubles the wait: 2 s, 4 s, 8 s, ... at most the maximum.
+    failure_delay_seconds: float = 2.0
+    max_failure_delay_seconds: float = 900.0
+    #: A key quiet for this long forgets its failures; also the window of `max_logins_per_window`.
     failure_window_minutes: int = 15
+    #: Successful logins (tokens issued) per user within the window.
+    max_logins_per_window: int = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +209,9 @@ def load_settings() -> Settings:
             max_failures_per_user=_env_int("AUTH_MAX_FAILURES_PER_USER", 5),
             max_failures_per_address=_env_int("AUTH_MAX_FAILURES_PER_ADDRESS", 20),
             failure_window_minutes=_env_int("AUTH_FAILURE_WINDOW_MINUTES", 15),
+            failure_delay_seconds=_env_float("AUTH_FAILURE_DELAY_SECONDS", 2.0),
+            max_failure_delay_seconds=_env_float("AUTH_MAX_FAILURE_DELAY_SECONDS", 900.0),
+            max_logins_per_window=_env_int("AUTH_MAX_LOGINS_PER_WINDOW", 30),
         ),
         sync=SyncSettings(heartbeat_seconds=_env_float("SYNC_HEARTBEAT_SECONDS", 15.0)),
         ticket_prefix=_env("TICKET_PREFIX", "DSK") or "DSK",
