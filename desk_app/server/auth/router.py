@@ -14,6 +14,7 @@ from desk_app.server.auth.schemas import LoginIn, LoginOut, UserCreateIn, UserLi
 from desk_app.server.core.db import Database
 from desk_app.server.core.deps import client_address, get_db, now_of
 from desk_app.server.core.errors import ApiError, ErrorOut
+from desk_app.server.sync.service import NOTIFY_CHANNEL, SESSION_ENDED
 
 router = APIRouter(tags=["auth"])
 Db = Annotated[Database, Depends(get_db)]
@@ -72,7 +73,10 @@ def logout(
     if credentials is None or not credentials.credentials:
         raise ApiError(401, "not_authenticated", "Send the token to log out as 'Authorization: Bearer <token>'.")
     request.app.state.token_cache.evict(credentials.credentials)
-    service.logout(db, credentials.credentials, now_of(request))
+    service.logout(db, credentials.credentials, now_of(request), notify=(NOTIFY_CHANNEL, SESSION_ENDED))
+    # This instance's streams re-check their tokens now; the others hear the notification (PostgreSQL)
+    # or re-check within a heartbeat (instances sharing a SQLite file).
+    request.app.state.notifier.session_ended()
     return Response(status_code=204)
 
 

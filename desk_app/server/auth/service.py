@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -244,6 +244,11 @@ def login(
     return token, record, user, new_device
 
 
+def session_expiry(db: Database, token: str, now: datetime) -> datetime:
+    """When the token's session ends; ApiError 401 when it is not valid now."""
+    return _authenticate(db, token, now)[1]
+
+
 def authenticate(db: Database, token: str, now: datetime) -> Principal:
     """The principal behind a bearer token; ApiError 401 when it is unknown, revoked or expired."""
     return _authenticate(db, token, now)[0]
@@ -322,11 +327,17 @@ def authenticate_cached(app, token: str, now: datetime) -> Principal:
     return principal
 
 
-def logout(db: Database, token: str, now: datetime) -> None:
-    """Revoke a token; revoking a revoked or expired one is not an error."""
+def logout(db: Database, token: str, now: datetime, *, notify: tuple[str, str] | None = None) -> None:
+    """Revoke a token; revoking a revoked or expired one is not an error.
+
+    `notify`: (channel, payload) sent on PostgreSQL when the revocation commits,
+    so every instance's live streams of this session end at once.
+    """
     with db.write() as session:
         record = session.scalar(select(AuthToken).where(AuthToken.token_hash == token_digest(token)))
         if record is None:
             raise ApiError(401, "invalid_token", "The access token is not valid.", headers={"WWW-Authenticate": "Bearer"})
         if record.revoked_at is None:
             record.revoked_at = now
+        if notify is not None and db.is_postgres:
+            session.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": notify[0], "payload": notify[1]})

@@ -89,6 +89,10 @@ class SyncSettings:
     #: Seconds between SSE heartbeats; a client that hears nothing for ~3 of
     #: them treats the connection as dead and reconnects with Last-Event-ID.
     heartbeat_seconds: float = 15.0
+    #: Live streams one user may hold on one instance; a newer one closes the oldest.
+    max_streams_per_user: int = 8
+    #: Live streams one instance serves; past it, new ones get 503.
+    max_streams_per_instance: int = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,7 +217,11 @@ def load_settings() -> Settings:
             max_failure_delay_seconds=_env_float("AUTH_MAX_FAILURE_DELAY_SECONDS", 900.0),
             max_logins_per_window=_env_int("AUTH_MAX_LOGINS_PER_WINDOW", 30),
         ),
-        sync=SyncSettings(heartbeat_seconds=_env_float("SYNC_HEARTBEAT_SECONDS", 15.0)),
+        sync=SyncSettings(
+            heartbeat_seconds=_env_float("SYNC_HEARTBEAT_SECONDS", 15.0),
+            max_streams_per_user=_env_int("SYNC_MAX_STREAMS_PER_USER", 8),
+            max_streams_per_instance=_env_int("SYNC_MAX_STREAMS_PER_INSTANCE", 500),
+        ),
         ticket_prefix=_env("TICKET_PREFIX", "DSK") or "DSK",
         policy_dir=Path(policy_dir) if policy_dir else None,
         notifications=_load_notifications(),
