@@ -98,9 +98,11 @@ class SyncSettings:
 @dataclass(frozen=True, slots=True)
 class StorageSettings:
     data_dir: Path
-    #: Where attachment blobs live: "database" (stateless instances, the
-    #: default) or "directory" (content-addressed files under data_dir/blobs).
-    blob_store: str = "database"
+    #: Where attachment blobs live: "directory" (content-addressed files under
+    #: data_dir/blobs, the default: the database holds only references and does
+    #: not grow with uploads; instances behind one load balancer share data_dir)
+    #: or "database" (bytes in the blobs table). Rows stored either way stay readable.
+    blob_store: str = "directory"
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +142,12 @@ class NotificationSettings:
 class IntakeSettings:
     #: Tickets one email address may submit through intake within the window.
     max_per_email: int = 5
+    #: ... per client address, and per target policy (a flood of fresh e-mail addresses).
+    max_per_address: int = 20
+    max_per_policy: int = 1_000
     window_minutes: int = 60
+    #: Attachment bytes all anonymous intakes together may store per hour.
+    max_anonymous_bytes_per_hour: int = 500 * 1024 * 1024
     #: The routing rules (topic, channel, customer tier -> policy); None: resources/intake/routing.toml.
     routing_file: Path | None = None
 
@@ -207,7 +214,7 @@ def load_settings() -> Settings:
             pool_size=_env_int("DATABASE_POOL_SIZE", 10),
             max_overflow=_env_int("DATABASE_MAX_OVERFLOW", 20),
         ),
-        storage=StorageSettings(data_dir=data_dir, blob_store=_env("BLOB_STORE", "database") or "database"),
+        storage=StorageSettings(data_dir=data_dir, blob_store=_env("BLOB_STORE", "directory") or "directory"),
         auth=AuthSettings(
             token_ttl_minutes=_env_int("AUTH_TOKEN_TTL_MINUTES", 12 * 60),
             max_failures_per_user=_env_int("AUTH_MAX_FAILURES_PER_USER", 5),
@@ -227,6 +234,9 @@ def load_settings() -> Settings:
         notifications=_load_notifications(),
         intake=IntakeSettings(
             max_per_email=_env_int("INTAKE_MAX_PER_EMAIL", 5),
+            max_per_address=_env_int("INTAKE_MAX_PER_ADDRESS", 20),
+            max_per_policy=_env_int("INTAKE_MAX_PER_POLICY", 1_000),
+            max_anonymous_bytes_per_hour=_env_int("INTAKE_MAX_ANONYMOUS_BYTES_PER_HOUR", 500 * 1024 * 1024),
             window_minutes=_env_int("INTAKE_WINDOW_MINUTES", 60),
             routing_file=Path(_env("INTAKE_ROUTING_FILE")) if _env("INTAKE_ROUTING_FILE") else None,
         ),
