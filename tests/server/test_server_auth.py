@@ -106,12 +106,18 @@ def test_guesses_from_elsewhere_never_hold_the_owner_up(store, client, clock, ap
     assert token.startswith("desk_")  # same address, known device
 
 
-def test_login_cookie_marks_the_device_as_known(store, client, app):
+def test_login_cookie_marks_the_device_as_known(store, client, app, clock):
+    from desk_app.server.auth import service
+    from desk_app.server.core.errors import ApiError
+
     r = _login(client, "agent")
     assert r.status_code == 200 and r.cookies.get("desk_device")
-    for _ in range(app.state.settings.auth.max_failures_per_user + 3):
-        client.post(API + "/auth/login", json={"username": "agent", "password": "wrong"},
-                    cookies={"desk_device": "stranger"})
+    for _ in range(app.state.settings.auth.max_failures_per_user + 3):  # guesses from this address, no cookie
+        try:
+            service.login(app.state.db, app.state.settings.auth, username="agent", password="wrong",
+                          address="testclient", now=clock.now(), device="stranger")
+        except ApiError as exc:
+            assert exc.status in (401, 429)
     assert _login(client, "agent").status_code == 200  # the cookie jar sends the known device's cookie
 
 
