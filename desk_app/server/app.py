@@ -35,6 +35,7 @@ from desk_app.server.scheduler.runner import Scheduler
 from desk_app.server.sync.notifier import ChangeNotifier, PgChangeListener
 from desk_app.server.sync.router import router as sync_router
 from desk_app.server.sync.router import stream_events
+from desk_app.server.sync.streams import StreamLimits
 from desk_app.server.tickets.escalation_notices import router as escalation_notices_router
 from desk_app.server.tickets.router import router as tickets_router
 
@@ -129,6 +130,9 @@ def create_app(
     app.state.pg_listener = None
     app.state.blobs = BlobStore(settings.storage.blob_store, settings.storage.data_dir)
     app.state.token_cache = TokenCache()
+    app.state.stream_limits = StreamLimits(
+        settings.sync.max_streams_per_user, settings.sync.max_streams_per_instance, notifier.wake
+    )
     app.state.scheduler = Scheduler(db, registry, settings, app.state.clock)
     app.state.rollup_builder = RollupBuilder(db, app.state.clock)
     outbox.configure(registry, settings)

@@ -2,11 +2,11 @@
 
 from desk_app.server.attachments.models import Attachment, Blob
 from desk_app.server.audit.models import AuditEntry
-from desk_app.server.auth.models import AuthToken, LoginAttempt, User
+from desk_app.server.auth.models import AuthToken, KnownDevice, LoginAttempt, LoginThrottle, User
 from desk_app.server.core.db import Base
 from desk_app.server.core.models import IdempotencyRecord
 from desk_app.server.directory.models import Customer, Queue
-from desk_app.server.intake.models import IntakeSubmission
+from desk_app.server.intake.models import IntakeSubmission, RateCounter
 from desk_app.server.feedback.models import SurveyResponse
 from desk_app.server.notifications.models import OutboxMessage
 from desk_app.server.policies.models import PolicyModeSpan
@@ -33,6 +33,9 @@ __all__ = [
     "AuthToken",
     "Base",
     "Blob",
+    "KnownDevice",
+    "LoginThrottle",
+    "RateCounter",
     "Change",
     "ClockRun",
     "Counter",

@@ -65,20 +65,79 @@ def test_logout_revokes_and_is_idempotent(store, client):
     assert client.get(API + "/auth/me", headers={"Authorization": f"Bearer {other}"}).status_code == 200
 
 
-def test_failed_logins_are_limited_per_user(store, client, clock, app, db):
-    limit = app.state.settings.auth.max_failures_per_user
-    for _ in range(limit):
+def test_failed_logins_slow_down_per_user_and_address_never_lock(store, client, clock, app, db):
+    """Issue 19.6: past the free checks each failure doubles the wait; no 15-minute lock-out."""
+    auth = app.state.settings.auth
+    for _ in range(auth.max_failures_per_user):
         assert _login(client, "agent", "wrong").status_code == 401
-    r = _login(client, "agent")  # even the right password is refused while locked
+    r = _login(client, "agent")  # the right password waits too, from this address
     assert r.status_code == 429 and r.json()["code"] == "too_many_login_attempts"
-    assert int(r.headers["Retry-After"]) > 0
+    assert int(r.headers["Retry-After"]) == 2
+    clock.advance(timedelta(seconds=2))
+    assert _login(client, "agent", "wrong").status_code == 401
+    r = _login(client, "agent")
+    assert r.status_code == 429 and int(r.headers["Retry-After"]) == 4  # doubled
+    clock.advance(timedelta(seconds=4))
+    assert _login(client, "agent").status_code == 200  # seconds, not 15 minutes
     # Other users are not affected.
     assert _login(client, "manager").status_code == 200
-    # Once the window has passed, the right password works again.
-    clock.advance(timedelta(minutes=app.state.settings.auth.failure_window_minutes, seconds=1))
-    assert _login(client, "agent").status_code == 200
     with db.read() as session:
         assert session.scalar(select(LoginAttempt).where(LoginAttempt.success).limit(1)) is not None
+
+
+def test_guesses_from_elsewhere_never_hold_the_owner_up(store, client, clock, app, db):
+    """The owner at another address, or on a device they logged in on before, logs in at once."""
+    from desk_app.server.auth import service
+    from desk_app.server.core.errors import ApiError
+
+    auth = app.state.settings.auth
+    # The owner has logged in on this device before: the store's client holds its cookie.
+    device = service.login(db, auth, username="admin", password=PASSWORD, address="10.0.0.1", now=clock.now())[3]
+    for _ in range(auth.max_failures_per_address + 5):  # an attacker at the owner's address, and one elsewhere
+        for address in ("10.0.0.1", "203.0.113.9"):
+            try:
+                service.login(db, auth, username="admin", password="guess", address=address, now=clock.now())
+            except ApiError as exc:
+                assert exc.status in (401, 429)
+    r = _login(client, "admin")
+    assert r.status_code == 200, r.text  # another address
+    token = service.login(db, auth, username="admin", password=PASSWORD, address="10.0.0.1", now=clock.now(),
+                          device=device)[0]
+    assert token.startswith("desk_")  # same address, known device
+
+
+def test_login_cookie_marks_the_device_as_known(store, client, app, clock):
+    from desk_app.server.auth import service
+    from desk_app.server.core.errors import ApiError
+
+    r = _login(client, "agent")
+    assert r.status_code == 200 and r.cookies.get("desk_device")
+    for _ in range(app.state.settings.auth.max_failures_per_user + 3):  # guesses from this address, no cookie
+        try:
+            service.login(app.state.db, app.state.settings.auth, username="agent", password="wrong",
+                          address="testclient", now=clock.now(), device="stranger")
+        except ApiError as exc:
+            assert exc.status in (401, 429)
+    assert _login(client, "agent").status_code == 200  # the cookie jar sends the known device's cookie
+
+
+def test_successful_logins_are_rate_limited_too(store, client, app, clock):
+    auth = app.state.settings.auth
+    from desk_app.server.auth import service
+    from desk_app.server.core.errors import ApiError
+
+    for i in range(auth.max_logins_per_window):
+        service.login(app.state.db, auth, username="agent", password=PASSWORD, address=f"10.1.0.{i}",
+                      now=clock.now())
+    try:
+        service.login(app.state.db, auth, username="agent", password=PASSWORD, address="10.2.0.1", now=clock.now())
+    except ApiError as exc:
+        assert exc.status == 429 and exc.code == "too_many_logins"
+    else:
+        raise AssertionError("the login past the limit was let through")
+    clock.advance(timedelta(minutes=auth.failure_window_minutes, seconds=1))
+    assert service.login(app.state.db, auth, username="agent", password=PASSWORD, address="10.2.0.1",
+                         now=clock.now())[0]
 
 
 def test_a_success_resets_the_per_user_count(store, client, app):

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, Index, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desk_app.server.core.db import Base
@@ -47,7 +47,7 @@ class AuthToken(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     address: Mapped[str | None] = mapped_column(String(64))
 
@@ -62,7 +62,43 @@ class LoginAttempt(Base):
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     username: Mapped[str] = mapped_column(String(150))
     address: Mapped[str] = mapped_column(String(64))
     success: Mapped[bool] = mapped_column(Boolean)
+
+
+class LoginThrottle(Base):
+    """Password checks spent on one key: (user name, client address), or an address alone.
+
+    A check is reserved (`failures` + 1 and `next_at` moved on) in a short
+    transaction that locks this row *before* the password is hashed, so
+    concurrent guesses on every instance are counted one by one; a success
+    gives the reservation back. Past the free checks each further failure
+    doubles the wait (`next_at`) instead of locking the account: the owner at
+    another address, or on a known device, is never held up by it.
+    """
+
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    #: No password check for this key before this instant.
+    next_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class KnownDevice(Base):
+    """A device (its cookie's digest) on which the user logged in successfully.
+
+    Logins from a known device are throttled on their own key, so guesses
+    against the account from elsewhere (even from the same address) never
+    slow its owner down.
+    """
+
+    __tablename__ = "known_devices"
+
+    device_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

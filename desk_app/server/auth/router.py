@@ -14,6 +14,7 @@ from desk_app.server.auth.schemas import LoginIn, LoginOut, UserCreateIn, UserLi
 from desk_app.server.core.db import Database
 from desk_app.server.core.deps import client_address, get_db, now_of
 from desk_app.server.core.errors import ApiError, ErrorOut
+from desk_app.server.sync.service import NOTIFY_CHANNEL, SESSION_ENDED
 
 router = APIRouter(tags=["auth"])
 Db = Annotated[Database, Depends(get_db)]
@@ -36,16 +37,29 @@ def user_out(user: User) -> UserOut:
     response_model=LoginOut,
     responses={401: {"model": ErrorOut}, 429: {"model": ErrorOut}, 422: {"model": ErrorOut}},
 )
-def login(body: LoginIn, request: Request, db: Db) -> LoginOut:
+def login(body: LoginIn, request: Request, response: Response, db: Db) -> LoginOut:
+    """A bearer token for the user; guesses are slowed down per (user, address), never locked out.
+
+    The `desk_device` cookie set on a successful login marks the device as
+    known: logins that send it back are throttled apart from guesses made
+    elsewhere, so an attack on the account never holds its owner up.
+    """
     now = request.app.state.clock.now()
-    token, record, user = service.login(
+    device = request.cookies.get(service.DEVICE_COOKIE)
+    token, record, user, new_device = service.login(
         db,
         request.app.state.settings.auth,
         username=body.username,
         password=body.password,
         address=client_address(request),
         now=now,
+        device=device if device and len(device) <= 100 else None,
     )
+    if new_device is not None:
+        response.set_cookie(
+            service.DEVICE_COOKIE, new_device, max_age=400 * 24 * 3600, httponly=True, samesite="strict",
+            path=request.url.path,
+        )
     return LoginOut(token=token, expires_at=record.expires_at, user=user_out(user))
 
 
@@ -59,7 +73,10 @@ def logout(
     if credentials is None or not credentials.credentials:
         raise ApiError(401, "not_authenticated", "Send the token to log out as 'Authorization: Bearer <token>'.")
     request.app.state.token_cache.evict(credentials.credentials)
-    service.logout(db, credentials.credentials, now_of(request))
+    service.logout(db, credentials.credentials, now_of(request), notify=(NOTIFY_CHANNEL, SESSION_ENDED))
+    # This instance's streams re-check their tokens now; the others hear the notification (PostgreSQL)
+    # or re-check within a heartbeat (instances sharing a SQLite file).
+    request.app.state.notifier.session_ended()
     return Response(status_code=204)
 
 

@@ -67,11 +67,17 @@ class DatabaseSettings:
 @dataclass(frozen=True, slots=True)
 class AuthSettings:
     token_ttl_minutes: int = 12 * 60
-    #: Failed logins allowed per user name within the window (since its last success).
+    #: Password checks that fail before the wait starts, per (user, address) or (user, known device).
     max_failures_per_user: int = 5
-    #: Failed logins allowed per client address within the window.
+    #: ... per client address, whatever the user name.
     max_failures_per_address: int = 20
+    #: After the free ones each failure doubles the wait: 2 s, 4 s, 8 s, ... at most the maximum.
+    failure_delay_seconds: float = 2.0
+    max_failure_delay_seconds: float = 900.0
+    #: A key quiet for this long forgets its failures; also the window of `max_logins_per_window`.
     failure_window_minutes: int = 15
+    #: Successful logins (tokens issued) per user within the window.
+    max_logins_per_window: int = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,14 +89,20 @@ class SyncSettings:
     #: Seconds between SSE heartbeats; a client that hears nothing for ~3 of
     #: them treats the connection as dead and reconnects with Last-Event-ID.
     heartbeat_seconds: float = 15.0
+    #: Live streams one user may hold on one instance; a newer one closes the oldest.
+    max_streams_per_user: int = 8
+    #: Live streams one instance serves; past it, new ones get 503.
+    max_streams_per_instance: int = 500
 
 
 @dataclass(frozen=True, slots=True)
 class StorageSettings:
     data_dir: Path
-    #: Where attachment blobs live: "database" (stateless instances, the
-    #: default) or "directory" (content-addressed files under data_dir/blobs).
-    blob_store: str = "database"
+    #: Where attachment blobs live: "directory" (content-addressed files under
+    #: data_dir/blobs, the default: the database holds only references and does
+    #: not grow with uploads; instances behind one load balancer share data_dir)
+    #: or "database" (bytes in the blobs table). Rows stored either way stay readable.
+    blob_store: str = "directory"
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +142,12 @@ class NotificationSettings:
 class IntakeSettings:
     #: Tickets one email address may submit through intake within the window.
     max_per_email: int = 5
+    #: ... per client address, and per target policy (a flood of fresh e-mail addresses).
+    max_per_address: int = 20
+    max_per_policy: int = 1_000
     window_minutes: int = 60
+    #: Attachment bytes all anonymous intakes together may store per hour.
+    max_anonymous_bytes_per_hour: int = 500 * 1024 * 1024
     #: The routing rules (topic, channel, customer tier -> policy); None: resources/intake/routing.toml.
     routing_file: Path | None = None
 
@@ -197,19 +214,29 @@ def load_settings() -> Settings:
             pool_size=_env_int("DATABASE_POOL_SIZE", 10),
             max_overflow=_env_int("DATABASE_MAX_OVERFLOW", 20),
         ),
-        storage=StorageSettings(data_dir=data_dir, blob_store=_env("BLOB_STORE", "database") or "database"),
+        storage=StorageSettings(data_dir=data_dir, blob_store=_env("BLOB_STORE", "directory") or "directory"),
         auth=AuthSettings(
             token_ttl_minutes=_env_int("AUTH_TOKEN_TTL_MINUTES", 12 * 60),
             max_failures_per_user=_env_int("AUTH_MAX_FAILURES_PER_USER", 5),
             max_failures_per_address=_env_int("AUTH_MAX_FAILURES_PER_ADDRESS", 20),
             failure_window_minutes=_env_int("AUTH_FAILURE_WINDOW_MINUTES", 15),
+            failure_delay_seconds=_env_float("AUTH_FAILURE_DELAY_SECONDS", 2.0),
+            max_failure_delay_seconds=_env_float("AUTH_MAX_FAILURE_DELAY_SECONDS", 900.0),
+            max_logins_per_window=_env_int("AUTH_MAX_LOGINS_PER_WINDOW", 30),
         ),
-        sync=SyncSettings(heartbeat_seconds=_env_float("SYNC_HEARTBEAT_SECONDS", 15.0)),
+        sync=SyncSettings(
+            heartbeat_seconds=_env_float("SYNC_HEARTBEAT_SECONDS", 15.0),
+            max_streams_per_user=_env_int("SYNC_MAX_STREAMS_PER_USER", 8),
+            max_streams_per_instance=_env_int("SYNC_MAX_STREAMS_PER_INSTANCE", 500),
+        ),
         ticket_prefix=_env("TICKET_PREFIX", "DSK") or "DSK",
         policy_dir=Path(policy_dir) if policy_dir else None,
         notifications=_load_notifications(),
         intake=IntakeSettings(
             max_per_email=_env_int("INTAKE_MAX_PER_EMAIL", 5),
+            max_per_address=_env_int("INTAKE_MAX_PER_ADDRESS", 20),
+            max_per_policy=_env_int("INTAKE_MAX_PER_POLICY", 1_000),
+            max_anonymous_bytes_per_hour=_env_int("INTAKE_MAX_ANONYMOUS_BYTES_PER_HOUR", 500 * 1024 * 1024),
             window_minutes=_env_int("INTAKE_WINDOW_MINUTES", 60),
             routing_file=Path(_env("INTAKE_ROUTING_FILE")) if _env("INTAKE_ROUTING_FILE") else None,
         ),

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import BigInteger, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desk_app.server.core.db import Base
@@ -24,3 +24,18 @@ class IntakeSubmission(Base):
     channel: Mapped[str] = mapped_column(String(64))
     route: Mapped[str] = mapped_column(String(64))  # the routing rule that chose the policy
     address: Mapped[str | None] = mapped_column(String(64))
+
+
+class RateCounter(Base):
+    """A fixed-window counter for one limit (`intake.limits`): requests from an address, bytes per hour, ...
+
+    Bumped with one atomic upsert that keeps the row locked until the
+    intake's transaction ends, so concurrent requests on every instance are
+    counted one by one, and a refused request rolls its bump back.
+    """
+
+    __tablename__ = "rate_counters"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    count: Mapped[int] = mapped_column(BigInteger)

@@ -10,12 +10,11 @@ leaves nothing behind. The ticket is made by `tickets.service.create_ticket`
 
 from __future__ import annotations
 
-import math
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from desk_app.core.ticket import EntryKind
 from desk_app.server.attachments import service as attachments
@@ -23,6 +22,7 @@ from desk_app.server.attachments.upload import ParsedUpload, UploadRules, rechec
 from desk_app.server.core.errors import ApiError
 from desk_app.server.core.validation import Email, Key, Name, OrderId, Reason, Subject, normalize_email
 from desk_app.server.directory.models import Customer
+from desk_app.server.intake import limits as rate
 from desk_app.server.intake.models import IntakeSubmission
 from desk_app.server.intake.routing import Decision, RoutingRules
 from desk_app.server.tickets import service as tickets
@@ -73,24 +73,6 @@ def provisional_rules(routing: RoutingRules, fields: dict[str, str]) -> UploadRu
     decision = routing.decide(topic=topic, channel=fields.get("channel", "web_form").strip() or "web_form",
                               customer_tier="standard")
     return UploadRules.for_policy(routing.policies[decision.policy])
-
-
-def _check_rate(session, email: str, now: datetime, max_per_email: int, window: timedelta) -> None:
-    count, oldest = session.execute(
-        select(func.count(), func.min(IntakeSubmission.at)).where(
-            IntakeSubmission.email == email, IntakeSubmission.at > now - window
-        )
-    ).one()
-    if count >= max_per_email:
-        wait = max(1, math.ceil((oldest + window - now).total_seconds())) if oldest else int(window.total_seconds())
-        raise ApiError(
-            429,
-            "too_many_submissions",
-            f"This address has sent {count} requests recently; try again in {wait} seconds, "
-            "or reply to an earlier ticket instead.",
-            headers={"Retry-After": str(wait)},
-            retry_after=wait,
-        )
 
 
 def _check_policy_rules(decision: Decision, policy, form: IntakeFields) -> None:
@@ -188,7 +170,6 @@ def submit(
     email = normalize_email(str(form.email))
     limits = settings.intake
     with db.write() as session:
-        _check_rate(session, email, now, limits.max_per_email, timedelta(minutes=limits.window_minutes))
         tier = session.scalar(select(Customer.tier).where(Customer.email == email).order_by(Customer.id).limit(1))
         decision = routing.decide(topic=form.topic, channel=form.channel, customer_tier=tier or "standard")
         policy = policies[decision.policy]
@@ -222,6 +203,10 @@ def submit(
         stored = attachments.store_files(session, blobs, ticket_id=ticket.id, files=upload.files, now=now)
         if stored:
             _add_message_with_files(ctx, ticket, message, stored)
+        # Last, so the counters' rows stay locked (PostgreSQL) only until the commit.
+        rate.enforce(session, rate.intake_limits(
+            limits, email=email, address=(address or "")[:64] or None, policy_key=policy.key,
+            upload_bytes=sum(f.size for f in upload.files)), now)
         session.add(
             IntakeSubmission(
                 email=email,

@@ -118,8 +118,11 @@ def enqueue(
     policies: PolicyRegistry | None = None,
     settings: Settings | None = None,
     recipient: Recipient | None = None,
+    quote_submitter: bool = True,
 ) -> bool:
     """Queue the mail for `trigger` in the caller's transaction.
+
+    `quote_submitter=False`: the mail repeats nothing the customer typed (see below).
 
     `recipient`: mail this party instead of the ticket's customer.
 
@@ -160,6 +163,12 @@ def enqueue(
         "agent_name": f"{policy.name} support",
     }
     values.update({k: v for k, v in (data or {}).items() if v is not None})
+    if not quote_submitter:
+        # Anyone may submit the anonymous form with anyone's address: until that
+        # address has answered, a mail to it carries nothing the submitter wrote
+        # (no name, subject or order), only what the store made (issue 19.4).
+        values.update(customer_name=templates().party_name(policy.notifications.language, "customer"),
+                      subject=ticket.number, order_id=None)
     if trigger == "resolved" and "survey_url" not in values:
         values["survey_url"] = settings.public_url.rstrip("/") + survey_path(issue_survey_token(session, ticket, now))
     mail = templates().render(policy.key, policy.notifications.language, trigger, values)
@@ -242,4 +251,7 @@ def notify_ticket_change(
         data=data,
         policies=policies,
         settings=settings,
+        # No staff member made it (the anonymous intake, a mail gateway): the
+        # receipt goes to an address nobody has confirmed.
+        quote_submitter=not (trigger == "received" and ticket.created_by_id is None),
     )

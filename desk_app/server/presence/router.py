@@ -22,6 +22,7 @@ from desk_app.server.presence.hub import PresenceListener, hub_for
 from desk_app.server.presence.schemas import ClientId, PresenceIn, PresenceListOut
 from desk_app.server.sync.notifier import libpq_url
 from desk_app.server.sync.visibility import viewer_for
+from desk_app.server.tickets import write
 
 
 @asynccontextmanager
@@ -62,9 +63,14 @@ def update_presence(body: PresenceIn, principal: Staff, request: Request, db: Db
     """Heartbeat: the ticket this client has open and whether a reply is being typed.
 
     Send it when that changes and at least every ttl/3 seconds; returns the others' presence.
+    A ticket you may not read answers 404 (`ticket_not_found`), as reading it would.
     """
     hub = hub_for(request.app)
     now = now_of(request)
+    if body.ticket_id is not None:
+        # Presence only on a ticket the caller may read: 404 as for a read of it (issue 19.13).
+        with db.read() as session:
+            write.load_visible(session, viewer_for(session, principal), body.ticket_id)
     with db.write() as session:
         changed = service.heartbeat(
             session, principal, client_id=body.client_id, ticket_id=body.ticket_id, composing=body.composing,

@@ -34,6 +34,7 @@ from desk_app.server.core.db import Database
 from desk_app.server.core.settings import Settings
 from desk_app.server.policies.registry import PolicyRegistry
 from desk_app.server.scheduler.actions import process_ticket
+from desk_app.server.scheduler.purge import PURGE_EVERY, purge
 from desk_app.server.tickets.models import Ticket
 from desk_app.server.tickets.write import Ctx
 
@@ -86,6 +87,8 @@ class Scheduler:
         self._last_remote_wake = 0.0
         self.remote_wakes = 0  # wake-ups caused by other instances' commits (diagnostics)
         self.passes = 0  # loop passes so far (for tests and diagnostics)
+        self._purged_at: datetime | None = None
+        self.purged: dict[str, int] = {}  # what the last purge deleted (diagnostics)
 
     # -- one pass -----------------------------------------------------------------------
 
@@ -120,6 +123,7 @@ class Scheduler:
         """Process every ticket due at `now` (default: the clock's now)."""
         now = now or self.clock.now()
         report = RunReport()
+        self._purge_if_due(now)
         seen: set[int] = set()
         while True:
             ids = self._candidates(now, seen)
@@ -137,6 +141,17 @@ class Scheduler:
                 if taken is not None:
                     report.processed.append(ticket_id)
                     report.actions[ticket_id] = taken
+
+    def _purge_if_due(self, now: datetime) -> None:
+        """Expired tokens, idempotency keys and counters go every PURGE_EVERY (scheduler.purge)."""
+        if self._purged_at is not None and self._purged_at <= now < self._purged_at + PURGE_EVERY:
+            return
+        self._purged_at = now
+        try:
+            self.purged = purge(self.db, now)
+        except Exception:  # noqa: BLE001 - the next pass tries again; tickets must not wait for it
+            log.exception("scheduler: purge failed")
+            self._purged_at = None
 
     def _postpone(self, ticket_id: int, now: datetime) -> None:
         try:

@@ -20,7 +20,7 @@ import threading
 from sqlalchemy.engine import make_url
 
 from desk_app.server.core.wakeup import LoopWaker, PgListener
-from desk_app.server.sync.service import NOTIFY_CHANNEL
+from desk_app.server.sync.service import NOTIFY_CHANNEL, SESSION_ENDED
 
 log = logging.getLogger("desk.server.notifier")
 
@@ -35,6 +35,18 @@ class ChangeNotifier(LoopWaker):
         super().__init__()
         self._lock = threading.Lock()
         self._head = 0
+        self._sessions_ended = 0
+
+    @property
+    def sessions_ended(self) -> int:
+        """Bumped whenever a session ends somewhere (a logout): streams re-check their token."""
+        return self._sessions_ended
+
+    def session_ended(self) -> None:
+        """A token was revoked (here, or on another instance); safe to call from any thread."""
+        with self._lock:
+            self._sessions_ended += 1
+        self.wake()
 
     @property
     def head(self) -> int:
@@ -62,6 +74,9 @@ class PgChangeListener(PgListener):
             notifier.publish(int(head))
 
         def heard(payload: str) -> None:
+            if payload == SESSION_ENDED:
+                notifier.session_ended()
+                return
             try:
                 notifier.publish(int(payload))
             except ValueError:

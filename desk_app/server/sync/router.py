@@ -9,9 +9,10 @@ import anyio
 import orjson
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import Response, StreamingResponse
+from starlette.background import BackgroundTask
 
 from desk_app.server.auth.deps import Staff
-from desk_app.server.auth.service import authenticate
+from desk_app.server.auth.service import authenticate, session_expiry
 from desk_app.server.core.db import Database
 from desk_app.server.core.deps import get_db
 from desk_app.server.core.errors import ApiError, ErrorOut
@@ -174,7 +175,18 @@ async def stream_events(
         except ApiError:
             return False
 
+    expires_at = await anyio.to_thread.run_sync(session_expiry, db, token, app.state.clock.now())
+    slot = app.state.stream_limits.open(principal.user_id)
+    ended = _sse("error", b'{"code":"token_expired","message":"The session ended; log in again."}')
+
     async def events():
+        try:
+            async for chunk in _events():
+                yield chunk
+        finally:
+            slot.release()
+
+    async def _events():
         cursor = start
         yield b"retry: 1000\n\n"
         if start > current_head:
@@ -183,7 +195,22 @@ async def stream_events(
             return
         delivered = False  # the last read found changes and reached the end of the log
         viewer, viewer_at = None, 0.0
+        # The token is checked again whenever a session ends anywhere (a logout) and at
+        # least every heartbeat, however often changes come; its expiry on every wake-up.
+        sessions_seen, checked_at = notifier.sessions_ended, time.monotonic()
         while True:
+            if slot.closed:
+                yield _sse("error", b'{"code":"stream_replaced","message":"You opened more live streams than one '
+                                    b'user may hold; this oldest one is closed."}')
+                return
+            if app.state.clock.now() >= expires_at:
+                yield ended
+                return
+            if notifier.sessions_ended != sessions_seen or time.monotonic() - checked_at >= heartbeat:
+                sessions_seen, checked_at = notifier.sessions_ended, time.monotonic()
+                if not await anyio.to_thread.run_sync(_still_valid):
+                    yield ended
+                    return
             wake = notifier.arm()
             # Right after delivering, read again only if something was published
             # since: the token is armed first, so a publish from here on wakes
@@ -212,12 +239,14 @@ async def stream_events(
             delivered = False
             if not await notifier.wait(wake, heartbeat):
                 if not await anyio.to_thread.run_sync(_still_valid):
-                    yield _sse("error", b'{"code":"token_expired","message":"The session ended; log in again."}')
+                    yield ended
                     return
+                checked_at = time.monotonic()
                 yield _sse("heartbeat", b'{"at":"%s"}' % iso(app.state.clock.now()).encode())
 
     return StreamingResponse(
         events(),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        background=BackgroundTask(slot.release),  # also when the body was never iterated
     )

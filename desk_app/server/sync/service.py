@@ -49,6 +49,8 @@ from desk_app.server.sync.models import Change, Counter
 from desk_app.server.sync.visibility import Viewer
 
 NOTIFY_CHANNEL = "desk_changes"
+#: The payload on NOTIFY_CHANNEL that says a session ended (a logout): every instance's streams re-check their token.
+SESSION_ENDED = "session"
 CHANGE_SEQ = "change_seq"
 
 

@@ -46,6 +46,11 @@ class Ticket(Base):
     #: personal data, so never in `snapshot` or the change feed (tickets.disputes).
     counterparty_email: Mapped[str | None] = mapped_column(String(320))
     counterparty_role: Mapped[str | None] = mapped_column(String(32))  # buyer / seller
+    #: Staff who made the ticket for a customer whose contact details they could
+    #: not see (issue 19): on this ticket they see only what they typed
+    #: (`contact_known`: "email", or "" for nothing), whatever their role in it.
+    contact_withheld_from_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    contact_known: Mapped[str | None] = mapped_column(String(16))
 
     # SLA clocks as last computed by desk_app.core.sla (the per-clock detail is
     # in ticket_clocks and in `snapshot`); these columns drive queries and the
