@@ -13,7 +13,6 @@ press logs one call: typing into a button once logged three empty calls.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk_app.services.errors import ServiceError
+from desk_app.services.session import DeskSession
 from desk_app.ui.accessibility import label_field
 from desk_app.ui.dialog_keys import submit_on_ctrl_enter
 from desk_app.ui.ops import CACHE, Op, OpRunner
@@ -82,7 +82,7 @@ class CallTimerDisplay(QWidget):
 class LogCallDialog(QDialog):
     logged = Signal()
 
-    def __init__(self, session: Any, runner: OpRunner, ticket_id: int, parent: QWidget | None = None, *,
+    def __init__(self, session: DeskSession, runner: OpRunner, ticket_id: int, parent: QWidget | None = None, *,
                  clock: Callable[[], float] | None = None) -> None:
         super().__init__(parent)
         self.session = session

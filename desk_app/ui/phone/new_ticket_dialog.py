@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from desk_app.core.phone import policy_for_caller
 from desk_app.services.errors import ServiceError
 from desk_app.services.events import Connection
+from desk_app.services.session import DeskSession
 from desk_app.ui.accessibility import label_field
 from desk_app.ui.dialog_keys import submit_on_ctrl_enter
 from desk_app.ui.ops import CACHE, NETWORK, Op, OpRunner
@@ -54,7 +55,7 @@ SEARCH_PATH = "/customers"
 _ONLINE = (Connection.ONLINE, Connection.SYNCING)
 
 
-def find_customers(session: Any, text: str, *, limit: int = 8) -> list[dict[str, Any]]:
+def find_customers(session: DeskSession, text: str, *, limit: int = 8) -> list[dict[str, Any]]:
     """Customers whose phone, e-mail or order id matches `text`, from the cache (cache lane).
 
     One result per customer: id, name, tier, phone, email, their latest ticket's number and policy.
@@ -104,7 +105,7 @@ class NewTicketFromCallDialog(QDialog):
 
     LOOKUP_DELAY_MS = 250
 
-    def __init__(self, session: Any, runner: OpRunner, parent: QWidget | None = None, *,
+    def __init__(self, session: DeskSession, runner: OpRunner, parent: QWidget | None = None, *,
                  clock: Callable[[], float] | None = None) -> None:
         super().__init__(parent)
         self.session = session

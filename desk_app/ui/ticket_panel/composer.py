@@ -21,7 +21,6 @@ that only staff read it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPalette, QTextCursor
@@ -38,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk_app.core.ticket import EntryKind
+from desk_app.services.session import DeskSession
 from desk_app.ui.accessibility import label_field, plain_label
 from desk_app.ui.ops import CACHE, Op, OpRunner
 from desk_app.ui.sla_display import is_dark
@@ -63,7 +63,7 @@ class Composer(QWidget):
 
     SAVE_DELAY_MS = 400
 
-    def __init__(self, session: Any, runner: OpRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, session: DeskSession, runner: OpRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.runner = runner

@@ -1,6 +1,6 @@
 """`TicketPanel`: one ticket, everything about it, and everything an agent does to it.
 
-    panel = TicketPanel(session, runner)
+    panel = TicketPanel(session, runner, signals=window_signals)
     panel.status_message.connect(status_bar.showMessage)
     panel.show_ticket(17)
 
@@ -38,6 +38,7 @@ from desk_app.core.ticket import EntryKind
 from desk_app.services.api_client import API_PREFIX, iter_chunks
 from desk_app.services.events import Connection
 from desk_app.services.errors import ServiceError
+from desk_app.services.session import DeskSession
 from desk_app.ui.countdown import CountdownClock, application_countdown_clock
 from desk_app.ui.ops import CACHE, NETWORK, Op, OpRunner
 from desk_app.ui.sla_display import format_local_time
@@ -75,12 +76,12 @@ class TicketPanel(QWidget):
     #: Where an attachment's bytes are (under /api/v1).
     ATTACHMENT_PATH = "/attachments/{attachment_id}"
 
-    def __init__(self, session: Any, runner: OpRunner, parent: QWidget | None = None, *,
-                 countdown: CountdownClock | None = None, attachment_files: AttachmentFiles | None = None) -> None:
+    def __init__(self, session: DeskSession, runner: OpRunner, parent: QWidget | None = None, *,
+                 signals: SessionSignals, countdown: CountdownClock | None = None, attachment_files: AttachmentFiles | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.runner = runner
-        self.signals = SessionSignals.of(session)
+        self.signals = signals
         self.countdown = countdown or application_countdown_clock()
         self.ticket_id: int | None = None
         self.ticket: dict[str, Any] | None = None

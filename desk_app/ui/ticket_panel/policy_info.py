@@ -24,6 +24,7 @@ from PySide6.QtCore import QCoreApplication
 from desk_app.core.policy import CANNED_PLACEHOLDERS, Policy, PolicyError
 from desk_app.core.policy_loader import load_shipped_policies
 from desk_app.core.ticket import Status
+from desk_app.services.session import DeskSession
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ class PolicyInfo:
         self.policy = shipped_policy(key)
 
     @classmethod
-    def of(cls, session: Any, key: str) -> PolicyInfo:
+    def of(cls, session: DeskSession, key: str) -> PolicyInfo:
         """Reads the cache: call on the cache lane (or in tests)."""
         for item in session.cache.reference("policies") or ():
             if item.get("key") == key:
@@ -194,6 +195,6 @@ class TicketLabels:
         return QCoreApplication.translate("TicketLabels", "Inbound call")
 
 
-def user_names(session: Any) -> dict[int, str]:
+def user_names(session: DeskSession) -> dict[int, str]:
     """{user id: display name} from the cached staff list (cache lane)."""
     return {u["id"]: u.get("display_name") or u["username"] for u in session.cache.reference("users") or ()}

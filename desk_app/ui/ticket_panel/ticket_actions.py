@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from desk_app.core.ticket import DONE_STATUSES, Status
 from desk_app.services.errors import ServiceError
+from desk_app.services.session import DeskSession
 from desk_app.ui.accessibility import label_field
 from desk_app.ui.dialog_keys import submit_on_ctrl_enter
 from desk_app.ui.ops import CACHE, Op, OpRunner
@@ -175,7 +176,7 @@ class TicketActionsBar(QWidget):
     #: The agent asked to log a call on the ticket (the panel opens the dialog).
     log_call_requested = Signal()
 
-    def __init__(self, session: Any, runner: OpRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, session: DeskSession, runner: OpRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.runner = runner
