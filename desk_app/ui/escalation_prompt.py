@@ -67,7 +67,7 @@ from desk_app.services.local_cache import QueueQuery
 from desk_app.services.session import DeskSession
 from desk_app.ui.dialog_keys import submit_on_ctrl_enter
 from desk_app.ui.ops import CACHE, NETWORK, Op, OpRunner
-from desk_app.ui.ticket_panel.policy_info import PolicyInfo
+from desk_app.ui.reference import PolicyInfo
 from desk_app.ui.session_signals import SessionSignals
 
 __all__ = ["EscalationPromptDialog", "EscalationWatcher", "NeedsAttention", "attention_item"]

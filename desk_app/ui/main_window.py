@@ -48,6 +48,7 @@ from desk_app.ui.phone import BusinessHoursIndicator, NewTicketFromCallDialog
 from desk_app.ui.queue_pane import QueuePane, describe_filter
 from desk_app.ui.queue_view import QueueView
 from desk_app.ui.queues import QueueSpec, queue_specs
+from desk_app.ui.reference import filter_names
 from desk_app.ui.search import SearchBox
 from desk_app.ui.session_signals import SessionSignals
 from desk_app.ui.settings import DeskSettings, Keys
@@ -67,22 +68,6 @@ DEFAULT_SIZE = QSize(1440, 900)
 FRAME_ALLOWANCE = QSize(16, 48)
 #: The open ticket's least height before the queue gives up rows (header, conversation, composer).
 PANEL_MIN_HEIGHT = 470
-
-
-def _filter_names(cache) -> dict[str, dict]:
-    """Names for a click-through's ids and keys (`describe_filter`), from the cached reference lists."""
-    policies = cache.reference("policies") or []
-    labels = {}
-    for p in policies:
-        for group in ("categories", "priorities", "channels"):
-            for item in p.get(group, ()):
-                labels[(p["key"], item["key"])] = item.get("label") or item["key"]
-    return {
-        "policies": {p["key"]: p.get("name") or p["key"] for p in policies},
-        "queues": {q["id"]: q.get("name") or q["key"] for q in cache.reference("queues") or []},
-        "users": {u["id"]: u.get("display_name") or u["username"] for u in cache.reference("users") or []},
-        "labels": labels,
-    }
 
 
 class MainWindow(QMainWindow):
@@ -380,7 +365,7 @@ class MainWindow(QMainWindow):
         # Said above the rows, at once; with the policies', queues' and people's names once read.
         self.queue_pane.show_filter(describe_filter(spec_filter))
         cache = self.session.cache
-        Op(self, lambda _: _filter_names(cache), lane=CACHE, label="filter names", runner=self.runner).success(
+        Op(self, lambda _: filter_names(cache), lane=CACHE, label="filter names", runner=self.runner).success(
             lambda names: self.queue_view.spec() is spec and self.queue_pane.show_filter(
                 describe_filter(spec_filter, names))).run_in_background()
 

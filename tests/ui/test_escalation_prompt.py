@@ -9,15 +9,20 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
-from person_keys import press, type_text
-
-from desk_app.ui.escalation_prompt import SHOWN_KEY, EscalationWatcher, NeedsAttention, attention_item
-from desk_app.ui.ticket_panel.policy_info import PolicyInfo
 from live_store import *  # noqa: F401,F403 - the store's fixtures
 from live_store import wait_until
+from person_keys import press, type_text
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from window_signals import window_signals
+
+from desk_app.ui.escalation_prompt import (
+    SHOWN_KEY,
+    EscalationWatcher,
+    NeedsAttention,
+    attention_item,
+)
+from desk_app.ui.reference import PolicyInfo
 
 BUDGET = timedelta(hours=72)  # Shopom's tier 1 budget (24/7)
 

@@ -5,16 +5,21 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
-from person_keys import press, type_text
-
-from desk_app.ui.phone import BusinessHoursIndicator, CallTimer, LogCallDialog, NewTicketFromCallDialog
-from desk_app.ui.phone.business_hours import business_hours_now
-from desk_app.ui.ticket_panel.policy_info import shipped_policy
 from live_store import *  # noqa: F401,F403 - the store's fixtures
 from live_store import wait_until
+from person_keys import press, type_text
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from window_signals import window_signals
+
+from desk_app.ui.phone import (
+    BusinessHoursIndicator,
+    CallTimer,
+    LogCallDialog,
+    NewTicketFromCallDialog,
+)
+from desk_app.ui.phone.business_hours import business_hours_now
+from desk_app.ui.reference import shipped_policy
 
 
 class FakeClock:

@@ -21,9 +21,9 @@ from desk_app.core.calendar import NoBusinessTimeError
 from desk_app.core.policy import Policy
 from desk_app.services.session import DeskSession
 from desk_app.ui.ops import CACHE, NETWORK, Op, OpRunner, op_runner
-from desk_app.ui.sla_display import format_local_time
-from desk_app.ui.ticket_panel.policy_info import shipped_policy
+from desk_app.ui.reference import shipped_policy
 from desk_app.ui.session_signals import SessionSignals
+from desk_app.ui.sla_display import format_local_time
 
 __all__ = ["BusinessHoursIndicator", "HoursState", "business_hours_now"]
 

@@ -46,7 +46,7 @@ from desk_app.ui.dialog_keys import submit_on_ctrl_enter
 from desk_app.ui.ops import CACHE, NETWORK, Op, OpRunner
 from desk_app.ui.phone.call_timer import CallTimer
 from desk_app.ui.phone.log_call_dialog import CallTimerDisplay
-from desk_app.ui.ticket_panel.policy_info import shipped_policy
+from desk_app.ui.reference import shipped_policy
 
 __all__ = ["NewTicketFromCallDialog", "find_customers", "search_server", "merge_matches"]
 

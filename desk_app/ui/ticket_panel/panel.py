@@ -30,24 +30,24 @@ import os
 import re
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QTimer, QUrl, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from desk_app.core.ticket import EntryKind
 from desk_app.services.api_client import API_PREFIX, iter_chunks
-from desk_app.services.events import Connection
 from desk_app.services.errors import ServiceError
+from desk_app.services.events import Connection
 from desk_app.services.session import DeskSession
 from desk_app.ui.countdown import CountdownClock, application_countdown_clock
 from desk_app.ui.ops import CACHE, NETWORK, Op, OpRunner
+from desk_app.ui.reference import PolicyInfo, fill_placeholders, staff_names
+from desk_app.ui.session_signals import SessionSignals
 from desk_app.ui.sla_display import format_local_time
 from desk_app.ui.ticket_panel.attachment_files import AttachmentFiles
 from desk_app.ui.ticket_panel.banners import Banner
 from desk_app.ui.ticket_panel.composer import NOTE, REPLY, Composer
 from desk_app.ui.ticket_panel.header import TicketHeader, epoch
-from desk_app.ui.ticket_panel.policy_info import PolicyInfo, fill_placeholders
-from desk_app.ui.session_signals import SessionSignals
 from desk_app.ui.ticket_panel.thread_view import EntryCard, ThreadView, local_time
 from desk_app.ui.ticket_panel.ticket_actions import ReasonDialog, TicketActionsBar
 
@@ -227,7 +227,7 @@ class TicketPanel(QWidget):
             self.customer = customer or self.customer
             self.actions_bar.users = users
             self.read_only = follow_only
-            names = {u["id"]: u.get("display_name") or u["username"] for u in users}
+            names = staff_names(users)
             online = self._online()
             waiting = tid > 0 and (self._fetching == tid or (self._fetch_after_shown or (None,))[0] == tid)
             # Part of it is missing (the store wrote entries the feed does not carry): fetch it now.

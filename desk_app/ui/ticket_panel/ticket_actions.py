@@ -35,7 +35,7 @@ from desk_app.services.session import DeskSession
 from desk_app.ui.accessibility import label_field
 from desk_app.ui.dialog_keys import submit_on_ctrl_enter
 from desk_app.ui.ops import CACHE, Op, OpRunner
-from desk_app.ui.ticket_panel.policy_info import PolicyInfo, TicketLabels
+from desk_app.ui.reference import PolicyInfo, TicketLabels
 from desk_app.ui.ticket_panel.undo_toast import UndoToast
 
 __all__ = ["AssignDialog", "ReasonDialog", "StatusDialog", "TicketActionsBar"]
