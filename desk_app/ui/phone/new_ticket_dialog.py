@@ -43,6 +43,7 @@ from desk_app.services.events import Connection
 from desk_app.services.session import DeskSession
 from desk_app.ui.accessibility import label_field
 from desk_app.ui.dialog_keys import submit_on_ctrl_enter
+from desk_app.ui.operations import tickets
 from desk_app.ui.ops import CACHE, NETWORK, Op, OpRunner
 from desk_app.ui.phone.call_timer import CallTimer
 from desk_app.ui.phone.log_call_dialog import CallTimerDisplay
@@ -392,7 +393,6 @@ class NewTicketFromCallDialog(QDialog):
             return self._refuse(self.tr("Choose the policy, category and priority."))
         if len("".join(ch for ch in number if ch.isdigit())) < 3:
             return self._refuse(self.tr("Enter the caller's number."))
-        actions = self.session.actions
         self._creating = True
         self.create_button.setEnabled(False)
 
@@ -408,8 +408,8 @@ class NewTicketFromCallDialog(QDialog):
             self.created.emit(ticket_id)
             self.accept()
 
-        op = Op(self, lambda _: actions.create_ticket(**fields), lane=CACHE, label="ticket from call",
-                runner=self.runner).success(done).failure(failed)
+        op = tickets.create_ticket_from_call(parent=self, runner=self.runner, session=self.session,
+                                             fields=fields).success(done).failure(failed)
         QTimer.singleShot(0, self, op.run_in_background)  # from the event loop (see LogCallDialog)
 
     def _refuse(self, reason: str) -> None:
