@@ -43,12 +43,13 @@ from desk_app.ui.dashboard import DashboardView, queue_query
 from desk_app.ui.escalation_prompt import NeedsAttention
 from desk_app.ui.language_menu import LanguageMenu
 from desk_app.ui.login_dialog import login_error_text
-from desk_app.ui.ops import CACHE, Op, OpRunner
+from desk_app.ui.operations import queue
+from desk_app.ui.operations.session import log_in_again
+from desk_app.ui.ops import OpRunner
 from desk_app.ui.phone import BusinessHoursIndicator, NewTicketFromCallDialog
 from desk_app.ui.queue_pane import QueuePane, describe_filter
 from desk_app.ui.queue_view import QueueView
-from desk_app.ui.queues import QueueSpec, queue_specs
-from desk_app.ui.reference import filter_names
+from desk_app.ui.queues import QueueSpec
 from desk_app.ui.search import SearchBox
 from desk_app.ui.session_signals import SessionSignals
 from desk_app.ui.settings import DeskSettings, Keys
@@ -365,7 +366,7 @@ class MainWindow(QMainWindow):
         # Said above the rows, at once; with the policies', queues' and people's names once read.
         self.queue_pane.show_filter(describe_filter(spec_filter))
         cache = self.session.cache
-        Op(self, lambda _: filter_names(cache), lane=CACHE, label="filter names", runner=self.runner).success(
+        queue.read_filter_names(parent=self, runner=self.runner, cache=cache).success(
             lambda names: self.queue_view.spec() is spec and self.queue_pane.show_filter(
                 describe_filter(spec_filter, names))).run_in_background()
 
@@ -457,7 +458,7 @@ class MainWindow(QMainWindow):
 
         def submitted(password: str) -> None:
             session = self.session
-            Op(self, lambda _: session.relogin(password), label="relogin", runner=self.runner).success(
+            log_in_again(parent=self, runner=self.runner, session=session, password=password).success(
                 lambda _r: self.statusBar().showMessage(self.tr("Logged in again."), 5000)).failure(
                 refused).run_in_background()
 
@@ -481,9 +482,8 @@ class MainWindow(QMainWindow):
     def _load_specs(self) -> None:
         """The sidebar's queues: the user's views plus the server queues the cache lists (cache lane)."""
         cache, user = self.session.cache, self.user
-        Op(self, lambda _: queue_specs(user, cache.reference("queues") or [], cache.reference("policies") or []),
-           lane=CACHE, label="queue_specs",
-           runner=self.runner).success(self._show_specs).run_in_background()
+        queue.read_queue_specs(parent=self, runner=self.runner, cache=cache, user=user).success(
+            self._show_specs).run_in_background()
 
     def _show_specs(self, specs: list[QueueSpec]) -> None:
         self.sidebar.set_specs(specs)
