@@ -34,7 +34,8 @@ from desk_app.ui import i18n, qt_runtime, theme
 from desk_app.ui.demo_launcher import DEMO_PASSWORD, DEMO_ROLES, DemoStore, DemoStoreError
 from desk_app.ui.login_dialog import LoginDialog, login_error_text
 from desk_app.ui.main_window import MainWindow
-from desk_app.ui.ops import NETWORK, Op, OpRunner, set_op_runner
+from desk_app.ui.operations.session import log_in_demo_user, log_out, resume_session, start_demo_store, stop_session
+from desk_app.ui.ops import OpRunner, set_op_runner
 from desk_app.ui.settings import APPLICATION, ORGANIZATION, DeskSettings, Keys
 
 log = logging.getLogger("desk.ui.app")
@@ -108,7 +109,7 @@ class DeskController(QObject):
         if self.demo:
             self._show_splash(self.tr("Starting the demo store…"))
             store = self.store
-            Op(self, lambda _: store.start(), lane=NETWORK, label="start_demo_store", runner=self.runner).success(
+            start_demo_store(parent=self, runner=self.runner, store=store).success(
                 lambda _url: self._demo_login(self.args.role)).failure(self._fatal).run_in_background()
             return
         if self.args.data_dir is not None:
@@ -117,8 +118,8 @@ class DeskController(QObject):
         user = self.args.user or self.settings.get(Keys.USERNAME)
         if server and user and self.credentials is not None and self.credentials.available:
             credentials, options = self.credentials, self.session_options
-            Op(self, lambda _: DeskSession.resume(server, user, credentials=credentials, **options), lane=NETWORK,
-               label="resume", runner=self.runner).success(self._open).failure(
+            resume_session(parent=self, runner=self.runner, server=server, username=user, credentials=credentials,
+                           options=options).success(self._open).failure(
                 lambda error: self._ask_login(server, user, error)).run_in_background()
         else:
             self._ask_login(server, user, None)
@@ -142,8 +143,8 @@ class DeskController(QObject):
         assert self.store is not None
         self._show_splash(self.tr("Logging in as the demo {role}…").format(role=role))
         url, options = self.store.url, {**self.session_options, "data_dir": self.store.client_dir}
-        Op(self, lambda _: DeskSession.login(url, role, DEMO_PASSWORD, **options), lane=NETWORK,
-           label="demo_login", runner=self.runner).success(self._open).failure(self._fatal).run_in_background()
+        log_in_demo_user(parent=self, runner=self.runner, url=url, username=role, password=DEMO_PASSWORD,
+                         options=options).success(self._open).failure(self._fatal).run_in_background()
 
     def _open(self, session: DeskSession) -> None:
         self._close_splash()
@@ -174,8 +175,8 @@ class DeskController(QObject):
             old_window.close()
             old_window.deleteLater()
         self._show_splash(self.tr("Switching to the demo {role}…").format(role=role))
-        Op(self, lambda _: old_session.stop() if old_session else None, lane=NETWORK, label="stop_session",
-           runner=self.runner).success(lambda _r: self._demo_login(role)).failure(self._fatal).run_in_background()
+        stop_session(parent=self, runner=self.runner, session=old_session).success(
+            lambda _r: self._demo_login(role)).failure(self._fatal).run_in_background()
 
     def logout(self) -> None:
         window, session = self.window, self.session
@@ -187,7 +188,7 @@ class DeskController(QObject):
         if session is None:
             return
         server, user = session.server_url, session.user["username"]
-        Op(self, lambda _: session.logout(), lane=NETWORK, label="logout", runner=self.runner).success(
+        log_out(parent=self, runner=self.runner, session=session).success(
             lambda _r: self._ask_login(server, user, None)).failure(
             lambda _e: self._ask_login(server, user, None)).run_in_background()
 

@@ -64,9 +64,10 @@ from PySide6.QtWidgets import (
 from desk_app.core.ticket import DONE_STATUSES
 from desk_app.services.errors import Conflict, NotFound, ServiceError
 from desk_app.services.local_cache import QueueQuery
+from desk_app.services.session import DeskSession
 from desk_app.ui.dialog_keys import submit_on_ctrl_enter
 from desk_app.ui.ops import CACHE, NETWORK, Op, OpRunner
-from desk_app.ui.ticket_panel.policy_info import PolicyInfo
+from desk_app.ui.reference import PolicyInfo
 from desk_app.ui.session_signals import SessionSignals
 
 __all__ = ["EscalationPromptDialog", "EscalationWatcher", "NeedsAttention", "attention_item"]
@@ -110,10 +111,12 @@ class EscalationWatcher(QObject):
     #: The whole list, after any change (most recent last).
     items_changed = Signal(list)
 
-    def __init__(self, session: Any, runner: OpRunner, parent: QObject | None = None) -> None:
+    def __init__(self, session: DeskSession, runner: OpRunner, parent: QObject | None = None, *,
+                 signals: SessionSignals) -> None:
         super().__init__(parent)
         self.session = session
         self.runner = runner
+        self.signals = signals
         self.items: dict[str, dict[str, Any]] = {}
         self.shown: set[str] = set()
         #: Keys whose claim at the store is on its way (not shown yet, not to be claimed twice).
@@ -126,7 +129,7 @@ class EscalationWatcher(QObject):
         """Listen for changes and read the cache once; connect to `prompt` first."""
         if not self._started:
             self._started = True
-            SessionSignals.of(self.session).changes.connect(self.on_changes)
+            self.signals.changes.connect(self.on_changes)
             self.scan()
 
     # -- reading --------------------------------------------------------------------------
@@ -266,7 +269,7 @@ class EscalationPromptDialog(QDialog):
 
     open_ticket = Signal(int)
 
-    def __init__(self, session: Any, runner: OpRunner, item: dict[str, Any], parent: QWidget | None = None) -> None:
+    def __init__(self, session: DeskSession, runner: OpRunner, item: dict[str, Any], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.runner = runner
@@ -404,13 +407,13 @@ class NeedsAttention(QWidget):
     #: New items arriving within this time are announced together (the claims come back one by one).
     ANNOUNCE_DELAY_MS = 1500
 
-    def __init__(self, session: Any, runner: OpRunner, parent: QWidget | None = None, *,
-                 watcher: EscalationWatcher | None = None, announce_new: bool = True,
+    def __init__(self, session: DeskSession, runner: OpRunner, parent: QWidget | None = None, *,
+                 signals: SessionSignals, watcher: EscalationWatcher | None = None, announce_new: bool = True,
                  announce_timer: QTimer | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.runner = runner
-        self.watcher = watcher or EscalationWatcher(session, runner, self)
+        self.watcher = watcher or EscalationWatcher(session, runner, self, signals=signals)
         self.prompts: dict[str, EscalationPromptDialog] = {}
         self.tray: QSystemTrayIcon | None = None
         #: Every announcement made, (title, text), oldest first.

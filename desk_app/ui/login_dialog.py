@@ -33,7 +33,8 @@ from desk_app.services.errors import (
     WrongCredentials,
 )
 from desk_app.services.session import DeskSession
-from desk_app.ui.ops import NETWORK, Op, OpRunner
+from desk_app.ui.operations.session import log_in
+from desk_app.ui.ops import Op, OpRunner
 from desk_app.ui.settings import DeskSettings, Keys
 
 __all__ = ["LoginDialog", "login_error_text"]
@@ -150,10 +151,8 @@ class LoginDialog(QDialog):
         self.message.setText(self.tr("Logging in…"))
         self.message.show()
 
-        def work(_api) -> DeskSession:
-            return DeskSession.login(url, user, password, remember=remember, credentials=credentials, **options)
-
-        self._op = Op(self, work, lane=NETWORK, label="login", runner=self._runner)
+        self._op = log_in(parent=self, runner=self._runner, url=url, username=user, password=password,
+                          remember=remember, credentials=credentials, options=options)
         self._op.success(lambda session: self._succeeded(session, url, user, remember))
         self._op.failure(lambda error: self._fail(login_error_text(error, url)))
         self._op.run_in_background()

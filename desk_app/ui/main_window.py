@@ -13,7 +13,6 @@ working window (`desk-app --screenshot`).
 
 from __future__ import annotations
 
-import importlib
 import logging
 import time
 from collections.abc import Callable
@@ -40,19 +39,24 @@ from desk_app.services.events import Connection, Rejection, SyncStatus
 from desk_app.services.session import DeskSession
 from desk_app.ui import heap, sla_display
 from desk_app.ui.countdown import CountdownClock, application_countdown_clock
+from desk_app.ui.dashboard import DashboardView, queue_query
+from desk_app.ui.escalation_prompt import NeedsAttention
 from desk_app.ui.language_menu import LanguageMenu
 from desk_app.ui.login_dialog import login_error_text
-from desk_app.ui.ops import CACHE, Op, OpRunner
-from desk_app.ui.panel_placeholders import DashboardPlaceholder, TicketSummaryPlaceholder
+from desk_app.ui.operations import queue
+from desk_app.ui.operations.session import log_in_again
+from desk_app.ui.ops import OpRunner
+from desk_app.ui.phone import BusinessHoursIndicator, NewTicketFromCallDialog
 from desk_app.ui.queue_pane import QueuePane, describe_filter
 from desk_app.ui.queue_view import QueueView
-from desk_app.ui.queues import QueueSpec, queue_specs
+from desk_app.ui.queues import QueueSpec
 from desk_app.ui.search import SearchBox
 from desk_app.ui.session_signals import SessionSignals
 from desk_app.ui.settings import DeskSettings, Keys
 from desk_app.ui.sidebar import Sidebar
 from desk_app.ui.status_bar import OfflineBanner, SyncStatusWidget
 from desk_app.ui.theme import icon
+from desk_app.ui.ticket_panel import TicketPanel
 
 log = logging.getLogger("desk.ui.window")
 
@@ -65,33 +69,6 @@ DEFAULT_SIZE = QSize(1440, 900)
 FRAME_ALLOWANCE = QSize(16, 48)
 #: The open ticket's least height before the queue gives up rows (header, conversation, composer).
 PANEL_MIN_HEIGHT = 470
-
-
-def _optional(module: str, name: str) -> type | None:
-    """A class another helper delivers, when its module exists (else None: use the placeholder)."""
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
-    except Exception:  # noqa: BLE001 - a panel that fails to import must not take the window down
-        log.exception("%s.%s could not be loaded; using a stand-in", module, name)
-        return None
-
-
-def _filter_names(cache) -> dict[str, dict]:
-    """Names for a click-through's ids and keys (`describe_filter`), from the cached reference lists."""
-    policies = cache.reference("policies") or []
-    labels = {}
-    for p in policies:
-        for group in ("categories", "priorities", "channels"):
-            for item in p.get(group, ()):
-                labels[(p["key"], item["key"])] = item.get("label") or item["key"]
-    return {
-        "policies": {p["key"]: p.get("name") or p["key"] for p in policies},
-        "queues": {q["id"]: q.get("name") or q["key"] for q in cache.reference("queues") or []},
-        "users": {u["id"]: u.get("display_name") or u["username"] for u in cache.reference("users") or []},
-        "labels": labels,
-    }
 
 
 class MainWindow(QMainWindow):
@@ -163,8 +140,7 @@ class MainWindow(QMainWindow):
         # The table, with the filter applied and the notices about tickets that came back above it.
         self.queue_pane = QueuePane(self.queue_view, self)
         self._before_filter: QueueSpec | None = None
-        panel_class = _optional("desk_app.ui.ticket_panel", "TicketPanel") or TicketSummaryPlaceholder
-        self.ticket_panel = panel_class(session, runner, self)
+        self.ticket_panel = TicketPanel(session, runner, self, signals=self.signals)
         self.ticket_panel.setObjectName("TicketPanel")
         self.search_box = SearchBox(session, runner, self)
 
@@ -173,12 +149,10 @@ class MainWindow(QMainWindow):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.setSpacing(0)
         left_layout.addWidget(self.sidebar, 3)
-        attention_class = _optional("desk_app.ui.escalation_prompt", "NeedsAttention")
-        self.needs_attention = attention_class(session, runner, left) if attention_class else None
-        if self.needs_attention is not None:
-            left_layout.addWidget(self.needs_attention, 1)
+        self.needs_attention = NeedsAttention(session, runner, left, signals=self.signals)
+        left_layout.addWidget(self.needs_attention, 1)
         # The list owns the escalation watcher (one per window: a prompt shows once).
-        self.escalation_watcher = getattr(self.needs_attention, "watcher", None)
+        self.escalation_watcher = self.needs_attention.watcher
 
         self.work_splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.work_splitter.setObjectName("WorkSplitter")
@@ -204,13 +178,9 @@ class MainWindow(QMainWindow):
         self.pages.setObjectName("Pages")
         self.pages.setDocumentMode(True)
         self.pages.addTab(self.main_splitter, icon("workspace"), self.tr("Workspace"))
-        self.dashboard: QWidget | None = None
+        self.dashboard: DashboardView | None = None
         if self.is_manager:
-            dashboard_class = _optional("desk_app.ui.dashboard", "DashboardView") or DashboardPlaceholder
-            try:
-                self.dashboard = dashboard_class(session, runner, self, signals=self.signals)
-            except TypeError:  # the contract's signature: (session, runner, parent)
-                self.dashboard = dashboard_class(session, runner, self)
+            self.dashboard = DashboardView(session, runner, self, signals=self.signals)
             self.dashboard.setObjectName("Dashboard")
             self.pages.addTab(self.dashboard, icon("dashboard"), self.tr("Dashboard"))
             # A manager's day starts on the dashboard (Ctrl+Alt+1 for the workspace).
@@ -230,22 +200,14 @@ class MainWindow(QMainWindow):
         self.sync_status = SyncStatusWidget(self)
         bar = self.statusBar()
         bar.setSizeGripEnabled(True)
-        hours_class = _optional("desk_app.ui.phone", "BusinessHoursIndicator")
-        self.business_hours = None
-        if hours_class is not None:
-            try:
-                self.business_hours = hours_class(session, self, runner=runner)
-            except TypeError:  # the contract's signature: (session, parent)
-                self.business_hours = hours_class(session, self)
-        if self.business_hours is not None:
-            bar.addPermanentWidget(self.business_hours)
+        self.business_hours = BusinessHoursIndicator(session, self, runner=runner, signals=self.signals)
+        bar.addPermanentWidget(self.business_hours)
         user = QLabel(self.tr("{name} · {role}").format(
             name=self.user.get("display_name") or self.user["username"], role=self._role_label()), self)
         user.setObjectName("SignedInUser")
-        indicator = getattr(self.needs_attention, "indicator", None)
-        if indicator is not None:  # "Needs attention (N)": the escalations, without a window popping up
-            bar.addPermanentWidget(indicator)
-            indicator.show()
+        # "Needs attention (N)": the escalations, without a window popping up.
+        bar.addPermanentWidget(self.needs_attention.indicator)
+        self.needs_attention.indicator.show()
         bar.addPermanentWidget(user)
         bar.addPermanentWidget(self.sync_status)
 
@@ -269,11 +231,11 @@ class MainWindow(QMainWindow):
         self.act_next = self._action(self.tr("&Next ticket"), "Ctrl+J", lambda: self.queue_view.next_ticket(1),
                                      icon_name="next")
         self.act_previous = self._action(self.tr("&Previous ticket"), "Ctrl+K", lambda: self.queue_view.next_ticket(-1))
-        self.act_reply = self._action(self.tr("&Reply to customer"), "Ctrl+R", lambda: self._panel_call("focus_reply"),
+        self.act_reply = self._action(self.tr("&Reply to customer"), "Ctrl+R", self.ticket_panel.focus_reply,
                                       icon_name="reply")
-        self.act_note = self._action(self.tr("Internal &note"), "Ctrl+Shift+N", lambda: self._panel_call("focus_note"),
+        self.act_note = self._action(self.tr("Internal &note"), "Ctrl+Shift+N", self.ticket_panel.focus_note,
                                      icon_name="note")
-        self.act_escalate = self._action(self.tr("&Escalate…"), "Ctrl+E", lambda: self._panel_call("start_escalation"),
+        self.act_escalate = self._action(self.tr("&Escalate…"), "Ctrl+E", self.ticket_panel.start_escalation,
                                          icon_name="escalate")
         self.act_new_call = self._action(self.tr("New ticket from &call…"), "Ctrl+Shift+P", self.new_ticket_from_call,
                                          icon_name="phone")
@@ -355,17 +317,12 @@ class MainWindow(QMainWindow):
         self.queue_view.loaded.connect(lambda _n: self._filling("queue"))
         self.queue_view.ticket_selected.connect(self.ticket_panel.show_ticket)
         self.search_box.ticket_chosen.connect(self.open_ticket)
-        if hasattr(self.ticket_panel, "status_message"):
-            self.ticket_panel.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        if self.needs_attention is not None and hasattr(self.needs_attention, "open_ticket"):
-            self.needs_attention.open_ticket.connect(self.open_ticket)
+        self.ticket_panel.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.needs_attention.open_ticket.connect(self.open_ticket)
         if self.dashboard is not None:
-            if hasattr(self.dashboard, "open_ticket"):
-                self.dashboard.open_ticket.connect(self.open_ticket)
-            if hasattr(self.dashboard, "open_queue"):
-                self.dashboard.open_queue.connect(self.show_filtered_queue)
-            if hasattr(self.dashboard, "status_message"):
-                self.dashboard.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+            self.dashboard.open_ticket.connect(self.open_ticket)
+            self.dashboard.open_queue.connect(self.show_filtered_queue)
+            self.dashboard.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
 
     def _warm_up(self) -> None:
         """Draw the icons and brushes rows use now, while the window is built, not at the first sync."""
@@ -397,9 +354,6 @@ class MainWindow(QMainWindow):
 
     def show_filtered_queue(self, spec_filter: dict) -> None:
         """A dashboard click-through: the tickets matching `spec_filter` (see desk_app.ui.dashboard)."""
-        queue_query = _optional("desk_app.ui.dashboard", "queue_query")
-        if queue_query is None:
-            return
         title = spec_filter.get("title") or self.tr("Filtered tickets")
         spec = QueueSpec("custom", "custom", name=title, custom=lambda now: queue_query(spec_filter, now))
         self.pages.setCurrentIndex(0)
@@ -412,7 +366,7 @@ class MainWindow(QMainWindow):
         # Said above the rows, at once; with the policies', queues' and people's names once read.
         self.queue_pane.show_filter(describe_filter(spec_filter))
         cache = self.session.cache
-        Op(self, lambda _: _filter_names(cache), lane=CACHE, label="filter names", runner=self.runner).success(
+        queue.read_filter_names(parent=self, runner=self.runner, cache=cache).success(
             lambda names: self.queue_view.spec() is spec and self.queue_pane.show_filter(
                 describe_filter(spec_filter, names))).run_in_background()
 
@@ -439,38 +393,19 @@ class MainWindow(QMainWindow):
         self.session.engine.sync_now()
         self.session.outbox.wake()
 
-    def _panel_call(self, name: str) -> None:
-        method = getattr(self.ticket_panel, name, None)
-        if method is None:
-            self.statusBar().showMessage(self.tr("Open a ticket in the ticket panel first."), 5000)
-            return
-        method()
-
     def new_ticket_from_call(self) -> None:
-        dialog_class = _optional("desk_app.ui.phone", "NewTicketFromCallDialog")
-        if dialog_class is None:
-            self.statusBar().showMessage(self.tr("Phone tools are not installed in this build."), 5000)
-            return
-        dialog = dialog_class(self.session, self.runner, self)
+        dialog = NewTicketFromCallDialog(self.session, self.runner, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        if hasattr(dialog, "created"):
-            # The new ticket opens, once the dialog has closed (focus goes back to this window).
-            dialog.created.connect(lambda ticket_id: QTimer.singleShot(0, self, lambda: self.open_ticket(ticket_id)))
+        # The new ticket opens, once the dialog has closed (focus goes back to this window).
+        dialog.created.connect(lambda ticket_id: QTimer.singleShot(0, self, lambda: self.open_ticket(ticket_id)))
         dialog.open()
 
     def log_call(self) -> None:
         # The ticket the panel shows, even when it has left the queue (taken, escalated).
-        ticket_id = self.queue_view.shown_ticket()
-        if hasattr(self.ticket_panel, "open_log_call") and ticket_id is not None:
-            self.ticket_panel.open_log_call()
-            return
-        dialog_class = _optional("desk_app.ui.phone", "LogCallDialog")
-        if dialog_class is None or ticket_id is None:
+        if self.queue_view.shown_ticket() is None:
             self.statusBar().showMessage(self.tr("Select a ticket to log a call on it."), 5000)
             return
-        dialog = dialog_class(self.session, self.runner, ticket_id, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
+        self.ticket_panel.open_log_call()
 
     def show_shortcuts(self) -> None:
         rows = []
@@ -523,7 +458,7 @@ class MainWindow(QMainWindow):
 
         def submitted(password: str) -> None:
             session = self.session
-            Op(self, lambda _: session.relogin(password), label="relogin", runner=self.runner).success(
+            log_in_again(parent=self, runner=self.runner, session=session, password=password).success(
                 lambda _r: self.statusBar().showMessage(self.tr("Logged in again."), 5000)).failure(
                 refused).run_in_background()
 
@@ -547,9 +482,8 @@ class MainWindow(QMainWindow):
     def _load_specs(self) -> None:
         """The sidebar's queues: the user's views plus the server queues the cache lists (cache lane)."""
         cache, user = self.session.cache, self.user
-        Op(self, lambda _: queue_specs(user, cache.reference("queues") or [], cache.reference("policies") or []),
-           lane=CACHE, label="queue_specs",
-           runner=self.runner).success(self._show_specs).run_in_background()
+        queue.read_queue_specs(parent=self, runner=self.runner, cache=cache, user=user).success(
+            self._show_specs).run_in_background()
 
     def _show_specs(self, specs: list[QueueSpec]) -> None:
         self.sidebar.set_specs(specs)

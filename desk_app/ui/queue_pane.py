@@ -20,9 +20,9 @@ from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desk_app.services.events import TicketNotice
+from desk_app.ui.reference import TicketLabels
 from desk_app.ui.sla_display import is_dark
 from desk_app.ui.ticket_panel.banners import Banner
-from desk_app.ui.ticket_panel.policy_info import TicketLabels
 
 __all__ = ["FilterChip", "NoticeBar", "QueuePane", "describe_filter"]
 

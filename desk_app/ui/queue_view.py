@@ -49,7 +49,7 @@ __all__ = ["QueueView"]
 
 #: Changes that arrive while an update of changed rows runs (a burst) are gathered for this
 #: long after it. A change while none runs does not wait: a colleague's change shows at once
-#: (it waited 200 ms on a trailing timer before, a third of the 500 ms budget of issue 13).
+#: (a trailing 200 ms timer would spend a third of the 500 ms a change may take to show).
 COALESCE_MS = 200
 
 #: The highest escalation tier a ticket can be at (a queue's tier is 1-9; the policies use 1-3).

@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 
 from desk_app.services.local_cache import TicketRow
 from desk_app.services.session import DeskSession
-from desk_app.ui.ops import CACHE, Op, OpRunner
+from desk_app.ui.operations.search import search_tickets
+from desk_app.ui.ops import OpRunner
 from desk_app.ui.theme import icon
 
 __all__ = ["SearchBox"]
@@ -79,8 +80,7 @@ class SearchBox(QLineEdit):
             self._show(text, [])
             return
         cache = self._session.cache
-        Op(self, lambda _: cache.search(text, limit=LIMIT), lane=CACHE, label="search",
-           runner=self._runner).success(lambda rows: self._show(text, rows)).run_in_background()
+        search_tickets(parent=self, runner=self._runner, cache=cache, text=text, limit=LIMIT).success(lambda rows: self._show(text, rows)).run_in_background()
 
     def _show(self, text: str, rows: list[TicketRow]) -> None:
         if text != self.text().strip():

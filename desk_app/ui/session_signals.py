@@ -4,22 +4,18 @@ The services call their hooks on worker threads (the sync engine, the
 outbox, presence). `SessionSignals` lives on the UI thread and re-emits each
 report as a signal; a signal emitted on another thread reaches receivers on
 the UI thread through a queued connection, so no widget is ever touched from
-a worker (Picard's rule). One instance per session; `detach()` unhooks it.
+a worker (Picard's rule). One bridge per window: the main window makes it and
+passes it to the widgets that listen (`signals=`); `detach()` unhooks it
+before the session stops.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QObject, Signal
 
 from desk_app.services.events import ServiceEvents
 
 __all__ = ["SessionSignals"]
-
-#: Where `SessionSignals.of` keeps a session's shared bridge.
-_SHARED = "_desk_session_signals"
-
 
 class SessionSignals(QObject):
     #: A `ChangeSet`: which tickets changed.
@@ -49,16 +45,6 @@ class SessionSignals(QObject):
         for hook, emit in self._hooks:
             hook.connect(emit)
         self.destroyed.connect(lambda *_: self.detach())
-
-    @classmethod
-    def of(cls, session: Any) -> SessionSignals:
-        """The session's shared bridge, made on first use (on the UI thread) and parented to the
-        application, so it outlives every widget and a worker never emits into a destroyed object."""
-        signals = session.__dict__.get(_SHARED)
-        if signals is None:
-            signals = cls(session.events, QCoreApplication.instance())
-            session.__dict__[_SHARED] = signals
-        return signals
 
     def detach(self) -> None:
         for hook, emit in self._hooks:

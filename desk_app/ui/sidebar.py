@@ -16,11 +16,18 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QLocale, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QWidget,
+)
 
 from desk_app.services.session import DeskSession
-from desk_app.ui.ops import CACHE, Op, OpRunner
-from desk_app.ui.queues import QueueSpec, count_queues
+from desk_app.ui.operations.queue import count_queue_tickets
+from desk_app.ui.ops import OpRunner
+from desk_app.ui.queues import QueueSpec
 from desk_app.ui.theme import icon
 
 __all__ = ["Sidebar"]
@@ -168,8 +175,7 @@ class Sidebar(QTreeWidget):
             return
         self._counting = True
         cache, now = self._session.cache, self._now()
-        Op(self, lambda _: count_queues(cache, specs, now), lane=CACHE, label="count_queues",
-           runner=self._runner).success(self._counted).failure(self._count_failed).run_in_background()
+        count_queue_tickets(parent=self, runner=self._runner, cache=cache, specs=specs, now=now).success(self._counted).failure(self._count_failed).run_in_background()
 
     def _counted(self, counts: dict[str, int]) -> None:
         self._counting = False

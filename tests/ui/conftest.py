@@ -47,3 +47,13 @@ def pytest_runtest_teardown(item):
 
     if QCoreApplication.instance() is not None:
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+
+@pytest.fixture(autouse=True)
+def _unhook_window_signals():
+    """The bridges `window_signals` made for the test are unhooked after it."""
+    yield
+    from window_signals import unhook_all
+
+    unhook_all()

@@ -19,6 +19,7 @@ from desk_app.ui.countdown import CountdownClock
 from desk_app.ui.ticket_panel import TicketPanel
 from live_store import *  # noqa: F401,F403 - the store's fixtures
 from live_store import START, wait_until
+from window_signals import window_signals
 
 NOT_HERE = "This conversation is not on this computer yet; it will load when you are back online."
 PART = "Part of the conversation is not on this computer yet"
@@ -40,7 +41,7 @@ def countdown(qapp):
 
 
 def _panel(qtbot, session, runner, countdown) -> TicketPanel:
-    panel = TicketPanel(session, runner, countdown=countdown)
+    panel = TicketPanel(session, runner, signals=window_signals(session), countdown=countdown)
     qtbot.addWidget(panel)
     panel.resize(900, 700)
     panel.show()

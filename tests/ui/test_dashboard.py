@@ -29,6 +29,7 @@ from desk_app.ui.dashboard.reports_api import OPEN_STATUSES
 from desk_app.ui.demo_launcher import DEMO_PASSWORD, DemoStore
 from desk_app.ui.ops import CollectingReporter, OpRunner
 from window_helpers import make_session, runner  # noqa: F401 - the threaded runner fixture
+from window_signals import window_signals
 
 API = "/api/v1"
 SCORES = (5, 2, 4)
@@ -121,7 +122,7 @@ NOW = datetime.now(timezone.utc)
 
 
 def open_view(qtbot, session, runner, **kw) -> DashboardView:
-    view = DashboardView(session, runner, now=lambda: NOW, **kw)
+    view = DashboardView(session, runner, now=lambda: NOW, signals=window_signals(session), **kw)
     qtbot.addWidget(view)
     view.resize(1400, 900)
     view.show()
@@ -333,7 +334,8 @@ def test_tile_click_with_the_keyboard(qtbot, store, sessions, sync_runner):
 
 
 def test_nothing_is_fetched_until_the_page_is_shown(qtbot, store, sessions, sync_runner):
-    view = DashboardView(sessions(), sync_runner, now=lambda: NOW)
+    session = sessions()
+    view = DashboardView(session, sync_runner, now=lambda: NOW, signals=window_signals(session))
     qtbot.addWidget(view)
     assert view.reports == {} and view.queue_combo.count() == 1
     view.show()

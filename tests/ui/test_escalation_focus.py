@@ -17,6 +17,7 @@ from window_helpers import WAIT_MS
 from desk_app.ui.escalation_prompt import EscalationPromptDialog, NeedsAttention
 from live_store import *  # noqa: F401,F403 - the store's fixtures
 from live_store import wait_until
+from window_signals import window_signals
 
 
 def prompt_windows() -> list[EscalationPromptDialog]:
@@ -68,7 +69,7 @@ def test_twenty_pending_escalations_are_one_summary_and_each_is_answered_from_th
     wait_until(lambda: specialist.cache.reference("policies") and specialist.cache.cursor is not None
                and all(specialist.cache.ticket(t["id"]) for t in tickets), message="the escalations are cached")
 
-    attention = NeedsAttention(specialist, sync_ops)
+    attention = NeedsAttention(specialist, sync_ops, signals=window_signals(specialist))
     qtbot.addWidget(attention)
     attention.show()
     assert attention.list.count() == 20 and prompt_windows() == []

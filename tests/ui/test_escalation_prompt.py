@@ -9,14 +9,20 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
-from person_keys import press, type_text
-
-from desk_app.ui.escalation_prompt import SHOWN_KEY, EscalationWatcher, NeedsAttention, attention_item
-from desk_app.ui.ticket_panel.policy_info import PolicyInfo
 from live_store import *  # noqa: F401,F403 - the store's fixtures
 from live_store import wait_until
+from person_keys import press, type_text
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from window_signals import window_signals
+
+from desk_app.ui.escalation_prompt import (
+    SHOWN_KEY,
+    EscalationWatcher,
+    NeedsAttention,
+    attention_item,
+)
+from desk_app.ui.reference import PolicyInfo
 
 BUDGET = timedelta(hours=72)  # Shopom's tier 1 budget (24/7)
 
@@ -59,7 +65,7 @@ def test_an_item_is_announced_once_survives_a_restart_and_goes_when_handled(qtbo
     session = live.session("agent", data_dir=tmp_path / "machine")
     wait_until(lambda: (session.cache.ticket(tid) or {}).get("escalation_due"), message="the record is cached")
 
-    attention = NeedsAttention(session, sync_ops)
+    attention = NeedsAttention(session, sync_ops, signals=window_signals(session))
     qtbot.addWidget(attention)
     prompted = []
     attention.watcher.prompt.connect(prompted.append)
@@ -85,7 +91,7 @@ def test_an_item_is_announced_once_survives_a_restart_and_goes_when_handled(qtbo
 
     # "Later": the prompt closes, the item stays; a new window (a restart) lists it but does not announce it.
     dialog.close()
-    again = EscalationWatcher(session, sync_ops)
+    again = EscalationWatcher(session, sync_ops, signals=window_signals(session))
     fresh = []
     again.prompt.connect(fresh.append)
     again.start()
@@ -117,7 +123,7 @@ def test_a_specialist_hears_of_a_new_escalation_and_takes_it(qtbot, live, sync_o
     tid = ticket["id"]
     specialist = live.session("specialist")
     wait_until(lambda: specialist.cache.reference("policies"), message="reference data")
-    attention = NeedsAttention(specialist, sync_ops)
+    attention = NeedsAttention(specialist, sync_ops, signals=window_signals(specialist))
     qtbot.addWidget(attention)
     assert attention.list.count() == 0
 
@@ -149,7 +155,7 @@ def test_who_is_told_of_an_escalation(qtbot, live, sync_ops, role, tier, expecte
                message="first sync done")
     if expected:
         wait_until(lambda: session.cache.ticket(ticket["id"]), message="cached")
-    watcher = EscalationWatcher(session, sync_ops)
+    watcher = EscalationWatcher(session, sync_ops, signals=window_signals(session))
     prompts = []
     watcher.prompt.connect(prompts.append)
     watcher.start()
@@ -160,7 +166,7 @@ def test_the_item_appears_live_when_the_budget_runs_out_with_the_app_open(qtbot,
     ticket = live.create_ticket("agent", assign_to_me=True)
     session = live.session("agent", remember=True)  # 72h on, the session logs in again by itself
     wait_until(lambda: session.cache.ticket(ticket["id"]) and session.cache.reference("policies"), message="cached")
-    attention = NeedsAttention(session, sync_ops)
+    attention = NeedsAttention(session, sync_ops, signals=window_signals(session))
     qtbot.addWidget(attention)
     assert attention.list.count() == 0
 
@@ -178,7 +184,7 @@ def test_the_prompt_opened_from_the_list_takes_the_reason_and_asks_which_answer_
     ticket = budget_run_out(live)
     session = live.session("agent")
     wait_until(lambda: (session.cache.ticket(ticket["id"]) or {}).get("escalation_due"), message="cached")
-    attention = NeedsAttention(session, sync_ops)
+    attention = NeedsAttention(session, sync_ops, signals=window_signals(session))
     qtbot.addWidget(attention)
     attention.show()
     attention.activateWindow()

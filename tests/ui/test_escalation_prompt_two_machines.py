@@ -11,6 +11,7 @@ import pytest
 from desk_app.ui.escalation_prompt import CLIENT_KEY, SHOWN_KEY, EscalationWatcher, NeedsAttention
 from live_store import *  # noqa: F401,F403 - the store's fixtures
 from live_store import wait_until
+from window_signals import window_signals
 
 
 class Machine:
@@ -20,7 +21,7 @@ class Machine:
         self.session = live.session(username, data_dir=data_dir)
         wait_until(lambda: self.session.cache.reference("policies") and self.session.cache.cursor is not None,
                    message="first sync done")
-        self.attention = NeedsAttention(self.session, runner)
+        self.attention = NeedsAttention(self.session, runner, signals=window_signals(self.session))
         qtbot.addWidget(self.attention)
         self.prompted: list[dict] = []
         self.attention.watcher.prompt.connect(self.prompted.append)
@@ -79,7 +80,7 @@ def test_the_item_is_announced_on_one_machine_and_listed_on_both(qtbot, live, op
     # Both remember it as dealt with: a restart on either machine announces nothing.
     for machine in (laptop, desktop):
         assert machine.session.cache.meta(SHOWN_KEY) == f'["{key}"]'
-    restarted = EscalationWatcher(quiet.session, ops)
+    restarted = EscalationWatcher(quiet.session, ops, signals=window_signals(quiet.session))
     again = []
     restarted.prompt.connect(again.append)
     restarted.start()
@@ -123,7 +124,7 @@ def test_offline_the_item_is_announced_anyway(qtbot, live, sync_ops, tmp_path):
     session = live.session("agent", data_dir=tmp_path / "laptop")
     wait_until(lambda: (session.cache.ticket(ticket["id"]) or {}).get("escalation_due"), message="cached")
     live.server.stop()  # the laptop loses the store before it could ask
-    attention = NeedsAttention(session, sync_ops)
+    attention = NeedsAttention(session, sync_ops, signals=window_signals(session))
     qtbot.addWidget(attention)
     # Better twice than never: it could not ask, so it is announced here too.
     attention.announce()

@@ -5,15 +5,21 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
-from person_keys import press, type_text
-
-from desk_app.ui.phone import BusinessHoursIndicator, CallTimer, LogCallDialog, NewTicketFromCallDialog
-from desk_app.ui.phone.business_hours import business_hours_now
-from desk_app.ui.ticket_panel.policy_info import shipped_policy
 from live_store import *  # noqa: F401,F403 - the store's fixtures
 from live_store import wait_until
+from person_keys import press, type_text
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from window_signals import window_signals
+
+from desk_app.ui.phone import (
+    BusinessHoursIndicator,
+    CallTimer,
+    LogCallDialog,
+    NewTicketFromCallDialog,
+)
+from desk_app.ui.phone.business_hours import business_hours_now
+from desk_app.ui.reference import shipped_policy
 
 
 class FakeClock:
@@ -190,7 +196,7 @@ def test_business_hours_indicator_for_the_status_bar(qtbot, live, sync_ops):
     session = live.session("agent")
     wait_until(lambda: session.cache.reference("policies"), message="policies cached")
     now = [datetime(2026, 3, 7, 9, 0, tzinfo=timezone.utc)]  # a Saturday
-    indicator = BusinessHoursIndicator(session, runner=sync_ops, now=lambda: now[0])
+    indicator = BusinessHoursIndicator(session, runner=sync_ops, signals=window_signals(session), now=lambda: now[0])
     qtbot.addWidget(indicator)
     assert indicator.open_now("shopom", "phone") is False
     assert "Phone lines open:" in indicator.label.text()

@@ -15,6 +15,7 @@ from desk_app.ui.ticket_panel import TicketPanel
 from desk_app.ui.ticket_panel.attachment_files import AttachmentFiles
 from live_store import *  # noqa: F401,F403 - the store's fixtures
 from live_store import wait_until
+from window_signals import window_signals
 
 
 class FakeTime:
@@ -34,7 +35,7 @@ def countdown(qapp):
 
 def open_panel(qtbot, session, runner, countdown, ticket_id: int) -> TicketPanel:
     wait_until(lambda: session.cache.ticket(ticket_id), message="the ticket reached the cache")
-    panel = TicketPanel(session, runner, countdown=countdown)
+    panel = TicketPanel(session, runner, signals=window_signals(session), countdown=countdown)
     qtbot.addWidget(panel)
     panel.resize(900, 700)
     panel.show()
@@ -254,7 +255,7 @@ def test_an_attachment_is_downloaded_and_opened(qtbot, live, sync_ops, countdown
     stale.mkdir(parents=True)
     (stale / "old.png").write_bytes(PNG)
     wait_until(lambda: session.cache.ticket(tid), message="the ticket reached the cache")
-    panel = TicketPanel(session, sync_ops, countdown=countdown,
+    panel = TicketPanel(session, sync_ops, signals=window_signals(session), countdown=countdown,
                         attachment_files=AttachmentFiles(tmp_path / "attachments"))
     assert not stale.exists()  # removed as the panel started
     panel.resize(900, 700)
@@ -318,7 +319,7 @@ def test_a_ticket_created_offline_is_followed_to_its_real_id(qtbot, live, sync_o
         policy="shopom", subject="Called about a refund", category="returns_refunds", priority="normal",
         channel="phone", customer={"name": "Ravi Kumar", "phone": "+91 90000 11111"}, status="open",
         assign_to_me=True)
-    panel = TicketPanel(session, sync_ops, countdown=countdown)
+    panel = TicketPanel(session, sync_ops, signals=window_signals(session), countdown=countdown)
     qtbot.addWidget(panel)
     panel.show()
     panel.show_ticket(placeholder)
@@ -340,7 +341,7 @@ def test_opening_tickets_keeps_the_header_height_and_reuses_the_clock_chips(qtbo
     second = live.create_ticket("agent", assign_to_me=True, subject="Wrong colour")
     session = live.session("agent")
     wait_until(lambda: session.cache.ticket(second["id"]), message="cached")
-    panel = TicketPanel(session, sync_ops, countdown=countdown)
+    panel = TicketPanel(session, sync_ops, signals=window_signals(session), countdown=countdown)
     qtbot.addWidget(panel)
     panel.resize(900, 700)
     panel.show()

@@ -18,6 +18,7 @@ from desk_app.ui.ticket_panel import TicketPanel
 from desk_app.ui.ticket_panel.composer import NOTE, REPLY
 from live_store import *  # noqa: F401,F403 - the store's fixtures
 from live_store import wait_until
+from window_signals import window_signals
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -39,7 +40,7 @@ def countdown(qapp):
 
 def open_panel(qtbot, session, runner, countdown, ticket_id: int) -> TicketPanel:
     wait_until(lambda: session.cache.ticket(ticket_id), message="the ticket reached the cache")
-    panel = TicketPanel(session, runner, countdown=countdown)
+    panel = TicketPanel(session, runner, signals=window_signals(session), countdown=countdown)
     qtbot.addWidget(panel)
     panel.resize(1000, 760)
     panel.show()

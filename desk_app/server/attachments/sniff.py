@@ -21,7 +21,7 @@ MEDIA_TYPES = {
     "webp": "image/webp",
 }
 LABELS = {"jpeg": "JPEG", "png": "PNG", "pdf": "PDF", "gif": "GIF", "webp": "WebP"}
-#: The kinds intake accepts when the policy states no rules (issue 4).
+#: The kinds intake accepts when the policy states no rules.
 DEFAULT_KINDS = ("jpeg", "png", "pdf")
 
 

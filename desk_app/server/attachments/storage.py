@@ -14,7 +14,7 @@ Two stores, chosen by `StorageSettings.blob_store`:
   temporary file and renamed into place (atomic), for single-instance
   deployments with large attachments.
 
-The intake rules (which types, how many, how large; issue 4) are checked
+The intake rules (which types, how many, how large; `upload.UploadRules`) are checked
 before `put`; this module only stores what it is given and reads it back,
 verifying the digest on the way out.
 """

@@ -55,7 +55,7 @@ class UploadRules:
 
     @classmethod
     def for_policy(cls, policy: Policy | None) -> UploadRules:
-        """The policy's [intake] rules, or issue 4's defaults (5 files, 4.5 MiB, JPEG/PNG/PDF)."""
+        """The policy's [intake] rules, or the defaults (5 files, 4.5 MiB, JPEG/PNG/PDF)."""
         intake = policy.intake if policy is not None else None
         if intake is None:
             return cls(DEFAULT_MAX_FILES, DEFAULT_MAX_BYTES, frozenset(sniff.DEFAULT_KINDS))

@@ -1,6 +1,6 @@
 """The managers' dashboard: SLA compliance, breaches, escalations, backlog, agent load, CSAT.
 
-    view = DashboardView(session, runner, parent)      # managers and admins; others see a message
+    view = DashboardView(session, runner, parent, signals=signals)  # managers and admins; others see a message
     view.open_queue.connect(show_filtered_queue)        # dict: a ticket filter (below)
     view.open_ticket.connect(ticket_panel.show_ticket)  # int: a ticket id ("Most overdue")
     export_pdf(view, "dashboard.pdf")                   # the whole dashboard, no dialog

@@ -90,7 +90,7 @@ class DashboardView(QWidget):
 
     def __init__(self, session: DeskSession, runner: OpRunner, parent: QWidget | None = None, *,
                  refresh_interval_ms: int = REFRESH_INTERVAL_MS, now: Callable[[], datetime] = _utc_now,
-                 signals: SessionSignals | None = None) -> None:
+                 signals: SessionSignals) -> None:
         super().__init__(parent)
         self.setObjectName("DashboardView")
         self.session = session
@@ -138,7 +138,7 @@ class DashboardView(QWidget):
             self._refuse(self.tr("The dashboard is for managers. Your role ({role}) does not include SLA reports.")
                          .format(role=session.user.get("role") or "?"))
             return
-        self.signals = signals or SessionSignals(session.events, self)
+        self.signals = signals
         self.signals.changes.connect(self.mark_stale)
         # Nothing is fetched until the page is first shown (a manager may start in the workspace).
         self._shown_once = False

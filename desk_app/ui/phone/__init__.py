@@ -2,7 +2,7 @@
 
     NewTicketFromCallDialog(session, runner, parent)
     LogCallDialog(session, runner, ticket_id, parent)
-    BusinessHoursIndicator(session, parent)        # a status-bar widget
+    BusinessHoursIndicator(session, parent, signals=signals)  # a status-bar widget
     CallTimer(now=...)                             # injectable clock
 """
 

@@ -13,17 +13,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from desk_app.core.calendar import NoBusinessTimeError
 from desk_app.core.policy import Policy
+from desk_app.services.session import DeskSession
 from desk_app.ui.ops import CACHE, NETWORK, Op, OpRunner, op_runner
-from desk_app.ui.sla_display import format_local_time
-from desk_app.ui.ticket_panel.policy_info import shipped_policy
+from desk_app.ui.reference import shipped_policy
 from desk_app.ui.session_signals import SessionSignals
+from desk_app.ui.sla_display import format_local_time
 
 __all__ = ["BusinessHoursIndicator", "HoursState", "business_hours_now"]
 
@@ -65,7 +65,8 @@ def business_hours_now(policies: Iterable[Policy], now: datetime) -> list[HoursS
 class BusinessHoursIndicator(QWidget):
     REFRESH_MS = 30_000
 
-    def __init__(self, session: Any, parent: QWidget | None = None, *, runner: OpRunner | None = None,
+    def __init__(self, session: DeskSession, parent: QWidget | None = None, *, signals: SessionSignals,
+                 runner: OpRunner | None = None,
                  now: Callable[[], datetime] | None = None) -> None:
         super().__init__(parent)
         self.session = session
@@ -81,7 +82,7 @@ class BusinessHoursIndicator(QWidget):
         self._timer.setInterval(self.REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
         self._timer.start()
-        SessionSignals.of(session).reference.connect(self._reference_changed)
+        signals.reference.connect(self._reference_changed)
         self.load()
 
     def _reference_changed(self, names) -> None:

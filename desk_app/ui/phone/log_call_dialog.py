@@ -13,7 +13,6 @@ press logs one call: typing into a button once logged three empty calls.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont
@@ -32,8 +31,10 @@ from PySide6.QtWidgets import (
 )
 
 from desk_app.services.errors import ServiceError
+from desk_app.services.session import DeskSession
 from desk_app.ui.accessibility import label_field
 from desk_app.ui.dialog_keys import submit_on_ctrl_enter
+from desk_app.ui.operations import tickets
 from desk_app.ui.ops import CACHE, Op, OpRunner
 from desk_app.ui.phone.call_timer import CallTimer, format_call_time
 
@@ -82,7 +83,7 @@ class CallTimerDisplay(QWidget):
 class LogCallDialog(QDialog):
     logged = Signal()
 
-    def __init__(self, session: Any, runner: OpRunner, ticket_id: int, parent: QWidget | None = None, *,
+    def __init__(self, session: DeskSession, runner: OpRunner, ticket_id: int, parent: QWidget | None = None, *,
                  clock: Callable[[], float] | None = None) -> None:
         super().__init__(parent)
         self.session = session
@@ -155,7 +156,7 @@ class LogCallDialog(QDialog):
         self._logging = True
         self.log_button.setEnabled(False)
         seconds = self.timer.stop()
-        actions, tid = self.session.actions, self.ticket_id
+        tid = self.ticket_id
 
         def failed(error: BaseException) -> None:
             self._logging = False
@@ -170,8 +171,8 @@ class LogCallDialog(QDialog):
             self.logged.emit()
             self.accept()
 
-        op = Op(self, lambda _: actions.log_call(tid, number=number, direction=direction, duration_seconds=seconds,
-                                                 notes=notes), lane=CACHE, label="log call", runner=self.runner)
+        op = tickets.log_call(parent=self, runner=self.runner, session=self.session, ticket_id=tid, number=number,
+                              direction=direction, duration_seconds=seconds, notes=notes)
         # From the event loop, not inside the button box's signal: the change refreshes the
         # panel under this dialog, and closing it while that runs is what PySide handles badly.
         QTimer.singleShot(0, self, op.success(done).failure(failed).run_in_background)

@@ -40,12 +40,14 @@ from PySide6.QtWidgets import (
 from desk_app.core.phone import policy_for_caller
 from desk_app.services.errors import ServiceError
 from desk_app.services.events import Connection
+from desk_app.services.session import DeskSession
 from desk_app.ui.accessibility import label_field
 from desk_app.ui.dialog_keys import submit_on_ctrl_enter
+from desk_app.ui.operations import tickets
 from desk_app.ui.ops import CACHE, NETWORK, Op, OpRunner
 from desk_app.ui.phone.call_timer import CallTimer
 from desk_app.ui.phone.log_call_dialog import CallTimerDisplay
-from desk_app.ui.ticket_panel.policy_info import shipped_policy
+from desk_app.ui.reference import shipped_policy
 
 __all__ = ["NewTicketFromCallDialog", "find_customers", "search_server", "merge_matches"]
 
@@ -54,7 +56,7 @@ SEARCH_PATH = "/customers"
 _ONLINE = (Connection.ONLINE, Connection.SYNCING)
 
 
-def find_customers(session: Any, text: str, *, limit: int = 8) -> list[dict[str, Any]]:
+def find_customers(session: DeskSession, text: str, *, limit: int = 8) -> list[dict[str, Any]]:
     """Customers whose phone, e-mail or order id matches `text`, from the cache (cache lane).
 
     One result per customer: id, name, tier, phone, email, their latest ticket's number and policy.
@@ -104,7 +106,7 @@ class NewTicketFromCallDialog(QDialog):
 
     LOOKUP_DELAY_MS = 250
 
-    def __init__(self, session: Any, runner: OpRunner, parent: QWidget | None = None, *,
+    def __init__(self, session: DeskSession, runner: OpRunner, parent: QWidget | None = None, *,
                  clock: Callable[[], float] | None = None) -> None:
         super().__init__(parent)
         self.session = session
@@ -391,7 +393,6 @@ class NewTicketFromCallDialog(QDialog):
             return self._refuse(self.tr("Choose the policy, category and priority."))
         if len("".join(ch for ch in number if ch.isdigit())) < 3:
             return self._refuse(self.tr("Enter the caller's number."))
-        actions = self.session.actions
         self._creating = True
         self.create_button.setEnabled(False)
 
@@ -407,8 +408,8 @@ class NewTicketFromCallDialog(QDialog):
             self.created.emit(ticket_id)
             self.accept()
 
-        op = Op(self, lambda _: actions.create_ticket(**fields), lane=CACHE, label="ticket from call",
-                runner=self.runner).success(done).failure(failed)
+        op = tickets.create_ticket_from_call(parent=self, runner=self.runner, session=self.session,
+                                             fields=fields).success(done).failure(failed)
         QTimer.singleShot(0, self, op.run_in_background)  # from the event loop (see LogCallDialog)
 
     def _refuse(self, reason: str) -> None:

@@ -1,17 +1,15 @@
 """The ticket panel: header with live SLA clocks, the thread, the composer and the actions.
 
     from desk_app.ui.ticket_panel import TicketPanel
-    panel = TicketPanel(session, runner)      # (session, runner, parent=None, *, countdown=None)
+    panel = TicketPanel(session, runner, signals=signals)  # signals: the window's SessionSignals
     panel.show_ticket(ticket_id)
     panel.status_message.connect(...)
 
 Modules: panel (TicketPanel), header (facts and clocks), thread_view,
 composer (reply / note, canned responses, drafts), ticket_actions (buttons and
-dialogs), banners, policy_info (labels, canned responses), session_signals
-(the services' hooks as Qt signals).
+dialogs), banners, attachment_files, event_text, undo_toast.
 """
 
 from desk_app.ui.ticket_panel.panel import TicketPanel
-from desk_app.ui.session_signals import SessionSignals
 
-__all__ = ["SessionSignals", "TicketPanel"]
+__all__ = ["TicketPanel"]

@@ -21,7 +21,6 @@ that only staff read it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPalette, QTextCursor
@@ -38,8 +37,10 @@ from PySide6.QtWidgets import (
 )
 
 from desk_app.core.ticket import EntryKind
+from desk_app.services.session import DeskSession
 from desk_app.ui.accessibility import label_field, plain_label
-from desk_app.ui.ops import CACHE, Op, OpRunner
+from desk_app.ui.operations import drafts
+from desk_app.ui.ops import OpRunner
 from desk_app.ui.sla_display import is_dark
 
 __all__ = ["Composer"]
@@ -63,7 +64,7 @@ class Composer(QWidget):
 
     SAVE_DELAY_MS = 400
 
-    def __init__(self, session: Any, runner: OpRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, session: DeskSession, runner: OpRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.runner = runner
@@ -228,12 +229,8 @@ class Composer(QWidget):
         ticket_id = self.ticket_id
         if ticket_id is None:
             return
-        store = self.session.cache.outbox
-
-        def load(_):
-            return {kind: (d.body if (d := store.load_draft(ticket_id, kind)) else "") for kind in (REPLY, NOTE)}
-
-        Op(self, load, lane=CACHE, label="load drafts", runner=self.runner).success(
+        drafts.load_drafts(parent=self, runner=self.runner, session=self.session, ticket_id=ticket_id,
+                           kinds=(REPLY, NOTE)).success(
             lambda texts: self._drafts_loaded(ticket_id, texts)).run_in_background()
 
     def follow_ticket(self, ticket_id: int) -> None:
@@ -274,15 +271,10 @@ class Composer(QWidget):
         self._save_timer.stop()
         if self.ticket_id is None or not self._dirty:
             return
-        ticket_id, store = self.ticket_id, self.session.cache.outbox
         texts = {kind: self._texts[kind] for kind in self._dirty}
         self._dirty = set()
-
-        def save(_):
-            for kind, text in texts.items():
-                store.save_draft(ticket_id, text, kind)
-
-        Op(self, save, lane=CACHE, label="save draft", runner=self.runner).run_in_background()
+        drafts.save_drafts(parent=self, runner=self.runner, session=self.session, ticket_id=self.ticket_id,
+                           texts=texts).run_in_background()
 
     def restore_text(self, kind: str, text: str) -> None:
         """A refused send: put its text back (after what is being typed, if anything)."""

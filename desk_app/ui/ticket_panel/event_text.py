@@ -16,8 +16,8 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QDateTime, QLocale
 
+from desk_app.ui.reference import TicketLabels
 from desk_app.ui.sla_display import clock_label
-from desk_app.ui.ticket_panel.policy_info import TicketLabels
 
 __all__ = ["event_text", "local_time"]
 

@@ -13,10 +13,19 @@ from typing import Any
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desk_app.core.sla import ClockState
 from desk_app.ui.countdown import CountdownClock
+from desk_app.ui.reference import PolicyInfo, TicketLabels
 from desk_app.ui.sla_display import (
     ICON_SIZE,
     clock_label,
@@ -29,7 +38,6 @@ from desk_app.ui.sla_display import (
     state_label,
     tier_badge_icon,
 )
-from desk_app.ui.ticket_panel.policy_info import PolicyInfo, TicketLabels
 
 __all__ = ["ClockChip", "TicketHeader"]
 

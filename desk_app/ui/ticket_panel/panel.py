@@ -1,6 +1,6 @@
 """`TicketPanel`: one ticket, everything about it, and everything an agent does to it.
 
-    panel = TicketPanel(session, runner)
+    panel = TicketPanel(session, runner, signals=window_signals)
     panel.status_message.connect(status_bar.showMessage)
     panel.show_ticket(17)
 
@@ -30,23 +30,25 @@ import os
 import re
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QTimer, QUrl, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from desk_app.core.ticket import EntryKind
 from desk_app.services.api_client import API_PREFIX, iter_chunks
-from desk_app.services.events import Connection
 from desk_app.services.errors import ServiceError
+from desk_app.services.events import Connection
+from desk_app.services.session import DeskSession
 from desk_app.ui.countdown import CountdownClock, application_countdown_clock
+from desk_app.ui.operations import tickets
 from desk_app.ui.ops import CACHE, NETWORK, Op, OpRunner
+from desk_app.ui.reference import PolicyInfo, fill_placeholders, staff_names
+from desk_app.ui.session_signals import SessionSignals
 from desk_app.ui.sla_display import format_local_time
 from desk_app.ui.ticket_panel.attachment_files import AttachmentFiles
 from desk_app.ui.ticket_panel.banners import Banner
 from desk_app.ui.ticket_panel.composer import NOTE, REPLY, Composer
 from desk_app.ui.ticket_panel.header import TicketHeader, epoch
-from desk_app.ui.ticket_panel.policy_info import PolicyInfo, fill_placeholders
-from desk_app.ui.session_signals import SessionSignals
 from desk_app.ui.ticket_panel.thread_view import EntryCard, ThreadView, local_time
 from desk_app.ui.ticket_panel.ticket_actions import ReasonDialog, TicketActionsBar
 
@@ -75,12 +77,12 @@ class TicketPanel(QWidget):
     #: Where an attachment's bytes are (under /api/v1).
     ATTACHMENT_PATH = "/attachments/{attachment_id}"
 
-    def __init__(self, session: Any, runner: OpRunner, parent: QWidget | None = None, *,
-                 countdown: CountdownClock | None = None, attachment_files: AttachmentFiles | None = None) -> None:
+    def __init__(self, session: DeskSession, runner: OpRunner, parent: QWidget | None = None, *,
+                 signals: SessionSignals, countdown: CountdownClock | None = None, attachment_files: AttachmentFiles | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.runner = runner
-        self.signals = SessionSignals.of(session)
+        self.signals = signals
         self.countdown = countdown or application_countdown_clock()
         self.ticket_id: int | None = None
         self.ticket: dict[str, Any] | None = None
@@ -226,7 +228,7 @@ class TicketPanel(QWidget):
             self.customer = customer or self.customer
             self.actions_bar.users = users
             self.read_only = follow_only
-            names = {u["id"]: u.get("display_name") or u["username"] for u in users}
+            names = staff_names(users)
             online = self._online()
             waiting = tid > 0 and (self._fetching == tid or (self._fetch_after_shown or (None,))[0] == tid)
             # Part of it is missing (the store wrote entries the feed does not carry): fetch it now.
@@ -439,10 +441,10 @@ class TicketPanel(QWidget):
     # -- sending --------------------------------------------------------------------------
 
     def send(self, kind: str, text: str) -> None:
-        tid, actions = self.ticket_id, self.session.actions
+        tid = self.ticket_id
         if tid is None:
             return
-        act = actions.reply if kind == EntryKind.PUBLIC_REPLY else actions.add_note
+        send = tickets.send_reply if kind == EntryKind.PUBLIC_REPLY else tickets.add_note
 
         def failed(error: BaseException) -> None:
             if not isinstance(error, ServiceError):
@@ -455,7 +457,7 @@ class TicketPanel(QWidget):
                                       else self.tr("Note added to {number}.")).format(
                 number=(self.ticket or {}).get("number", "")))
 
-        Op(self, lambda _: act(tid, text), lane=CACHE, label=f"send {kind}", runner=self.runner).success(
+        send(parent=self, runner=self.runner, session=self.session, ticket_id=tid, text=text).success(
             done).failure(failed).run_in_background()
 
     # -- escalation due -------------------------------------------------------------------
@@ -477,34 +479,37 @@ class TicketPanel(QWidget):
         due = (self.ticket or {}).get("escalation_due")
         if not due:
             return
-        tid, actions = self.ticket_id, self.session.actions
+        tid, session = self.ticket_id, self.session
         self._due_dialog(self.tr("Escalate to {tier}").format(tier=due.get("to_tier_name") or ""),
                          self.tr("Why does this ticket go up? The next tier reads this."), self.tr("&Reason:"),
-                         lambda reason: self._run_due(lambda _: actions.escalate_due(tid, due["id"], reason)))
+                         lambda reason: self._run_due(tickets.escalate_when_due(
+                             parent=self, runner=self.runner, session=session, ticket_id=tid, due_id=due["id"],
+                             reason=reason)))
 
     def keep_due(self) -> None:
         due = (self.ticket or {}).get("escalation_due")
         if not due or not due.get("can_keep"):
             return
-        tid, actions = self.ticket_id, self.session.actions
+        tid, session = self.ticket_id, self.session
         self._due_dialog(self.tr("Keep the ticket"), self.tr("Why can your tier still settle it? The note is "
                                                               "internal and restarts the tier's budget."),
-                         self.tr("&Note:"), lambda note: self._run_due(lambda _: actions.keep_due(tid, due["id"], note)))
+                         self.tr("&Note:"), lambda note: self._run_due(tickets.keep_ticket_when_due(
+                             parent=self, runner=self.runner, session=session, ticket_id=tid, due_id=due["id"],
+                             note=note)))
 
-    def _run_due(self, fn) -> None:
+    def _run_due(self, op: Op) -> None:
         def failed(error: BaseException) -> None:
             if not isinstance(error, ServiceError):
                 raise error
             self.status_message.emit(self.tr("Not done: {reason}").format(reason=str(error)))
 
-        Op(self, fn, lane=CACHE, label="handle escalation due", runner=self.runner).failure(
-            failed).run_in_background()
+        op.failure(failed).run_in_background()
 
     # -- correcting an entry --------------------------------------------------------------
 
     def open_correction(self, entry: dict[str, Any]) -> None:
         """Ask for the correction of one of the agent's entries; it is added after it as a note."""
-        tid, actions = self.ticket_id, self.session.actions
+        tid, session = self.ticket_id, self.session
         if tid is None or (entry.get("id") or 0) <= 0:
             return
         entry_id = entry["id"]
@@ -524,8 +529,8 @@ class TicketPanel(QWidget):
                     raise error
                 self.status_message.emit(self.tr("Not corrected: {reason}").format(reason=str(error)))
 
-            Op(self, lambda _: actions.correct_entry(tid, entry_id, text), lane=CACHE, label="correct entry",
-               runner=self.runner).success(
+            tickets.correct_entry(parent=self, runner=self.runner, session=session, ticket_id=tid,
+                                  entry_id=entry_id, text=text).success(
                 lambda _: self.status_message.emit(self.tr("Correction added."))).failure(failed).run_in_background()
 
         dialog = ReasonDialog(self.tr("Correct entry {n}").format(n=number or ""), prompt, [], None, self,

@@ -37,9 +37,9 @@ from PySide6.QtWidgets import (
 )
 
 from desk_app.core.ticket import EntryKind
+from desk_app.ui.reference import TicketLabels
 from desk_app.ui.sla_display import is_dark
 from desk_app.ui.ticket_panel.event_text import event_text, local_time
-from desk_app.ui.ticket_panel.policy_info import TicketLabels
 
 __all__ = ["EntryCard", "ThreadView", "correctable"]
 

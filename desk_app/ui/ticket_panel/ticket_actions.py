@@ -12,6 +12,7 @@ status through the same outbox path.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -31,10 +32,12 @@ from PySide6.QtWidgets import (
 
 from desk_app.core.ticket import DONE_STATUSES, Status
 from desk_app.services.errors import ServiceError
+from desk_app.services.session import DeskSession
 from desk_app.ui.accessibility import label_field
 from desk_app.ui.dialog_keys import submit_on_ctrl_enter
-from desk_app.ui.ops import CACHE, Op, OpRunner
-from desk_app.ui.ticket_panel.policy_info import PolicyInfo, TicketLabels
+from desk_app.ui.operations import tickets
+from desk_app.ui.ops import Op, OpRunner
+from desk_app.ui.reference import PolicyInfo, TicketLabels
 from desk_app.ui.ticket_panel.undo_toast import UndoToast
 
 __all__ = ["AssignDialog", "ReasonDialog", "StatusDialog", "TicketActionsBar"]
@@ -175,7 +178,7 @@ class TicketActionsBar(QWidget):
     #: The agent asked to log a call on the ticket (the panel opens the dialog).
     log_call_requested = Signal()
 
-    def __init__(self, session: Any, runner: OpRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, session: DeskSession, runner: OpRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.runner = runner
@@ -237,8 +240,10 @@ class TicketActionsBar(QWidget):
 
     # -- running one action -------------------------------------------------------------
 
-    def _run(self, what: str, fn, done: str, *, ticket_id: int | None = None, then=None) -> None:
-        """Record `fn(ticket_id)` (the open ticket's by default) on the cache lane; say `done`, call `then`."""
+    def _run(self, operation: Callable[..., Op], done: str, *, ticket_id: int | None = None, then=None,
+             **fields: Any) -> None:
+        """Run a `ui.operations.tickets` change on `ticket_id` (the open ticket by default) with
+        `fields`; say `done`, call `then`."""
         if ticket_id is None:
             if self.ticket is None:
                 return
@@ -250,7 +255,7 @@ class TicketActionsBar(QWidget):
             if then is not None:
                 then()
 
-        op = Op(self, lambda _: fn(tid), lane=CACHE, label=what, runner=self.runner).success(
+        op = operation(parent=self, runner=self.runner, session=self.session, ticket_id=tid, **fields).success(
             succeeded).failure(self._failed)
         # Started from the event loop, not from inside a dialog's done(): the change rebuilds
         # widgets, and doing that while QDialog.done() is on the stack crashed its deferred
@@ -263,13 +268,13 @@ class TicketActionsBar(QWidget):
         self.status_message.emit(self.tr("Not done: {reason}").format(reason=str(error)))
 
     def take_ticket(self) -> None:
-        self._run("take", self.session.actions.take, self.tr("You took {number}.").format(number=self._number()))
+        self._run(tickets.take_ticket, self.tr("You took {number}.").format(number=self._number()))
 
     def set_status(self, status: str, note: str | None = None) -> None:
-        actions = self.session.actions
-        self._run("status", lambda tid: actions.set_status(tid, status, note=note or None),
+        self._run(tickets.set_ticket_status,
                   self.tr("{number} is now \u201c{status}\u201d.").format(number=self._number(),
-                                                                         status=TicketLabels.status(status)))
+                                                                         status=TicketLabels.status(status)),
+                  status=status, note=note or None)
 
     def resolve_ticket(self) -> None:
         """Resolve the open ticket, and offer to undo it for a few seconds."""
@@ -279,7 +284,6 @@ class TicketActionsBar(QWidget):
         back = Status.OPEN.value if previous == Status.NEW else previous  # a ticket never goes back to 'new'
         focus = QApplication.focusWidget()
         keyboard = focus is not None and (focus is self or self.isAncestorOf(focus))
-        actions = self.session.actions
 
         def offer() -> None:
             self.undo_toast.show_undo(self.tr("{number} resolved.").format(number=number),
@@ -287,17 +291,16 @@ class TicketActionsBar(QWidget):
             if keyboard:  # the agent pressed Resolve from the keyboard: Undo is one key away
                 self.undo_toast.undo.setFocus(Qt.FocusReason.OtherFocusReason)
 
-        self._run("resolve", lambda t: actions.set_status(t, Status.RESOLVED.value),
+        self._run(tickets.resolve_ticket,
                   self.tr("{number} is now \u201c{status}\u201d.").format(
                       number=number, status=TicketLabels.status(Status.RESOLVED.value)),
                   ticket_id=tid, then=offer)
 
     def _undo_resolve(self, ticket_id: int, number: str, status: str) -> None:
-        actions = self.session.actions
-        self._run("undo resolve", lambda t: actions.set_status(t, status),
+        self._run(tickets.undo_resolve,
                   self.tr("{number} is \u201c{status}\u201d again.").format(number=number,
                                                                             status=TicketLabels.status(status)),
-                  ticket_id=ticket_id)
+                  ticket_id=ticket_id, status=status)
 
     def _number(self) -> str:
         return (self.ticket or {}).get("number", "")
@@ -316,11 +319,10 @@ class TicketActionsBar(QWidget):
         if self.ticket is None:
             return
         users = self.users
-        actions = self.session.actions
 
         def accepted(d: AssignDialog) -> None:
             uid = d.value()
-            self._run("assign", lambda tid: actions.assign(tid, uid), self.tr("Assignment recorded."))
+            self._run(tickets.assign_ticket, self.tr("Assignment recorded."), assignee_id=uid)
 
         self._open(AssignDialog(users, self.ticket.get("assignee_id"), self), accepted)
 
@@ -345,13 +347,12 @@ class TicketActionsBar(QWidget):
         if self.ticket is None:
             return
         tiers = self._tiers(True)
-        actions = self.session.actions
         default = tiers[0][0] if tiers else None
 
         def accepted(d: ReasonDialog) -> None:
             reason, to_tier = d.values()
-            self._run("escalate", lambda tid: actions.escalate(tid, reason, to_tier=to_tier),
-                      self.tr("{number} escalated.").format(number=self._number()))
+            self._run(tickets.escalate_ticket, self.tr("{number} escalated.").format(number=self._number()),
+                      reason=reason, to_tier=to_tier)
 
         self._open(ReasonDialog(self.tr("Escalate ticket"),
                                 self.tr("Why does this ticket need the next tier? Your colleagues read this."),
@@ -361,13 +362,12 @@ class TicketActionsBar(QWidget):
         if self.ticket is None:
             return
         tiers = self._tiers(False)
-        actions = self.session.actions
         default = tiers[-1][0] if tiers else None
 
         def accepted(d: ReasonDialog) -> None:
             reason, to_tier = d.values()
-            self._run("deescalate", lambda tid: actions.deescalate(tid, reason, to_tier=to_tier),
-                      self.tr("{number} de-escalated.").format(number=self._number()))
+            self._run(tickets.deescalate_ticket, self.tr("{number} de-escalated.").format(number=self._number()),
+                      reason=reason, to_tier=to_tier)
 
         self._open(ReasonDialog(self.tr("De-escalate ticket"),
                                 self.tr("Why can a lower tier handle this ticket?"), tiers, default, self),

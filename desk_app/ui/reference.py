@@ -1,21 +1,25 @@
-"""What the ticket panel and the phone tools need to know about policies, people and words.
+"""Reference data: what the client knows about policies, people and words, read locally.
 
 Two sources, both local (the UI never waits on the network for them):
 
-* the policies the store lists (`session.cache.reference("policies")`):
-  labels of categories, priorities, channels, statuses, the ladder;
+* the reference lists the store sends (`session.cache.reference("policies")`,
+  `"users"`, `"queues"`): labels of categories, priorities, channels, statuses,
+  the ladder; the staff's names;
 * the policy files shipped with the app (`desk_app.core.policy`), for what the
   store's list does not carry: canned responses, business calendars, the
   escalation settings. A policy the app does not ship simply has none.
 
-`TicketLabels` holds the words agents see for statuses, entry kinds and the
-like, translated in its own context.
+`PolicyInfo` is one policy's labels and choices; `TicketLabels` holds the words
+agents see for statuses, entry kinds and the like, translated in its own
+context; `user_names` and `filter_names` name the ids a ticket or a filter
+holds. The queue's own lookup tables for its rows are `queues.ReferenceData`.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
 
@@ -24,10 +28,12 @@ from PySide6.QtCore import QCoreApplication
 from desk_app.core.policy import CANNED_PLACEHOLDERS, Policy, PolicyError
 from desk_app.core.policy_loader import load_shipped_policies
 from desk_app.core.ticket import Status
+from desk_app.services.local_cache import LocalCache
+from desk_app.services.session import DeskSession
 
 log = logging.getLogger(__name__)
 
-__all__ = ["PolicyInfo", "TicketLabels", "fill_placeholders", "shipped_policy"]
+__all__ = ["PolicyInfo", "TicketLabels", "fill_placeholders", "filter_names", "shipped_policy", "staff_names", "user_names"]
 
 
 @cache
@@ -72,7 +78,7 @@ class PolicyInfo:
         self.policy = shipped_policy(key)
 
     @classmethod
-    def of(cls, session: Any, key: str) -> PolicyInfo:
+    def of(cls, session: DeskSession, key: str) -> PolicyInfo:
         """Reads the cache: call on the cache lane (or in tests)."""
         for item in session.cache.reference("policies") or ():
             if item.get("key") == key:
@@ -194,6 +200,28 @@ class TicketLabels:
         return QCoreApplication.translate("TicketLabels", "Inbound call")
 
 
-def user_names(session: Any) -> dict[int, str]:
+def staff_names(users: Iterable[Mapping[str, Any]]) -> dict[int, str]:
+    """{user id: display name} of a staff list (the "users" reference list)."""
+    return {u["id"]: u.get("display_name") or u["username"] for u in users}
+
+
+def user_names(session: DeskSession) -> dict[int, str]:
     """{user id: display name} from the cached staff list (cache lane)."""
-    return {u["id"]: u.get("display_name") or u["username"] for u in session.cache.reference("users") or ()}
+    return staff_names(session.cache.reference("users") or ())
+
+
+def filter_names(cache: LocalCache) -> dict[str, dict]:
+    """Names for a click-through's ids and keys (`queue_pane.describe_filter`), from the cached
+    reference lists (cache lane)."""
+    policies = cache.reference("policies") or []
+    labels = {}
+    for p in policies:
+        for group in ("categories", "priorities", "channels"):
+            for item in p.get(group, ()):
+                labels[(p["key"], item["key"])] = item.get("label") or item["key"]
+    return {
+        "policies": {p["key"]: p.get("name") or p["key"] for p in policies},
+        "queues": {q["id"]: q.get("name") or q["key"] for q in cache.reference("queues") or []},
+        "users": staff_names(cache.reference("users") or []),
+        "labels": labels,
+    }
