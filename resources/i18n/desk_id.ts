@@ -32,17 +32,17 @@
 <context>
     <name>AssignDialog</name>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="152"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="155"/>
         <source>Assign ticket</source>
         <translation>Tugaskan tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="155"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="158"/>
         <source>Nobody (unassigned)</source>
         <translation>Tidak ada (belum ditugaskan)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="161"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="164"/>
         <source>&amp;Assign to:</source>
         <translation>&amp;Tugaskan ke:</translation>
     </message>
@@ -99,47 +99,47 @@
 <context>
     <name>BusinessHoursIndicator</name>
     <message>
-        <location filename="../../desk_app/ui/phone/business_hours.py" line="120"/>
+        <location filename="../../desk_app/ui/phone/business_hours.py" line="121"/>
         <source>Business hours: unknown</source>
         <translation>Jam operasional: tidak diketahui</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/business_hours.py" line="121"/>
+        <location filename="../../desk_app/ui/phone/business_hours.py" line="122"/>
         <source>The policies are not loaded yet.</source>
         <translation>Kebijakan belum dimuat.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/business_hours.py" line="127"/>
+        <location filename="../../desk_app/ui/phone/business_hours.py" line="128"/>
         <source>{symbol} Phone lines open: {open} of {total}</source>
         <translation>{symbol} Saluran telepon buka: {open} dari {total}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/business_hours.py" line="131"/>
+        <location filename="../../desk_app/ui/phone/business_hours.py" line="132"/>
         <source>Support open: {open} of {total}</source>
         <translation>Layanan buka: {open} dari {total}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/business_hours.py" line="139"/>
+        <location filename="../../desk_app/ui/phone/business_hours.py" line="140"/>
         <source>Phone</source>
         <translation>Telepon</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/business_hours.py" line="141"/>
+        <location filename="../../desk_app/ui/phone/business_hours.py" line="142"/>
         <source>Support</source>
         <translation>Layanan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/business_hours.py" line="143"/>
+        <location filename="../../desk_app/ui/phone/business_hours.py" line="144"/>
         <source>open now</source>
         <translation>buka sekarang</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/business_hours.py" line="145"/>
+        <location filename="../../desk_app/ui/phone/business_hours.py" line="146"/>
         <source>closed, opens {when}</source>
         <translation>tutup, buka {when}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/business_hours.py" line="148"/>
+        <location filename="../../desk_app/ui/phone/business_hours.py" line="149"/>
         <source>closed</source>
         <translation>tutup</translation>
     </message>
@@ -147,17 +147,17 @@
 <context>
     <name>CallTimerDisplay</name>
     <message>
-        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="78"/>
+        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="79"/>
         <source>Call time {time}</source>
         <translation>Durasi panggilan {time}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="79"/>
+        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="80"/>
         <source>&amp;Pause timer</source>
         <translation>&amp;Jeda pengatur waktu</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="79"/>
+        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="80"/>
         <source>Resume &amp;timer</source>
         <translation>&amp;Lanjutkan pengatur waktu</translation>
     </message>
@@ -186,78 +186,78 @@
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="81"/>
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="82"/>
         <source>&amp;Reply to customer</source>
         <extracomment>(light, dark) editor background and badge colours in note mode: the note cards&apos; amber. (kind, text): the agent pressed Send. Whether the agent is typing a public reply (for presence).</extracomment>
         <translation>&amp;Balas pelanggan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="82"/>
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="83"/>
         <source>Internal &amp;note</source>
         <translation>&amp;Catatan internal</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="91"/>
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="92"/>
         <source>&amp;Canned response:</source>
         <translation>Te&amp;mplat balasan:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="101"/>
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="102"/>
         <source>Internal note — only staff see this, the customer does not</source>
         <translation>Catatan internal — hanya staf yang melihatnya, pelanggan tidak</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="161"/>
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="162"/>
         <source>Add note</source>
         <translation>Tambah catatan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="162"/>
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="163"/>
         <source>Only staff see internal notes. Ctrl+Enter adds it.</source>
         <translation>Hanya staf yang melihat catatan internal. Ctrl+Enter untuk menambahkannya.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="163"/>
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="164"/>
         <source>Write an internal note for your colleagues…</source>
         <translation>Tulis catatan internal untuk rekan kerja Anda…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="165"/>
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="166"/>
         <source>&amp;Send reply</source>
         <translation>&amp;Kirim balasan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="166"/>
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="167"/>
         <source>The customer receives this reply. Ctrl+Enter sends it.</source>
         <translation>Pelanggan menerima balasan ini. Ctrl+Enter untuk mengirimnya.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="167"/>
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="168"/>
         <source>Write your reply to the customer…</source>
         <translation>Tulis balasan Anda untuk pelanggan…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="168"/>
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="169"/>
         <source>Internal note</source>
         <translation>Catatan internal</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="168"/>
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="169"/>
         <source>Reply to customer</source>
         <translation>Balas pelanggan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="200"/>
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="201"/>
         <source>Insert a canned response…</source>
         <translation>Sisipkan templat balasan…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="201"/>
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="202"/>
         <source>No canned responses for this policy</source>
         <translation>Tidak ada templat balasan untuk kebijakan ini</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="308"/>
+        <location filename="../../desk_app/ui/ticket_panel/composer.py" line="300"/>
         <source>Nothing to send: write something first.</source>
         <translation>Tidak ada yang dikirim: tulis sesuatu terlebih dahulu.</translation>
     </message>
@@ -388,14 +388,6 @@
         <location filename="../../desk_app/ui/dashboard/pdf_export.py" line="134"/>
         <source>No rows for this period.</source>
         <translation>Tidak ada baris untuk periode ini.</translation>
-    </message>
-</context>
-<context>
-    <name>DashboardPlaceholder</name>
-    <message>
-        <location filename="../../desk_app/ui/panel_placeholders.py" line="119"/>
-        <source>The managers&apos; dashboard (SLA compliance, volumes, CSAT) appears here.</source>
-        <translation>Dasbor manajer (kepatuhan SLA, volume, CSAT) tampil di sini.</translation>
     </message>
 </context>
 <context>
@@ -589,24 +581,24 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>DeskController</name>
     <message>
-        <location filename="../../desk_app/ui/app.py" line="109"/>
+        <location filename="../../desk_app/ui/app.py" line="110"/>
         <source>Starting the demo store…</source>
         <extracomment>The window&apos;s size in a screenshot unless --size says otherwise.</extracomment>
         <translation>Menjalankan server demo…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/app.py" line="143"/>
+        <location filename="../../desk_app/ui/app.py" line="144"/>
         <source>Logging in as the demo {role}…</source>
         <translation>Masuk sebagai {role} demo…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/app.py" line="176"/>
+        <location filename="../../desk_app/ui/app.py" line="177"/>
         <source>Switching to the demo {role}…</source>
         <translation>Beralih ke {role} demo…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/app.py" line="221"/>
-        <location filename="../../desk_app/ui/app.py" line="271"/>
+        <location filename="../../desk_app/ui/app.py" line="222"/>
+        <location filename="../../desk_app/ui/app.py" line="272"/>
         <source>Desk</source>
         <translation>Desk</translation>
     </message>
@@ -718,88 +710,88 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>EscalationPromptDialog</name>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="291"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="294"/>
         <source>Reason or note</source>
         <extracomment>This installation&apos;s id in the store&apos;s &quot;who popped it up first&quot; claims (one per cache). The store&apos;s claim for &quot;a new escalation in your queue&quot; (under /api/v1). An item to announce for the first time (once per escalation and user, across restarts). The whole list, after any change (most recent last). Keys whose claim at the store is on its way (not shown yet, not to be claimed twice).</extracomment>
         <translation>Alasan atau catatan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="300"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="303"/>
         <source>Escalation due</source>
         <translation>Saatnya eskalasi</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="301"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="304"/>
         <source>{ticket} needs a decision</source>
         <translation>{ticket} perlu keputusan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="303"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="306"/>
         <source>The customer asked for an escalation to {tier}.</source>
         <translation>Pelanggan meminta eskalasi ke {tier}.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="306"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="309"/>
         <source>Your tier&apos;s time budget for this ticket is used up. Escalate it to {tier}, or keep it with a note saying why.</source>
         <translation>Anggaran waktu tingkat Anda untuk tiket ini sudah habis. Eskalasikan ke {tier}, atau tetap tangani dengan catatan yang menjelaskan alasannya.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="308"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="311"/>
         <source>Reason for escalating, or the note for keeping (required)</source>
         <translation>Alasan eskalasi, atau catatan untuk tetap menangani (wajib)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="310"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="313"/>
         <source>&amp;Escalate to {tier}</source>
         <translation>&amp;Eskalasi ke {tier}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="314"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="317"/>
         <source>Add note and &amp;keep</source>
         <translation>Tambah catatan dan &amp;tetap tangani</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="318"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="321"/>
         <source>New escalation</source>
         <translation>Eskalasi baru</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="319"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="322"/>
         <source>{ticket} was escalated to {tier}</source>
         <translation>{ticket} dieskalasi ke {tier}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="320"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="323"/>
         <source>Reason: {reason}</source>
         <translation>Alasan: {reason}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="322"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="325"/>
         <source>&amp;Take ticket</source>
         <translation>&amp;Ambil tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="325"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="328"/>
         <source>&amp;Open ticket</source>
         <translation>&amp;Buka tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="327"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="330"/>
         <source>&amp;Later</source>
         <translation>&amp;Nanti</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="328"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="331"/>
         <source>It stays in “Needs attention” until handled.</source>
         <translation>Tiket tetap ada di “Perlu perhatian” sampai ditangani.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="347"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="350"/>
         <source>Escalate (Alt+E) or keep the ticket with your note (Alt+K)?</source>
         <translation>Eskalasi (Alt+E) atau tetap tangani tiket dengan catatan Anda (Alt+T)?</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="365"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="368"/>
         <source>Write the reason (or the note) first.</source>
         <translation>Tulis alasan (atau catatannya) terlebih dahulu.</translation>
     </message>
@@ -1041,52 +1033,52 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>LogCallDialog</name>
     <message>
-        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="91"/>
+        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="92"/>
         <source>Log call</source>
         <translation>Catat panggilan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="101"/>
+        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="102"/>
         <source>Inbound (the customer called)</source>
         <translation>Masuk (pelanggan menelepon)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="102"/>
+        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="103"/>
         <source>Outbound (we called)</source>
         <translation>Keluar (kita menelepon)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="105"/>
+        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="106"/>
         <source>What was said, what was agreed</source>
         <translation>Apa yang dibicarakan, apa yang disepakati</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="106"/>
+        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="107"/>
         <source>&amp;Number:</source>
         <translation>&amp;Nomor:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="106"/>
+        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="107"/>
         <source>&amp;Direction:</source>
         <translation>&amp;Arah:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="107"/>
+        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="108"/>
         <source>N&amp;otes:</source>
         <translation>&amp;Catatan:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="119"/>
+        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="120"/>
         <source>&amp;Log call</source>
         <translation>Ca&amp;tat panggilan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="146"/>
+        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="147"/>
         <source>Write what was said first: an empty call log is not saved.</source>
         <translation>Tulis dulu apa yang dibicarakan: catatan panggilan yang kosong tidak disimpan.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="151"/>
+        <location filename="../../desk_app/ui/phone/log_call_dialog.py" line="152"/>
         <source>Enter the number of the call.</source>
         <translation>Masukkan nomor panggilan.</translation>
     </message>
@@ -1094,89 +1086,89 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../desk_app/ui/login_dialog.py" line="45"/>
+        <location filename="../../desk_app/ui/login_dialog.py" line="46"/>
         <source>The user name or password is wrong. Check them and try again.</source>
         <translation>Nama pengguna atau kata sandi salah. Periksa lalu coba lagi.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login_dialog.py" line="47"/>
+        <location filename="../../desk_app/ui/login_dialog.py" line="48"/>
         <source>The server&apos;s certificate is not trusted, so the connection was not made. Check the server address, or ask your administrator for the certificate. ({detail})</source>
         <translation>Sertifikat server tidak tepercaya, sehingga koneksi tidak dibuat. Periksa alamat server, atau minta sertifikatnya kepada administrator Anda. ({detail})</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login_dialog.py" line="51"/>
+        <location filename="../../desk_app/ui/login_dialog.py" line="52"/>
         <source>Cannot reach the server at {url}. Check the address and your network connection. ({detail})</source>
         <translation>Server di {url} tidak dapat dihubungi. Periksa alamat dan koneksi jaringan Anda. ({detail})</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login_dialog.py" line="55"/>
+        <location filename="../../desk_app/ui/login_dialog.py" line="56"/>
         <source>Too many failed attempts. Wait {seconds} seconds, then try again.</source>
         <translation>Terlalu banyak percobaan gagal. Tunggu {seconds} detik, lalu coba lagi.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login_dialog.py" line="59"/>
+        <location filename="../../desk_app/ui/login_dialog.py" line="60"/>
         <source>The server refused the login: {detail}</source>
         <translation>Server menolak login: {detail}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login_dialog.py" line="60"/>
+        <location filename="../../desk_app/ui/login_dialog.py" line="61"/>
         <source>Logging in failed unexpectedly: {detail}</source>
         <translation>Login gagal secara tak terduga: {detail}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login_dialog.py" line="72"/>
-        <location filename="../../desk_app/ui/login_dialog.py" line="81"/>
+        <location filename="../../desk_app/ui/login_dialog.py" line="73"/>
+        <location filename="../../desk_app/ui/login_dialog.py" line="82"/>
         <source>Log in to Desk</source>
         <extracomment>The login worked: the new (not yet started) session. A login attempt failed: the message shown.</extracomment>
         <translation>Masuk ke Desk</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login_dialog.py" line="83"/>
+        <location filename="../../desk_app/ui/login_dialog.py" line="84"/>
         <source>Enter the address of your support server and your account.</source>
         <translation>Masukkan alamat server dukungan dan akun Anda.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login_dialog.py" line="90"/>
+        <location filename="../../desk_app/ui/login_dialog.py" line="91"/>
         <source>Remember me on this computer</source>
         <translation>Ingat saya di komputer ini</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login_dialog.py" line="94"/>
+        <location filename="../../desk_app/ui/login_dialog.py" line="95"/>
         <source>No secure keychain is available on this computer.</source>
         <translation>Tidak ada keychain aman di komputer ini.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login_dialog.py" line="97"/>
+        <location filename="../../desk_app/ui/login_dialog.py" line="98"/>
         <source>Keeps your password in the system keychain</source>
         <translation>Menyimpan kata sandi Anda di keychain sistem</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login_dialog.py" line="107"/>
+        <location filename="../../desk_app/ui/login_dialog.py" line="108"/>
         <source>&amp;Server:</source>
         <translation>&amp;Server:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login_dialog.py" line="108"/>
+        <location filename="../../desk_app/ui/login_dialog.py" line="109"/>
         <source>&amp;User name:</source>
         <translation>&amp;Nama pengguna:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login_dialog.py" line="109"/>
+        <location filename="../../desk_app/ui/login_dialog.py" line="110"/>
         <source>&amp;Password:</source>
         <translation>&amp;Kata sandi:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login_dialog.py" line="112"/>
+        <location filename="../../desk_app/ui/login_dialog.py" line="113"/>
         <source>&amp;Log in</source>
         <translation>&amp;Masuk</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login_dialog.py" line="144"/>
+        <location filename="../../desk_app/ui/login_dialog.py" line="145"/>
         <source>Enter the server, your user name and your password.</source>
         <translation>Masukkan server, nama pengguna, dan kata sandi Anda.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/login_dialog.py" line="150"/>
+        <location filename="../../desk_app/ui/login_dialog.py" line="151"/>
         <source>Logging in…</source>
         <translation>Sedang masuk…</translation>
     </message>
@@ -1184,233 +1176,223 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="126"/>
+        <location filename="../../desk_app/ui/main_window.py" line="103"/>
         <source>Desk — {name} ({role})</source>
         <extracomment>The size a first start opens at where the screen has room for it (else maximised). What a window manager&apos;s frame may add around the window (title bar, borders). The open ticket&apos;s least height before the queue gives up rows (header, conversation, composer). The first sync filled the window (queue rows and counts read after it). Demo: the agent asked to look through another demo user&apos;s eyes. File &gt; Log out. The window closed (the caller stops the session off the UI thread).</extracomment>
         <translation>Desk — {name} ({role})</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="144"/>
+        <location filename="../../desk_app/ui/main_window.py" line="121"/>
         <source>Agent</source>
         <translation>Agen</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="144"/>
+        <location filename="../../desk_app/ui/main_window.py" line="121"/>
         <source>Specialist</source>
         <translation>Spesialis</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="145"/>
+        <location filename="../../desk_app/ui/main_window.py" line="122"/>
         <source>Manager</source>
         <translation>Manajer</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="145"/>
+        <location filename="../../desk_app/ui/main_window.py" line="122"/>
         <source>Administrator</source>
         <translation>Administrator</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="206"/>
+        <location filename="../../desk_app/ui/main_window.py" line="180"/>
         <source>Workspace</source>
         <translation>Ruang kerja</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="215"/>
+        <location filename="../../desk_app/ui/main_window.py" line="185"/>
         <source>Dashboard</source>
         <translation>Dasbor</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="219"/>
+        <location filename="../../desk_app/ui/main_window.py" line="189"/>
         <source>Pages</source>
         <translation>Halaman</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="242"/>
+        <location filename="../../desk_app/ui/main_window.py" line="205"/>
         <source>{name} · {role}</source>
         <translation>{name} · {role}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="267"/>
+        <location filename="../../desk_app/ui/main_window.py" line="229"/>
         <source>&amp;Search tickets</source>
         <translation>&amp;Cari tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="269"/>
+        <location filename="../../desk_app/ui/main_window.py" line="231"/>
         <source>&amp;Next ticket</source>
         <translation>Tiket &amp;berikutnya</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="271"/>
+        <location filename="../../desk_app/ui/main_window.py" line="233"/>
         <source>&amp;Previous ticket</source>
         <translation>Tiket se&amp;belumnya</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="272"/>
+        <location filename="../../desk_app/ui/main_window.py" line="234"/>
         <source>&amp;Reply to customer</source>
         <translation>&amp;Balas pelanggan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="274"/>
+        <location filename="../../desk_app/ui/main_window.py" line="236"/>
         <source>Internal &amp;note</source>
         <translation>&amp;Catatan internal</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="276"/>
+        <location filename="../../desk_app/ui/main_window.py" line="238"/>
         <source>&amp;Escalate…</source>
         <translation>&amp;Eskalasi…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="278"/>
+        <location filename="../../desk_app/ui/main_window.py" line="240"/>
         <source>New ticket from &amp;call…</source>
         <translation>Tiket baru dari &amp;panggilan…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="280"/>
+        <location filename="../../desk_app/ui/main_window.py" line="242"/>
         <source>&amp;Log call…</source>
         <translation>Catat &amp;panggilan…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="281"/>
+        <location filename="../../desk_app/ui/main_window.py" line="243"/>
         <source>Go to queues</source>
         <translation>Ke daftar antrean</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="282"/>
+        <location filename="../../desk_app/ui/main_window.py" line="244"/>
         <source>Go to tickets</source>
         <translation>Ke daftar tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="283"/>
+        <location filename="../../desk_app/ui/main_window.py" line="245"/>
         <source>Go to ticket</source>
         <translation>Ke tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="284"/>
+        <location filename="../../desk_app/ui/main_window.py" line="246"/>
         <source>Sync &amp;now</source>
         <translation>Sinkronkan &amp;sekarang</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="286"/>
+        <location filename="../../desk_app/ui/main_window.py" line="248"/>
         <source>Log &amp;out</source>
         <translation>&amp;Keluar akun</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="287"/>
+        <location filename="../../desk_app/ui/main_window.py" line="249"/>
         <source>&amp;Quit</source>
         <translation>&amp;Tutup</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="288"/>
+        <location filename="../../desk_app/ui/main_window.py" line="250"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>&amp;Pintasan keyboard</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="292"/>
+        <location filename="../../desk_app/ui/main_window.py" line="254"/>
         <source>&amp;File</source>
         <translation>&amp;Berkas</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="297"/>
+        <location filename="../../desk_app/ui/main_window.py" line="259"/>
         <source>&amp;Ticket</source>
         <translation>&amp;Tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="301"/>
+        <location filename="../../desk_app/ui/main_window.py" line="263"/>
         <source>&amp;View</source>
         <translation>&amp;Tampilan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="304"/>
+        <location filename="../../desk_app/ui/main_window.py" line="266"/>
         <source>&amp;Columns</source>
         <translation>&amp;Kolom</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="317"/>
+        <location filename="../../desk_app/ui/main_window.py" line="279"/>
         <source>&amp;Demo</source>
         <translation>&amp;Demo</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="318"/>
+        <location filename="../../desk_app/ui/main_window.py" line="280"/>
         <source>&amp;Switch role</source>
         <translation>&amp;Ganti peran</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="319"/>
+        <location filename="../../desk_app/ui/main_window.py" line="281"/>
         <source>Agent (Tier 1)</source>
         <translation>Agen (Tingkat 1)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="319"/>
+        <location filename="../../desk_app/ui/main_window.py" line="281"/>
         <source>Specialist (Tier 2)</source>
         <translation>Spesialis (Tingkat 2)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="320"/>
+        <location filename="../../desk_app/ui/main_window.py" line="282"/>
         <source>Manager (Tier 3, dashboard)</source>
         <translation>Manajer (Tingkat 3, dasbor)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="327"/>
+        <location filename="../../desk_app/ui/main_window.py" line="289"/>
         <source>&amp;Help</source>
         <translation>Ban&amp;tuan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="331"/>
+        <location filename="../../desk_app/ui/main_window.py" line="293"/>
         <source>Main toolbar</source>
         <translation>Bilah alat utama</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="403"/>
+        <location filename="../../desk_app/ui/main_window.py" line="357"/>
         <source>Filtered tickets</source>
         <translation>Tiket terfilter</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="445"/>
-        <source>Open a ticket in the ticket panel first.</source>
-        <translation>Buka tiket di panel tiket terlebih dahulu.</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/main_window.py" line="452"/>
-        <source>Phone tools are not installed in this build.</source>
-        <translation>Alat telepon tidak terpasang di versi ini.</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/main_window.py" line="469"/>
+        <location filename="../../desk_app/ui/main_window.py" line="406"/>
         <source>Select a ticket to log a call on it.</source>
         <translation>Pilih tiket untuk mencatat panggilan.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="481"/>
+        <location filename="../../desk_app/ui/main_window.py" line="416"/>
         <source>Keyboard shortcuts</source>
         <translation>Pintasan keyboard</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="512"/>
+        <location filename="../../desk_app/ui/main_window.py" line="447"/>
         <source>Log in again</source>
         <translation>Masuk lagi</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="513"/>
+        <location filename="../../desk_app/ui/main_window.py" line="448"/>
         <source>Your session on {server} has ended. Enter the password for {user} to go on; your work so far is kept.</source>
         <translation>Sesi Anda di {server} telah berakhir. Masukkan kata sandi untuk {user} untuk melanjutkan; pekerjaan Anda tetap tersimpan.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="527"/>
+        <location filename="../../desk_app/ui/main_window.py" line="462"/>
         <source>Logged in again.</source>
         <translation>Berhasil masuk lagi.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="568"/>
+        <location filename="../../desk_app/ui/main_window.py" line="502"/>
         <source>a new ticket</source>
         <translation>tiket baru</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="569"/>
+        <location filename="../../desk_app/ui/main_window.py" line="503"/>
         <source>The server refused a change to {ticket}: {message}</source>
         <translation>Server menolak perubahan pada {ticket}: {message}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/main_window.py" line="572"/>
+        <location filename="../../desk_app/ui/main_window.py" line="506"/>
         <source>Your text was kept as a draft.</source>
         <translation>Teks Anda disimpan sebagai draf.</translation>
     </message>
@@ -1418,59 +1400,59 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>NeedsAttention</name>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="425"/>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="430"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="428"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="433"/>
         <source>Needs attention</source>
         <extracomment>(title, text) of a desktop notification, when one is given (tests and the status bar listen). New items arriving within this time are announced together (the claims come back one by one). Every announcement made, (title, text), oldest first.</extracomment>
         <translation>Perlu perhatian</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="441"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="444"/>
         <source>Escalations waiting for you: open the list</source>
         <translation>Eskalasi yang menunggu Anda: buka daftarnya</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="460"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="463"/>
         <source>{number}: escalation due to {tier}</source>
         <translation>{number}: saatnya eskalasi ke {tier}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="464"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="467"/>
         <source>{number}: escalated to {tier}</source>
         <translation>{number}: dieskalasi ke {tier}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="471"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="474"/>
         <source>Needs &amp;attention ({count})</source>
         <translation>Perlu per&amp;hatian ({count})</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="481"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="484"/>
         <source>Needs attention ({count})</source>
         <translation>Perlu perhatian ({count})</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="509"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="512"/>
         <source>Escalation due: {number}</source>
         <translation>Saatnya eskalasi: {number}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="511"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="514"/>
         <source>Escalated to {tier}: {number}</source>
         <translation>Dieskalasi ke {tier}: {number}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="515"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="518"/>
         <source>{count} escalations need your attention</source>
         <translation>{count} eskalasi perlu perhatian Anda</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="517"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="520"/>
         <source>{numbers} and {more} more</source>
         <translation>{numbers} dan {more} lainnya</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="519"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="522"/>
         <source>They are listed under “Needs attention”.</source>
         <translation>Semuanya tercantum di “Perlu perhatian”.</translation>
     </message>
@@ -1478,148 +1460,148 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>NewTicketFromCallDialog</name>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="112"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="114"/>
         <source>New ticket from call</source>
         <extracomment>The store&apos;s customer search (under /api/v1). The new ticket&apos;s id (a negative placeholder until the server has it).</extracomment>
         <translation>Tiket baru dari panggilan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="122"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="124"/>
         <source>Caller&apos;s number</source>
         <translation>Nomor penelepon</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="124"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="126"/>
         <source>Phone, e-mail or order id</source>
         <translation>Telepon, e-mail, atau ID pesanan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="129"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="131"/>
         <source>Matching customers</source>
         <translation>Pelanggan yang cocok</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="138"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="140"/>
         <source>For a new customer</source>
         <translation>Untuk pelanggan baru</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="147"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="149"/>
         <source>What the caller needs</source>
         <translation>Apa yang dibutuhkan penelepon</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="149"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="151"/>
         <source>Caller &amp;number:</source>
         <translation>&amp;Nomor penelepon:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="149"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="151"/>
         <source>&amp;Find customer:</source>
         <translation>&amp;Cari pelanggan:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="150"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="152"/>
         <source>&amp;Matches:</source>
         <translation>&amp;Hasil yang cocok:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="150"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="152"/>
         <source>Customer n&amp;ame:</source>
         <translation>N&amp;ama pelanggan:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="151"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="153"/>
         <source>&amp;E-mail:</source>
         <translation>&amp;E-mail:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="151"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="153"/>
         <source>&amp;Policy:</source>
         <translation>&amp;Kebijakan:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="152"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="154"/>
         <source>&amp;Category:</source>
         <translation>Kate&amp;gori:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="152"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="154"/>
         <source>P&amp;riority:</source>
         <translation>P&amp;rioritas:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="153"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="155"/>
         <source>&amp;Order id:</source>
         <translation>&amp;ID pesanan:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="153"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="155"/>
         <source>&amp;Subject:</source>
         <translation>&amp;Subjek:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="154"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="156"/>
         <source>No&amp;tes:</source>
         <translation>Ca&amp;tatan:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="167"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="169"/>
         <source>Create &amp;ticket</source>
         <translation>&amp;Buat tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="209"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="211"/>
         <source>No policy served by this desk has a phone line.</source>
         <translation>Tidak ada kebijakan yang dilayani desk ini yang memiliki saluran telepon.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="275"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="277"/>
         <source>Searching the server as well…</source>
         <translation>Mencari juga di server…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="290"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="292"/>
         <source>Offline: only the customers on this computer are searched.</source>
         <translation>Luring: hanya pelanggan di komputer ini yang dicari.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="316"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="318"/>
         <source>No customer found: a new one is created.</source>
         <translation>Pelanggan tidak ditemukan: pelanggan baru akan dibuat.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="330"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="332"/>
         <source>contact hidden</source>
         <translation>kontak disembunyikan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="334"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="336"/>
         <source>(found on the server)</source>
         <translation>(ditemukan di server)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="364"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="366"/>
         <source>Phone call from {number}</source>
         <translation>Panggilan telepon dari {number}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="364"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="366"/>
         <source>unknown number</source>
         <translation>nomor tidak dikenal</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="383"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="385"/>
         <source>Enter the caller&apos;s name, or pick a matching customer.</source>
         <translation>Masukkan nama penelepon, atau pilih pelanggan yang cocok.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="391"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="393"/>
         <source>Choose the policy, category and priority.</source>
         <translation>Pilih kebijakan, kategori, dan prioritas.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="393"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="395"/>
         <source>Enter the caller&apos;s number.</source>
         <translation>Masukkan nomor penelepon.</translation>
     </message>
@@ -1712,7 +1694,7 @@ Dasbor ini untuk manajer.</translation>
     <message>
         <location filename="../../desk_app/ui/queue_view.py" line="99"/>
         <source>Tickets in the queue</source>
-        <extracomment>Changes that arrive while an update of changed rows runs (a burst) are gathered for this long after it. A change while none runs does not wait: a colleague&apos;s change shows at once (it waited 200 ms on a trailing timer before, a third of the 500 ms budget of issue 13). The highest escalation tier a ticket can be at (a queue&apos;s tier is 1-9; the policies use 1-3). The current ticket changed: its id, or None. A full load of the current queue was shown: the number of rows. Changed rows were applied (tests wait on it). The ticket the agent chose (or was shown from elsewhere): what the panel shows. &gt; 0 while rows change under the view: a move of the current row then is not the agent&apos;s. The display row the shown ticket left from (it left the queue): the keys go on from there.</extracomment>
+        <extracomment>Changes that arrive while an update of changed rows runs (a burst) are gathered for this long after it. A change while none runs does not wait: a colleague&apos;s change shows at once (a trailing 200 ms timer would spend a third of the 500 ms a change may take to show). The highest escalation tier a ticket can be at (a queue&apos;s tier is 1-9; the policies use 1-3). The current ticket changed: its id, or None. A full load of the current queue was shown: the number of rows. Changed rows were applied (tests wait on it). The ticket the agent chose (or was shown from elsewhere): what the panel shows. &gt; 0 while rows change under the view: a move of the current row then is not the agent&apos;s. The display row the shown ticket left from (it left the queue): the keys go on from there.</extracomment>
         <translation>Tiket dalam antrean</translation>
     </message>
 </context>
@@ -1763,12 +1745,12 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>ReasonDialog</name>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="60"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="63"/>
         <source>&amp;To:</source>
         <translation>&amp;Ke:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="69"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="72"/>
         <source>&amp;Reason:</source>
         <translation>&amp;Alasan:</translation>
     </message>
@@ -2054,25 +2036,25 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>SearchBox</name>
     <message>
-        <location filename="../../desk_app/ui/search.py" line="46"/>
+        <location filename="../../desk_app/ui/search.py" line="47"/>
         <source>Search tickets: number, order id, phone, e-mail or words</source>
         <translation>Cari tiket: nomor, ID pesanan, telepon, e-mail, atau kata</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/search.py" line="45"/>
-        <location filename="../../desk_app/ui/search.py" line="47"/>
+        <location filename="../../desk_app/ui/search.py" line="46"/>
+        <location filename="../../desk_app/ui/search.py" line="48"/>
         <source>Search tickets</source>
         <translation>Cari tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/search.py" line="43"/>
         <location filename="../../desk_app/ui/search.py" line="44"/>
+        <location filename="../../desk_app/ui/search.py" line="45"/>
         <source>Clear search</source>
         <extracomment>The agent chose a ticket from the results: its id. Results for the text now in the box were shown (tests and accessibility).</extracomment>
         <translation>Hapus pencarian</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/search.py" line="48"/>
+        <location filename="../../desk_app/ui/search.py" line="49"/>
         <source>Searches the tickets on this computer as you type</source>
         <translation>Mencari tiket di komputer ini saat Anda mengetik</translation>
     </message>
@@ -2085,26 +2067,26 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>Sidebar</name>
     <message>
-        <location filename="../../desk_app/ui/sidebar.py" line="71"/>
-        <location filename="../../desk_app/ui/sidebar.py" line="77"/>
+        <location filename="../../desk_app/ui/sidebar.py" line="78"/>
+        <location filename="../../desk_app/ui/sidebar.py" line="84"/>
         <source>Queues</source>
         <extracomment>The agent picked a queue. After new counts were shown: {spec key: count}.</extracomment>
         <translation>Antrean</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sidebar.py" line="76"/>
+        <location filename="../../desk_app/ui/sidebar.py" line="83"/>
         <source>Views</source>
         <translation>Tampilan</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desk_app/ui/sidebar.py" line="196"/>
+        <location filename="../../desk_app/ui/sidebar.py" line="202"/>
         <source>%n ticket(s)</source>
         <translation>
             <numerusform>%n tiket</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desk_app/ui/sidebar.py" line="197"/>
+        <location filename="../../desk_app/ui/sidebar.py" line="203"/>
         <source>{queue}: %n ticket(s)</source>
         <translation>
             <numerusform>{queue}: %n tiket</numerusform>
@@ -2312,37 +2294,37 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>StatusDialog</name>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="99"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="102"/>
         <source>Change status</source>
         <translation>Ubah status</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="109"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="112"/>
         <source>{status} (pauses SLA)</source>
         <translation>{status} (menjeda SLA)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="112"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="115"/>
         <source>&amp;Status:</source>
         <translation>&amp;Status:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="120"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="123"/>
         <source>Optional internal note</source>
         <translation>Catatan internal (opsional)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="122"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="125"/>
         <source>&amp;Note:</source>
         <translation>&amp;Catatan:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="141"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="144"/>
         <source>Stops the SLA clocks; a new customer message reopens the ticket.</source>
         <translation>Menghentikan jam SLA; pesan baru dari pelanggan membuka kembali tiket.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="143"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="146"/>
         <source>The SLA clocks run.</source>
         <translation>Jam SLA berjalan.</translation>
     </message>
@@ -2440,114 +2422,114 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>TicketActionsBar</name>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="201"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="204"/>
         <source>&amp;Take</source>
         <extracomment>The agent asked to log a call on the ticket (the panel opens the dialog).</extracomment>
         <translation>&amp;Ambil</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="201"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="204"/>
         <source>Assign this ticket to yourself</source>
         <translation>Tugaskan tiket ini ke diri Anda</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="202"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="205"/>
         <source>&amp;Assign…</source>
         <translation>&amp;Tugaskan…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="202"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="205"/>
         <source>Assign to a colleague</source>
         <translation>Tugaskan ke rekan kerja</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="203"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="206"/>
         <source>Stat&amp;us…</source>
         <translation>Stat&amp;us…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="203"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="206"/>
         <source>Change the ticket&apos;s status</source>
         <translation>Ubah status tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="204"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="207"/>
         <source>&amp;Escalate…</source>
         <translation>&amp;Eskalasi…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="205"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="208"/>
         <source>Move the ticket up to the next tier, with a reason</source>
         <translation>Naikkan tiket ke tingkat berikutnya, dengan alasan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="206"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="209"/>
         <source>&amp;De-escalate…</source>
         <translation>Tu&amp;runkan eskalasi…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="207"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="210"/>
         <source>Move the ticket back down a tier, with a reason</source>
         <translation>Turunkan tiket satu tingkat, dengan alasan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="213"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="216"/>
         <source>Res&amp;olve</source>
         <translation>Sele&amp;saikan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="215"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="218"/>
         <source>Reo&amp;pen</source>
         <translation>&amp;Buka kembali</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="216"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="219"/>
         <source>Open the ticket again</source>
         <translation>Buka kembali tiket ini</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="208"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="211"/>
         <source>&amp;Log call…</source>
         <translation>Catat &amp;panggilan…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="209"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="212"/>
         <source>Record a phone call with the customer on this ticket</source>
         <translation>Catat panggilan telepon dengan pelanggan pada tiket ini</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="214"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="217"/>
         <source>Mark the ticket resolved (you can undo it for a few seconds)</source>
         <translation>Tandai tiket selesai (dapat diurungkan selama beberapa detik)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="263"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="268"/>
         <source>Not done: {reason}</source>
         <translation>Tidak dilakukan: {reason}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="266"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="271"/>
         <source>You took {number}.</source>
         <translation>Anda mengambil {number}.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="271"/>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="291"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="275"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="295"/>
         <source>{number} is now “{status}”.</source>
         <translation>{number} sekarang “{status}”.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="285"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="289"/>
         <source>{number} resolved.</source>
         <translation>{number} diselesaikan.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="298"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="301"/>
         <source>{number} is “{status}” again.</source>
         <translation>{number} kembali “{status}”.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="323"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="325"/>
         <source>Assignment recorded.</source>
         <translation>Penugasan dicatat.</translation>
     </message>
@@ -2557,17 +2539,17 @@ Dasbor ini untuk manajer.</translation>
         <translation>{number} dieskalasi.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="356"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="357"/>
         <source>Escalate ticket</source>
         <translation>Eskalasi tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="357"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="358"/>
         <source>Why does this ticket need the next tier? Your colleagues read this.</source>
         <translation>Mengapa tiket ini perlu tingkat berikutnya? Rekan kerja Anda akan membaca ini.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="370"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="369"/>
         <source>{number} de-escalated.</source>
         <translation>Eskalasi {number} diturunkan.</translation>
     </message>
@@ -2585,63 +2567,63 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>TicketHeader</name>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/header.py" line="178"/>
+        <location filename="../../desk_app/ui/ticket_panel/header.py" line="186"/>
         <source>Customer</source>
         <extracomment>Top and bottom margin around the icon and text.</extracomment>
         <translation>Pelanggan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/header.py" line="178"/>
+        <location filename="../../desk_app/ui/ticket_panel/header.py" line="186"/>
         <source>Policy</source>
         <translation>Kebijakan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/header.py" line="178"/>
+        <location filename="../../desk_app/ui/ticket_panel/header.py" line="186"/>
         <source>Category</source>
         <translation>Kategori</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/header.py" line="179"/>
+        <location filename="../../desk_app/ui/ticket_panel/header.py" line="187"/>
         <source>Priority</source>
         <translation>Prioritas</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/header.py" line="179"/>
+        <location filename="../../desk_app/ui/ticket_panel/header.py" line="187"/>
         <source>Channel</source>
         <translation>Saluran</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/header.py" line="179"/>
+        <location filename="../../desk_app/ui/ticket_panel/header.py" line="187"/>
         <source>Tier</source>
         <translation>Tingkat</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/header.py" line="180"/>
+        <location filename="../../desk_app/ui/ticket_panel/header.py" line="188"/>
         <source>Assignee</source>
         <translation>Petugas</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/header.py" line="180"/>
+        <location filename="../../desk_app/ui/ticket_panel/header.py" line="188"/>
         <source>Order</source>
         <translation>Pesanan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/header.py" line="199"/>
+        <location filename="../../desk_app/ui/ticket_panel/header.py" line="207"/>
         <source>SLA</source>
         <translation>SLA</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/header.py" line="202"/>
+        <location filename="../../desk_app/ui/ticket_panel/header.py" line="210"/>
         <source>No SLA clock is running.</source>
         <translation>Tidak ada jam SLA yang berjalan.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/header.py" line="234"/>
+        <location filename="../../desk_app/ui/ticket_panel/header.py" line="242"/>
         <source>No ticket selected</source>
         <translation>Tidak ada tiket yang dipilih</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/header.py" line="258"/>
+        <location filename="../../desk_app/ui/ticket_panel/header.py" line="266"/>
         <source>Unassigned</source>
         <translation>Belum ditugaskan</translation>
     </message>
@@ -2649,87 +2631,87 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>TicketLabels</name>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="126"/>
+        <location filename="../../desk_app/ui/reference.py" line="132"/>
         <source>Tier {level}</source>
         <translation>Tingkat {level}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="153"/>
+        <location filename="../../desk_app/ui/reference.py" line="159"/>
         <source>New</source>
         <translation>Baru</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="154"/>
+        <location filename="../../desk_app/ui/reference.py" line="160"/>
         <source>Open</source>
         <translation>Terbuka</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="155"/>
+        <location filename="../../desk_app/ui/reference.py" line="161"/>
         <source>Waiting on customer</source>
         <translation>Menunggu pelanggan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="156"/>
+        <location filename="../../desk_app/ui/reference.py" line="162"/>
         <source>Waiting on third party</source>
         <translation>Menunggu pihak ketiga</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="157"/>
+        <location filename="../../desk_app/ui/reference.py" line="163"/>
         <source>On hold</source>
         <translation>Ditahan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="158"/>
+        <location filename="../../desk_app/ui/reference.py" line="164"/>
         <source>Resolved</source>
         <translation>Selesai</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="159"/>
+        <location filename="../../desk_app/ui/reference.py" line="165"/>
         <source>Closed</source>
         <translation>Ditutup</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="170"/>
+        <location filename="../../desk_app/ui/reference.py" line="176"/>
         <source>Pauses the SLA clocks until the customer answers; a customer message reopens it.</source>
         <translation>Menjeda jam SLA sampai pelanggan menjawab; pesan dari pelanggan membuka kembali tiket.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="172"/>
+        <location filename="../../desk_app/ui/reference.py" line="178"/>
         <source>Pauses our SLA clocks while a third party (a seller, a carrier) must act; their own response time keeps running.</source>
         <translation>Menjeda jam SLA kita selama pihak ketiga (penjual, jasa kirim) harus bertindak; waktu respons mereka sendiri tetap berjalan.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="175"/>
+        <location filename="../../desk_app/ui/reference.py" line="181"/>
         <source>Pauses the SLA clocks while the ticket is on hold.</source>
         <translation>Menjeda jam SLA selama tiket ditahan.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="181"/>
+        <location filename="../../desk_app/ui/reference.py" line="187"/>
         <source>Pauses the SLA clocks under this policy.</source>
         <translation>Menjeda jam SLA menurut kebijakan ini.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="185"/>
+        <location filename="../../desk_app/ui/reference.py" line="191"/>
         <source>Standard</source>
         <translation>Standar</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="186"/>
+        <location filename="../../desk_app/ui/reference.py" line="192"/>
         <source>Startup</source>
         <translation>Startup</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="187"/>
+        <location filename="../../desk_app/ui/reference.py" line="193"/>
         <source>Enterprise</source>
         <translation>Enterprise</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="193"/>
+        <location filename="../../desk_app/ui/reference.py" line="199"/>
         <source>Outbound call</source>
         <translation>Panggilan keluar</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/policy_info.py" line="194"/>
+        <location filename="../../desk_app/ui/reference.py" line="200"/>
         <source>Inbound call</source>
         <translation>Panggilan masuk</translation>
     </message>
@@ -2737,224 +2719,175 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>TicketPanel</name>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="107"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="109"/>
         <source>Escalate…</source>
         <extracomment>The ticket shown (None: none), after it was loaded. Where an attachment&apos;s bytes are (under /api/v1). The agent only follows the ticket (they sent it up): read-only.</extracomment>
         <translation>Eskalasi…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="108"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="110"/>
         <source>Add note and keep…</source>
         <translation>Tambah catatan dan tetap tangani…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="288"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="290"/>
         <source>This ticket is no longer in your view.</source>
         <translation>Tiket ini sudah tidak ada di tampilan Anda.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="323"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="325"/>
         <source>{mode} is on: {notice}</source>
         <translation>{mode} aktif: {notice}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="333"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="335"/>
         <source>The customer asked for an escalation: hand this ticket to {tier}.</source>
         <translation>Pelanggan meminta eskalasi: serahkan tiket ini ke {tier}.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="335"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="337"/>
         <source>This tier&apos;s time budget is used up: escalate to {tier}, or keep it with a note.</source>
         <translation>Anggaran waktu tingkat ini sudah habis: eskalasikan ke {tier}, atau tetap tangani dengan catatan.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="338"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="340"/>
         <source>It moves up by itself at {when}.</source>
         <translation>Tiket naik tingkat otomatis pada {when}.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="339"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="341"/>
         <source>Escalate to {tier}…</source>
         <translation>Eskalasi ke {tier}…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="352"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="354"/>
         <source>Tier {n}</source>
         <translation>Tingkat {n}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="354"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="356"/>
         <source>You sent this ticket up: {tier} works it now. You can read it here and find it again under “Following”; changes are made by {tier}.</source>
         <translation>Anda mengeskalasikan tiket ini: kini {tier} yang menanganinya. Anda dapat membacanya di sini dan menemukannya lagi di “Diikuti”; perubahan dilakukan oleh {tier}.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="366"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="368"/>
         <source>{names} replying now</source>
         <translation>{names} sedang membalas</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="368"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="370"/>
         <source>{names} viewing</source>
         <translation>{names} sedang melihat</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="369"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="371"/>
         <source>Also on this ticket: {who}.</source>
         <translation>Juga di tiket ini: {who}.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="414"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="416"/>
         <source>The server refused a change to {number}: {message}</source>
         <translation>Server menolak perubahan pada {number}: {message}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="450"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="452"/>
         <source>Not sent: {reason}</source>
         <translation>Tidak terkirim: {reason}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="454"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="456"/>
         <source>Reply queued for {number}.</source>
         <translation>Balasan untuk {number} masuk antrean kirim.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="455"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="457"/>
         <source>Note added to {number}.</source>
         <translation>Catatan ditambahkan ke {number}.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="481"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="483"/>
         <source>Escalate to {tier}</source>
         <translation>Eskalasi ke {tier}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="482"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="484"/>
         <source>Why does this ticket go up? The next tier reads this.</source>
         <translation>Mengapa tiket ini dinaikkan? Tingkat berikutnya akan membaca ini.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="482"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="484"/>
         <source>&amp;Reason:</source>
         <translation>&amp;Alasan:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="490"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="494"/>
         <source>Keep the ticket</source>
         <translation>Tetap tangani tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="490"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="494"/>
         <source>Why can your tier still settle it? The note is internal and restarts the tier&apos;s budget.</source>
         <translation>Mengapa tingkat Anda masih dapat menyelesaikannya? Catatan ini internal dan memulai ulang anggaran waktu tingkat.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="492"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="496"/>
         <source>&amp;Note:</source>
         <translation>&amp;Catatan:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="498"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="504"/>
         <source>Not done: {reason}</source>
         <translation>Tidak dilakukan: {reason}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="515"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="520"/>
         <source>Entry {n} ({what}, {when}) stays in the thread as it is; your correction is added after it as an internal note that names it.</source>
         <translation>Entri {n} ({what}, {when}) tetap ada di percakapan apa adanya; koreksi Anda ditambahkan setelahnya sebagai catatan internal yang merujuk ke entri itu.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="525"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="530"/>
         <source>Not corrected: {reason}</source>
         <translation>Tidak dikoreksi: {reason}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="529"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="534"/>
         <source>Correction added.</source>
         <translation>Koreksi ditambahkan.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="531"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="536"/>
         <source>Correct entry {n}</source>
         <translation>Koreksi entri {n}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="532"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="537"/>
         <source>&amp;Correction:</source>
         <translation>&amp;Koreksi:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="532"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="537"/>
         <source>Add correction</source>
         <translation>Tambahkan koreksi</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="558"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="563"/>
         <source>Call logged.</source>
         <translation>Panggilan dicatat.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="575"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="580"/>
         <source>Downloading {name}…</source>
         <translation>Mengunduh {name}…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="593"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="598"/>
         <source>Opened {name}.</source>
         <translation>{name} dibuka.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="598"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="603"/>
         <source>Could not open {name}: {reason}</source>
         <translation>Tidak dapat membuka {name}: {reason}</translation>
-    </message>
-</context>
-<context>
-    <name>TicketSummaryPlaceholder</name>
-    <message>
-        <location filename="../../desk_app/ui/panel_placeholders.py" line="52"/>
-        <source>Conversation</source>
-        <extracomment>The shown ticket was (re)loaded: its id.</extracomment>
-        <translation>Percakapan</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/panel_placeholders.py" line="67"/>
-        <source>No ticket selected</source>
-        <translation>Tidak ada tiket yang dipilih</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/panel_placeholders.py" line="68"/>
-        <source>Pick a ticket in the queue, or search for one (Ctrl+F).</source>
-        <translation>Pilih tiket di antrean, atau cari tiket (Ctrl+F).</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/panel_placeholders.py" line="79"/>
-        <source>This ticket is no longer available</source>
-        <translation>Tiket ini sudah tidak tersedia</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/panel_placeholders.py" line="85"/>
-        <source>Customer</source>
-        <translation>Pelanggan</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/panel_placeholders.py" line="86"/>
-        <source>Status</source>
-        <translation>Status</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/panel_placeholders.py" line="87"/>
-        <source>Priority</source>
-        <translation>Prioritas</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/panel_placeholders.py" line="88"/>
-        <source>Tier</source>
-        <translation>Tingkat</translation>
-    </message>
-    <message>
-        <location filename="../../desk_app/ui/panel_placeholders.py" line="89"/>
-        <source>Policy</source>
-        <translation>Kebijakan</translation>
     </message>
 </context>
 <context>
