@@ -482,7 +482,57 @@ class _Loader(Reader):
         if not rules:
             self.fail(sla.sub("rules"), "define at least one rule (the last one a catch-all without match)")
         self.check_coverage(sla.sub("rules"), rules, categories, priorities, channels)
+        self.check_priority_order(sla.sub("rules"), rules, calendars, categories, priorities, channels)
         return rules
+
+    def check_priority_order(self, key: str, rules: list[SlaRule], calendars, categories, priorities, channels) -> None:
+        """A more urgent priority is never promised later than a less urgent one for the same ticket.
+
+        For every (category, channel, customer tier) the rule each priority gets
+        is compared with the rule of every less urgent priority: each target both
+        rules set must be in force from the same tier or earlier in the more
+        urgent rule, and due no later for any creation time (`_first_later`).
+        A metric only one of them sets is no promise to compare. Pauses and
+        modes affect both alike and are left out.
+        """
+        where = {rule.name: f"{key}[{i}]" for i, rule in enumerate(rules)}
+        checked: set[tuple[str, str]] = set()
+        tiers = [tier.value for tier in CustomerTier]
+        for category, channel, tier in itertools.product(categories, channels, tiers):
+            chosen = [
+                next(r for r in rules if r.match.matches(category=category, priority=p, channel=channel, customer_tier=tier))
+                for p in priorities
+            ]
+            for (i, hi), (j, lo) in itertools.combinations(enumerate(chosen), 2):
+                if hi.name == lo.name or (hi.name, lo.name) in checked:
+                    continue
+                checked.add((hi.name, lo.name))
+                ticket = f"category={category!r} channel={channel!r} customer_tier={tier!r}"
+                head = (
+                    f"priority {priorities[i]!r} must never be promised later than the less urgent {priorities[j]!r}, "
+                    f"but for a ticket with {ticket} rule {hi.name!r} ({where[hi.name]})"
+                )
+                other = f"rule {lo.name!r} ({where[lo.name]})"
+                for metric, low in lo.targets.items():
+                    high = hi.targets.get(metric)
+                    if high is None:
+                        continue  # no promise of that kind: nothing to be late with
+                    if high.from_tier > low.from_tier:
+                        self.fail(
+                            where[hi.name],
+                            f"{head} starts its {metric} target at tier {high.from_tier}, {other} at tier {low.from_tier}",
+                        )
+                    late = _first_later(
+                        calendars[high.calendar], high.duration, calendars[low.calendar], low.duration
+                    )
+                    if late is not None:
+                        start, due_hi, due_lo = late
+                        self.fail(
+                            where[hi.name],
+                            f"{head} makes {metric} due {due_hi:%a %Y-%m-%d %H:%M} ({_span(high.duration)} on {high.calendar!r}) "
+                            f"for a ticket created {start:%a %Y-%m-%d %H:%M %Z}, later than {other} "
+                            f"({_span(low.duration)} on {low.calendar!r}, due {due_lo:%a %Y-%m-%d %H:%M})",
+                        )
 
     def check_coverage(self, key: str, rules: list[SlaRule], categories, priorities, channels) -> None:
         """Every ticket gets exactly the first rule that matches; every rule gets some ticket."""
@@ -749,6 +799,66 @@ class _Loader(Reader):
         spec = ConductSpec(summary=table.string("summary", required=True), sanctions=tuple(sanctions))
         table.close()
         return spec
+
+
+#: The year whose every creation time `_first_later` compares when neither
+#: calendar lists holidays (a whole year: every weekday, both sides of DST).
+_REFERENCE_YEAR = 2025
+
+
+def _first_later(
+    cal_a: BusinessCalendar, d_a: timedelta, cal_b: BusinessCalendar, d_b: timedelta
+) -> tuple[datetime, datetime, datetime] | None:
+    """A creation time at which `d_a` on `cal_a` falls due after `d_b` on `cal_b`, or None.
+
+    The method (exact, not a random sample): on one calendar the due time
+    ``f(t) = cal.add(t, d)`` is piecewise either constant (t closed) or
+    ``t + const`` (t open), with breaks only where t crosses an opening or
+    closing of that calendar or where f(t) does (t = ``cal.add(x, -d)`` for a
+    transition x). Between consecutive breaks of either function the
+    difference ``f_a - f_b`` is linear, so it is largest at a break or just
+    before one: comparing the two due times at every break and one second
+    either side decides the question. The creation times are every instant of
+    the years the two calendars list holidays for (the reference year 2025
+    when they list none), in which holidays, closures and DST changes are
+    all covered; the weekly hours repeat beyond them.
+    """
+    if cal_a == cal_b:
+        if d_a <= d_b:
+            return None
+        t = cal_a.next_open(datetime(_REFERENCE_YEAR, 1, 1, tzinfo=cal_a.tz))
+        return t, cal_a.add(t, d_a), cal_b.add(t, d_b)
+    years = {
+        (h if isinstance(h, date) else h[0]).year for cal in (cal_a, cal_b) for h in cal.holidays
+    } or {_REFERENCE_YEAR}
+    zone = cal_a.tz
+    first = datetime(min(years), 1, 1, tzinfo=zone)
+    last = datetime(max(years) + 1, 1, 1, tzinfo=zone)
+    horizon = max(cal_a.add(last, d_a), cal_b.add(last, d_b)) + timedelta(days=1)
+    breaks: set[datetime] = set()
+    for cal, d in ((cal_a, d_a), (cal_b, d_b)):
+        for x in cal.transitions(first, horizon):
+            breaks.add(x)
+            breaks.add(cal.add(x, -d))
+    second = timedelta(seconds=1)
+    for t in sorted(breaks):
+        for s in (t - second, t, t + second):
+            if first <= s < last:
+                due_a, due_b = cal_a.add(s, d_a), cal_b.add(s, d_b)
+                if due_a > due_b:
+                    return s.astimezone(zone), due_a.astimezone(zone), due_b.astimezone(zone)
+    return None
+
+
+def _span(duration: timedelta) -> str:
+    """A duration as policy files write it: "1d2h30m"."""
+    seconds = int(duration.total_seconds())
+    parts = []
+    for unit, size in (("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1)):
+        n, seconds = divmod(seconds, size)
+        if n:
+            parts.append(f"{n}{unit}")
+    return "".join(parts) or "0s"
 
 
 def _covers(a: RuleMatch, b: RuleMatch) -> bool:

@@ -1,0 +1,173 @@
+"""Issue 17, "Promises computed wrong": each test quotes the seed it keeps.
+
+Seeds: ../shared/seeds/001 (Ooulet), 000 (Shopom), 002 (Holesalemart).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from desk_app.core.policy import Metric, Policy, PolicyError
+from desk_app.core.policy_loader import load_policy, load_shipped_policies, shipped_policies_dir
+
+IST = ZoneInfo("Asia/Kolkata")
+
+
+@pytest.fixture(scope="module")
+def policies() -> dict[str, Policy]:
+    return load_shipped_policies()
+
+
+def due(policy: Policy, metric: Metric, start: datetime, **ticket: str) -> datetime:
+    ticket.setdefault("customer_tier", "standard")
+    target = policy.rule_for(**ticket).targets[metric]
+    return policy.calendars[target.calendar].add(start, target.duration)
+
+
+def shipped_text(key: str) -> str:
+    return (shipped_policies_dir() / f"{key}.toml").read_text(encoding="utf-8")
+
+
+def load_text(tmp_path: Path, text: str, name: str) -> Policy:
+    path = tmp_path / f"{name}.toml"
+    path.write_text(text, encoding="utf-8")
+    return load_policy(path)
+
+
+# -- 1. a priority never makes a promise later -------------------------------------------
+
+
+def test_ooulet_critical_email_is_never_due_after_a_normal_one(policies: dict[str, Policy]) -> None:
+    """Seed 001 §3.1.1 "Email Support: Within 24 hours for general inquiries"; §3.2 "For
+    critical issues, such as service outages or payment problems, we prioritize your request".
+
+    An e-mail on Saturday 18:30 was due Sunday 18:30 when normal but Monday 11:00 as a
+    payment problem (Monday 10:30 for Enterprise).
+    """
+    p = policies["ooulet"]
+    saturday = datetime(2026, 12, 19, 18, 30, tzinfo=IST)
+    normal = due(p, Metric.FIRST_RESPONSE, saturday, category="account_setup", priority="normal", channel="email")
+    assert normal == datetime(2026, 12, 20, 18, 30, tzinfo=IST)
+    critical = due(
+        p, Metric.FIRST_RESPONSE, saturday, category="payments_payouts", priority="critical", channel="email"
+    )
+    enterprise = due(
+        p,
+        Metric.FIRST_RESPONSE,
+        saturday,
+        category="payments_payouts",
+        priority="critical",
+        channel="email",
+        customer_tier="enterprise",
+    )
+    # §1.1.2 "Weekends and Public Holidays: Limited support available via email": the
+    # email desk's Sunday hours.
+    assert critical == datetime(2026, 12, 20, 11, 0, tzinfo=IST) <= normal
+    assert enterprise == datetime(2026, 12, 20, 10, 30, tzinfo=IST) <= critical
+
+
+def test_the_loader_rejects_the_old_ooulet_rules(tmp_path: Path) -> None:
+    """Counting the critical e-mail's hour on the Mon-Sat support calendar is refused, naming both rules."""
+    text = shipped_text("ooulet").replace('calendar = "email_desk_hours"', 'calendar = "support"')
+    with pytest.raises(PolicyError) as caught:
+        load_text(tmp_path, text, "ooulet")
+    err = caught.value
+    assert err.key == "sla.rules[2]"
+    assert "priority 'critical' must never be promised later than the less urgent 'normal'" in err.reason
+    assert "rule 'critical_email' (sla.rules[2])" in err.reason
+    assert "rule 'email' (sla.rules[4])" in err.reason
+    assert "channel='email'" in err.reason
+
+
+MINI = """\
+[policy]
+key = "mini"
+name = "Mini"
+timezone = "Asia/Kolkata"
+support_calendar = "office"
+
+[calendars.office]
+hours = { mon-sun = ["09:00-17:00"] }
+holidays = [{ date = 2026-01-26, name = "Republic Day" }]
+
+[calendars.always]
+always_open = true
+
+[channels.email]
+label = "Email"
+
+[categories.general]
+label = "General"
+
+[[priorities]]
+key = "urgent"
+label = "Urgent"
+
+[[priorities]]
+key = "normal"
+label = "Normal"
+
+[sla]
+pause_statuses = ["pending_customer"]
+
+[[sla.rules]]
+name = "urgent"
+match = { priorities = ["urgent"] }
+targets.first_response = "URGENT"
+
+[[sla.rules]]
+name = "normal"
+targets.first_response = { duration = "24h", calendar = "always" }
+
+[escalation]
+[[escalation.tiers]]
+level = 1
+key = "t1"
+name = "Tier 1"
+role = "agent"
+budget = "8h"
+
+[[escalation.tiers]]
+level = 2
+key = "t2"
+name = "Manager"
+role = "manager"
+"""
+
+
+def test_a_priority_late_only_on_a_holiday_is_rejected(tmp_path: Path) -> None:
+    """2 office hours are within 24 clock hours every day (18h at most) but Republic Day:
+    Sunday 25 January 16:00 -> Tuesday 27 January 10:00. The check covers holidays."""
+    with pytest.raises(PolicyError) as caught:
+        load_text(tmp_path, MINI.replace('"URGENT"', '"2h"'), "mini")
+    assert caught.value.key == "sla.rules[0]"
+    assert "for a ticket created Sun 2026-01-25" in caught.value.reason
+    # Without the holiday the same rules keep the order.
+    fine = MINI.replace('"URGENT"', '"2h"').replace('holidays = [{ date = 2026-01-26, name = "Republic Day" }]', "")
+    assert load_text(tmp_path, fine, "mini").sla_rules[0].name == "urgent"
+
+
+@pytest.mark.parametrize(
+    "target, ok",
+    [
+        # Just under 8 office hours is never past 24 clock hours; exactly 8 ends at a
+        # closing, so it is due at the next 09:00 (the latest-instant rule): too late.
+        ('"7h59m59s"', True),
+        ('"8h"', False),
+        ('{ duration = "24h", calendar = "always" }', True),  # the same promise is not later
+        ('{ duration = "24h1s", calendar = "always" }', False),
+    ],
+)
+def test_priority_order_is_decided_exactly(tmp_path: Path, target: str, ok: bool) -> None:
+    text = MINI.replace('"URGENT"', target).replace(
+        'holidays = [{ date = 2026-01-26, name = "Republic Day" }]', ""
+    )
+    if ok:
+        load_text(tmp_path, text, "mini")
+    else:
+        with pytest.raises(PolicyError, match="must never be promised later"):
+            load_text(tmp_path, text, "mini")
