@@ -5,7 +5,7 @@ Seeds: ../shared/seeds/001 (Ooulet), 000 (Shopom), 002 (Holesalemart).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -171,3 +171,24 @@ def test_priority_order_is_decided_exactly(tmp_path: Path, target: str, ok: bool
     else:
         with pytest.raises(PolicyError, match="must never be promised later"):
             load_text(tmp_path, text, "mini")
+
+
+# -- 2. Shopom: the phone line's hours are not the response promise ----------------------
+
+
+def test_shopom_phone_ticket_outside_phone_hours_keeps_section_2(policies: dict[str, Policy]) -> None:
+    """Seed 000 §1 "Customer support is available 24/7"; §2 "General Queries: Response within
+    24 hours", "Urgent Issues (e.g., order cancellations, technical issues): Response within
+    2–4 hours"; §4 "Phone Support: Available during business hours (Monday–Friday, 10 AM–6 PM)".
+
+    A phone ticket on Friday 17:58 (a callback, a voicemail) was due Monday 10:03.
+    """
+    p = policies["shopom"]
+    friday = datetime(2026, 12, 18, 17, 58, tzinfo=IST)
+    urgent = due(p, Metric.FIRST_RESPONSE, friday, category="order_issues", priority="urgent", channel="phone")
+    general = due(p, Metric.FIRST_RESPONSE, friday, category="account_issues", priority="normal", channel="phone")
+    assert friday + timedelta(hours=2) <= urgent <= friday + timedelta(hours=4)
+    assert urgent == datetime(2026, 12, 18, 21, 58, tzinfo=IST)
+    assert general == datetime(2026, 12, 19, 17, 58, tzinfo=IST) == friday + timedelta(hours=24)
+    # The line's hours still say when calls are answered.
+    assert not p.channel_calendar("phone").is_open(friday + timedelta(minutes=2))
