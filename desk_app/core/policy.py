@@ -248,6 +248,18 @@ class ModeSpec:
     extended_targets: Mapping[Metric, timedelta] = field(default_factory=dict)
     notify_customers: bool = False
     notice: str = ""
+    #: For "extend": the tier budgets in force while the mode is on, by tier level.
+    #: A mode that extends targets extends the escalation ladder with them (the
+    #: loader stretches each budget as much as the targets), so no ticket is
+    #: escalated on its budget before its extended response is due.
+    extended_budgets: Mapping[int, timedelta] = field(default_factory=dict)
+
+    def extended(self, metric: str, key: str) -> timedelta | None:
+        """The longer target this mode puts in force for the clock `key` of `metric`, if any."""
+        if metric == Metric.TIER_BUDGET:
+            level = key.rpartition(":")[2]
+            return self.extended_budgets.get(int(level)) if level.isdigit() else None
+        return self.extended_targets.get(metric)
 
 
 @dataclass(frozen=True, slots=True)

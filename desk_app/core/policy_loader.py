@@ -183,7 +183,7 @@ class _Loader(Reader):
 
         evidence = self.evidence_windows(root.array("evidence_windows", default=[]), calendars, support, categories)
         third = self.third_parties(root.table("third_parties", default={}), calendars, support)
-        modes = self.modes(root.table("modes", default={}), rules)
+        modes = self.modes(root.table("modes", default={}), rules, ladder)
         notifications = self.notifications(root.table("notifications", default=None))
         canned = self.canned(root.array("canned_responses", default=[]))
         intake = self.intake(root.table("intake", default=None), categories)
@@ -666,7 +666,7 @@ class _Loader(Reader):
             t.close()
         return out
 
-    def modes(self, table: Table, rules: list[SlaRule]) -> dict[str, ModeSpec]:
+    def modes(self, table: Table, rules: list[SlaRule], ladder: tuple[TierSpec, ...]) -> dict[str, ModeSpec]:
         out: dict[str, ModeSpec] = {}
         for name, raw in self.keyed(table.key, table.data).items():
             t = self.table(join(table.key, name), raw)
@@ -693,11 +693,26 @@ class _Loader(Reader):
                     extended[metric] = longer
                 if not extended:
                     self.fail(targets_table.key, "an 'extend' mode needs at least one target")
+            # The ladder stretches with the targets: every tier budget grows by the
+            # mode's stretch, the largest factor by which it lengthens any rule's
+            # target (its target over the shortest regular one), so that no ticket
+            # is escalated on its budget before its extended response is due.
+            # Holesalemart's reduced service doubles the responses, and the budgets.
+            stretch = max(
+                (longer / min(r.targets[m].duration for r in rules if m in r.targets) for m, longer in extended.items()),
+                default=1.0,
+            )
+            budgets = {
+                tier.level: timedelta(seconds=round(tier.budget.total_seconds() * stretch))
+                for tier in ladder
+                if tier.budget is not None and stretch > 1
+            }
             out[name] = ModeSpec(
                 key=name,
                 label=t.string("label", required=True),
                 effect=effect,
                 extended_targets=MappingProxyType(extended),
+                extended_budgets=MappingProxyType(budgets if effect == "extend" else {}),
                 notify_customers=t.boolean("notify_customers", default=False),
                 notice=t.string("notice", default=""),
             )

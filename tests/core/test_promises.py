@@ -13,6 +13,8 @@ import pytest
 
 from desk_app.core.policy import Metric, Policy, PolicyError
 from desk_app.core.policy_loader import load_policy, load_shipped_policies, shipped_policies_dir
+from desk_app.core.sla import compute_clocks
+from desk_app.core.ticket import EventKind, ModeSpan, TicketEvent, TicketFacts
 
 IST = ZoneInfo("Asia/Kolkata")
 
@@ -192,3 +194,31 @@ def test_shopom_phone_ticket_outside_phone_hours_keeps_section_2(policies: dict[
     assert general == datetime(2026, 12, 19, 17, 58, tzinfo=IST) == friday + timedelta(hours=24)
     # The line's hours still say when calls are answered.
     assert not p.channel_calendar("phone").is_open(friday + timedelta(minutes=2))
+
+
+# -- 3. Holesalemart: reduced service extends the ladder with the targets ----------------
+
+
+def test_holesalemart_reduced_service_extends_the_tier_budgets(policies: dict[str, Policy]) -> None:
+    """Seed 002 "In the Event of an Emergency Pandemic in the Country": "Response times may be
+    affected due to operational challenges". The reduced-service mode gives the initial response
+    6 business days (42 business hours); tier 1's 21-hour budget escalated the ticket three
+    business days before that response was due.
+    """
+    p = policies["holesalemart"]
+    monday = datetime(2026, 12, 7, 10, 0, tzinfo=IST)
+    facts = TicketFacts(monday, "orders", "normal", "portal", "standard")
+    events = [TicketEvent(monday, EventKind.CREATED, status="new")]
+    modes = [ModeSpan("pandemic_reduced", datetime(2026, 12, 1, 10, 0, tzinfo=IST))]
+    at = datetime(2026, 12, 10, 17, 0, tzinfo=IST)  # Thursday: 25 business hours in
+    snap = compute_clocks(p, facts, events, at, modes)
+    first = next(c for c in snap.clocks if c.key == "first_response")
+    budget = next(c for c in snap.clocks if c.key == "tier_budget:1")
+    assert first.extended_by == "pandemic_reduced" and first.target == timedelta(hours=42)
+    assert budget.extended_by == "pandemic_reduced" and budget.target == timedelta(hours=42)
+    assert budget.due_at >= first.due_at
+    assert snap.escalation is None  # not escalated before the extended response is due
+    # Without the mode, the regular 21 hours are used up by Thursday 10:00.
+    regular = compute_clocks(p, facts, events, at)
+    assert next(c for c in regular.clocks if c.key == "tier_budget:1").target == timedelta(hours=21)
+    assert regular.escalation is not None
