@@ -106,6 +106,33 @@ class CalendarInfo:
     label: str
     description: str = ""
     holiday_names: Mapping[date, str] = field(default_factory=dict)  # "Republic Day"
+    #: The last day the holiday list is known for (the file's `holidays_through`,
+    #: else 31 December of the last year it lists a holiday in); None: the
+    #: calendar keeps no holiday list, so it cannot run out.
+    holidays_through: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarWarning:
+    """A calendar whose holiday list runs out soon: after `through` every day counts as open."""
+
+    policy: str
+    calendar: str
+    label: str
+    through: date
+    days_left: int  # days from today (in the policy's zone) to `through`; negative once past
+
+    @property
+    def message(self) -> str:
+        when = (
+            f"ran out on {self.through.isoformat()}"
+            if self.days_left < 0
+            else f"runs out on {self.through.isoformat()} (in {self.days_left} days)"
+        )
+        return (
+            f"policy {self.policy!r}: the holiday list of calendar {self.calendar!r} ({self.label}) {when}: "
+            f"later holidays would count as open time; add the next year's holidays"
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,9 +14,11 @@ import os
 import re
 import string
 import tomllib
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import MappingProxyType
+from zoneinfo import ZoneInfo
 
 from desk_app.core.calendar import DAY_KEYS, BusinessCalendar
 from desk_app.core.policy import (
@@ -30,6 +32,7 @@ from desk_app.core.policy import (
     STAFF_ROLES,
     THIRD_PARTY_LAPSE_ACTIONS,
     CalendarInfo,
+    CalendarWarning,
     CannedResponse,
     CategorySpec,
     ChannelSpec,
@@ -55,7 +58,15 @@ from desk_app.core.policy import (
 from desk_app.core.policy_values import KEY_RE, Reader, Table, join, listing, suggest, type_name
 from desk_app.core.ticket import DONE_STATUSES, CustomerTier, Status
 
-__all__ = ["load_policies", "load_policy", "load_shipped_policies", "parse_policy", "shipped_policies_dir"]
+__all__ = [
+    "HOLIDAY_WARNING_DAYS",
+    "holiday_warnings",
+    "load_policies",
+    "load_policy",
+    "load_shipped_policies",
+    "parse_policy",
+    "shipped_policies_dir",
+]
 
 
 # --------------------------------------------------------------------------------------
@@ -108,6 +119,35 @@ def shipped_policies_dir() -> Path:
 def load_shipped_policies() -> dict[str, Policy]:
     """The five presets written from the support policies this desk serves."""
     return load_policies(shipped_policies_dir())
+
+
+#: How far ahead a calendar's holiday list must reach before it is flagged.
+HOLIDAY_WARNING_DAYS = 60
+
+
+def holiday_warnings(
+    policies: Mapping[str, Policy] | Iterable[Policy], now: datetime, *, within_days: int = HOLIDAY_WARNING_DAYS
+) -> list[CalendarWarning]:
+    """The calendars whose holiday list runs out within `within_days` of `now` (or already has).
+
+    A calendar with a holiday list stops closing for holidays after its last
+    known day, and nothing else would say so: the store logs these at start,
+    `desk-server policies check` prints them, and the managers' dashboard shows
+    them. Calendars without a list (the seed names no holidays) are not flagged.
+    """
+    if now.tzinfo is None:
+        raise ValueError("now must be an aware datetime")
+    items = policies.values() if isinstance(policies, Mapping) else policies
+    out: list[CalendarWarning] = []
+    for policy in items:
+        today = now.astimezone(ZoneInfo(policy.timezone)).date()
+        for key, info in policy.calendar_info.items():
+            if info.holidays_through is None:
+                continue
+            left = (info.holidays_through - today).days
+            if left <= within_days:
+                out.append(CalendarWarning(policy.key, key, info.label, info.holidays_through, left))
+    return out
 
 
 def parse_policy(doc: dict, *, path: str, default_key: str) -> Policy:
@@ -241,13 +281,23 @@ class _Loader(Reader):
                 t.fail("hours", "missing: give opening hours, or always_open = true")
             hours = {d: [("00:00", "24:00")] for d in DAY_KEYS} if always else self.hours(t.sub("hours"), hours_raw)
             holidays, names = self.holidays(t.sub("holidays"), t.get("holidays", default=[]))
+            through = t.get("holidays_through", default=None)
+            if through is not None and (isinstance(through, datetime) or not isinstance(through, date)):
+                t.fail("holidays_through", f"expected a TOML date such as 2027-12-31 (unquoted), got {type_name(through)}")
+            days = [h for h in holidays if isinstance(h, date)]
+            if through is None and days:
+                through = date(max(days).year, 12, 31)
             t.close()
             try:
                 calendars[name] = BusinessCalendar(tz=tz, hours=hours, holidays=holidays)
             except ValueError as exc:
                 self.fail(t.key, str(exc))
             info[name] = CalendarInfo(
-                key=name, label=label, description=description, holiday_names=MappingProxyType(names)
+                key=name,
+                label=label,
+                description=description,
+                holiday_names=MappingProxyType(names),
+                holidays_through=through,
             )
         if not calendars:
             self.fail(table.key, "define at least one calendar")

@@ -222,3 +222,56 @@ def test_holesalemart_reduced_service_extends_the_tier_budgets(policies: dict[st
     regular = compute_clocks(p, facts, events, at)
     assert next(c for c in regular.clocks if c.key == "tier_budget:1").target == timedelta(hours=21)
     assert regular.escalation is not None
+
+
+# -- 4. holidays that run out --------------------------------------------------------------
+
+
+def test_ooulet_closes_on_republic_day_2027(policies: dict[str, Policy]) -> None:
+    """Seed 001 §1.1.2 "Weekends and Public Holidays: Limited support available via email."
+    The list ended in 2026, so Republic Day 2027 (a Tuesday) counted as open time."""
+    p = policies["ooulet"]
+    support = p.calendars["support"]
+    republic_day = datetime(2027, 1, 26, 11, 0, tzinfo=IST)
+    assert not support.is_open(republic_day)
+    assert p.calendar_info["support"].holiday_names[republic_day.date()] == "Republic Day"
+    # A chat at 11:00 that day is answered in the first minutes of Wednesday.
+    assert due(p, Metric.FIRST_RESPONSE, republic_day, category="account_setup", priority="normal", channel="chat") == (
+        datetime(2027, 1, 27, 10, 5, tzinfo=IST)
+    )
+    for day in (datetime(2027, 8, 15, 12, tzinfo=IST), datetime(2027, 10, 2, 12, tzinfo=IST)):
+        assert not support.is_open(day)
+    assert p.calendar_info["support"].holidays_through == datetime(2027, 12, 31).date()
+
+
+def test_a_holiday_list_running_out_within_60_days_is_a_warning(policies: dict[str, Policy]) -> None:
+    from desk_app.core.policy_loader import holiday_warnings
+
+    assert holiday_warnings(policies, datetime(2026, 12, 20, 12, tzinfo=IST)) == []  # today: 2027 is shipped
+    assert holiday_warnings(policies, datetime(2027, 10, 31, 23, 59, tzinfo=IST)) == []  # 61 days left
+    (warning,) = holiday_warnings(policies, datetime(2027, 11, 1, 0, 0, tzinfo=IST))  # 60 days left
+    assert (warning.policy, warning.calendar, warning.through.isoformat(), warning.days_left) == (
+        "ooulet",
+        "support",
+        "2027-12-31",
+        60,
+    )
+    assert "runs out on 2027-12-31 (in 60 days)" in warning.message
+    (late,) = holiday_warnings(policies, datetime(2028, 1, 26, 11, tzinfo=IST))
+    assert late.days_left < 0 and "ran out on 2027-12-31" in late.message
+    with pytest.raises(ValueError, match="aware"):
+        holiday_warnings(policies, datetime(2027, 11, 1))
+
+
+def test_holidays_through_is_read_and_checked(tmp_path: Path) -> None:
+    base = MINI.replace('"URGENT"', '{ duration = "1h", calendar = "always" }')
+    assert load_text(tmp_path, base, "mini").calendar_info["office"].holidays_through.isoformat() == "2026-12-31"
+    stated = base.replace(
+        'holidays = [{ date = 2026-01-26, name = "Republic Day" }]',
+        'holidays = [{ date = 2026-01-26, name = "Republic Day" }]\nholidays_through = 2027-06-30',
+    )
+    assert load_text(tmp_path, stated, "mini").calendar_info["office"].holidays_through.isoformat() == "2027-06-30"
+    # A calendar that lists no holidays cannot run out.
+    assert load_text(tmp_path, base, "mini").calendar_info["always"].holidays_through is None
+    with pytest.raises(PolicyError, match="holidays_through: expected a TOML date"):
+        load_text(tmp_path, stated.replace("2027-06-30", '"2027-06-30"'), "mini")
