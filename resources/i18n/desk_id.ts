@@ -401,6 +401,16 @@
 <context>
     <name>DashboardView</name>
     <message>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="290"/>
+        <source>{policy}: the holiday list of “{calendar}” ran out on {date}; holidays after it count as open time. Add the next year&apos;s holidays.</source>
+        <translation>{policy}: daftar hari libur “{calendar}” berakhir pada {date}; hari libur setelahnya dihitung sebagai jam buka. Tambahkan hari libur tahun berikutnya.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="293"/>
+        <source>{policy}: the holiday list of “{calendar}” runs out on {date} (in {days} days); holidays after it would count as open time. Add the next year&apos;s holidays.</source>
+        <translation>{policy}: daftar hari libur “{calendar}” berakhir pada {date} ({days} hari lagi); hari libur setelahnya akan dihitung sebagai jam buka. Tambahkan hari libur tahun berikutnya.</translation>
+    </message>
+    <message>
         <location filename="../../desk_app/ui/dashboard/view.py" line="119"/>
         <source>Dashboard</source>
         <extracomment>Live changes refresh the figures at most this often (milliseconds). Compliance at or above this is shown green; below WARN_BELOW red. A ticket filter to show as a queue: {&quot;statuses&quot;, &quot;queue_id&quot;, &quot;policy&quot;, &quot;assignee_id&quot;, ...}. A ticket to open (from &quot;Most overdue&quot;). Every report of a refresh has arrived (or failed). A short message for the status bar.</extracomment>
