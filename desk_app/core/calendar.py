@@ -669,6 +669,30 @@ class BusinessCalendar:
         i = bisect_right(table.ends, x)
         return i < table.count and table.starts[i] <= x
 
+    def transitions(self, start: datetime, end: datetime) -> list[datetime]:
+        """Every instant in ``[start, end]`` at which the calendar opens or closes, sorted.
+
+        Holidays, closures and DST changes are taken into account. An interval
+        running across a local new year also yields that new year's midnight
+        (the per-year tables meet there), which is harmless to callers that
+        only sample the instants.
+        """
+        try:
+            xa, xb = start - _EPOCH, end - _EPOCH
+        except TypeError:
+            raise self._bad_instant(start if not isinstance(start, datetime) else end, "start/end") from None
+        if self._never_open or xb < xa:
+            return []
+        out: list[timedelta] = []
+        table = self._year_at(xa)
+        while table.lo <= xb:
+            for s, e in zip(table.starts, table.ends):
+                out.extend(x for x in (s, e) if xa <= x <= xb)
+            if table.year >= _MAX_YEAR:
+                break
+            table = self._year(table.year + 1)
+        return [self._to_datetime(x) for x in sorted(out)]
+
     def next_open(self, t: datetime) -> datetime:
         """`t` itself (in the calendar's zone) when open, else the next opening.
 

@@ -106,6 +106,33 @@ class CalendarInfo:
     label: str
     description: str = ""
     holiday_names: Mapping[date, str] = field(default_factory=dict)  # "Republic Day"
+    #: The last day the holiday list is known for (the file's `holidays_through`,
+    #: else 31 December of the last year it lists a holiday in); None: the
+    #: calendar keeps no holiday list, so it cannot run out.
+    holidays_through: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarWarning:
+    """A calendar whose holiday list runs out soon: after `through` every day counts as open."""
+
+    policy: str
+    calendar: str
+    label: str
+    through: date
+    days_left: int  # days from today (in the policy's zone) to `through`; negative once past
+
+    @property
+    def message(self) -> str:
+        when = (
+            f"ran out on {self.through.isoformat()}"
+            if self.days_left < 0
+            else f"runs out on {self.through.isoformat()} (in {self.days_left} days)"
+        )
+        return (
+            f"policy {self.policy!r}: the holiday list of calendar {self.calendar!r} ({self.label}) {when}: "
+            f"later holidays would count as open time; add the next year's holidays"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,6 +275,18 @@ class ModeSpec:
     extended_targets: Mapping[Metric, timedelta] = field(default_factory=dict)
     notify_customers: bool = False
     notice: str = ""
+    #: For "extend": the tier budgets in force while the mode is on, by tier level.
+    #: A mode that extends targets extends the escalation ladder with them (the
+    #: loader stretches each budget as much as the targets), so no ticket is
+    #: escalated on its budget before its extended response is due.
+    extended_budgets: Mapping[int, timedelta] = field(default_factory=dict)
+
+    def extended(self, metric: str, key: str) -> timedelta | None:
+        """The longer target this mode puts in force for the clock `key` of `metric`, if any."""
+        if metric == Metric.TIER_BUDGET:
+            level = key.rpartition(":")[2]
+            return self.extended_budgets.get(int(level)) if level.isdigit() else None
+        return self.extended_targets.get(metric)
 
 
 @dataclass(frozen=True, slots=True)

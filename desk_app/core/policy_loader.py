@@ -14,9 +14,11 @@ import os
 import re
 import string
 import tomllib
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import MappingProxyType
+from zoneinfo import ZoneInfo
 
 from desk_app.core.calendar import DAY_KEYS, BusinessCalendar
 from desk_app.core.policy import (
@@ -30,6 +32,7 @@ from desk_app.core.policy import (
     STAFF_ROLES,
     THIRD_PARTY_LAPSE_ACTIONS,
     CalendarInfo,
+    CalendarWarning,
     CannedResponse,
     CategorySpec,
     ChannelSpec,
@@ -55,7 +58,15 @@ from desk_app.core.policy import (
 from desk_app.core.policy_values import KEY_RE, Reader, Table, join, listing, suggest, type_name
 from desk_app.core.ticket import DONE_STATUSES, CustomerTier, Status
 
-__all__ = ["load_policies", "load_policy", "load_shipped_policies", "parse_policy", "shipped_policies_dir"]
+__all__ = [
+    "HOLIDAY_WARNING_DAYS",
+    "holiday_warnings",
+    "load_policies",
+    "load_policy",
+    "load_shipped_policies",
+    "parse_policy",
+    "shipped_policies_dir",
+]
 
 
 # --------------------------------------------------------------------------------------
@@ -108,6 +119,35 @@ def shipped_policies_dir() -> Path:
 def load_shipped_policies() -> dict[str, Policy]:
     """The five presets written from the support policies this desk serves."""
     return load_policies(shipped_policies_dir())
+
+
+#: How far ahead a calendar's holiday list must reach before it is flagged.
+HOLIDAY_WARNING_DAYS = 60
+
+
+def holiday_warnings(
+    policies: Mapping[str, Policy] | Iterable[Policy], now: datetime, *, within_days: int = HOLIDAY_WARNING_DAYS
+) -> list[CalendarWarning]:
+    """The calendars whose holiday list runs out within `within_days` of `now` (or already has).
+
+    A calendar with a holiday list stops closing for holidays after its last
+    known day, and nothing else would say so: the store logs these at start,
+    `desk-server policies check` prints them, and the managers' dashboard shows
+    them. Calendars without a list (the seed names no holidays) are not flagged.
+    """
+    if now.tzinfo is None:
+        raise ValueError("now must be an aware datetime")
+    items = policies.values() if isinstance(policies, Mapping) else policies
+    out: list[CalendarWarning] = []
+    for policy in items:
+        today = now.astimezone(ZoneInfo(policy.timezone)).date()
+        for key, info in policy.calendar_info.items():
+            if info.holidays_through is None:
+                continue
+            left = (info.holidays_through - today).days
+            if left <= within_days:
+                out.append(CalendarWarning(policy.key, key, info.label, info.holidays_through, left))
+    return out
 
 
 def parse_policy(doc: dict, *, path: str, default_key: str) -> Policy:
@@ -183,7 +223,7 @@ class _Loader(Reader):
 
         evidence = self.evidence_windows(root.array("evidence_windows", default=[]), calendars, support, categories)
         third = self.third_parties(root.table("third_parties", default={}), calendars, support)
-        modes = self.modes(root.table("modes", default={}), rules)
+        modes = self.modes(root.table("modes", default={}), rules, ladder)
         notifications = self.notifications(root.table("notifications", default=None))
         canned = self.canned(root.array("canned_responses", default=[]))
         intake = self.intake(root.table("intake", default=None), categories)
@@ -241,13 +281,23 @@ class _Loader(Reader):
                 t.fail("hours", "missing: give opening hours, or always_open = true")
             hours = {d: [("00:00", "24:00")] for d in DAY_KEYS} if always else self.hours(t.sub("hours"), hours_raw)
             holidays, names = self.holidays(t.sub("holidays"), t.get("holidays", default=[]))
+            through = t.get("holidays_through", default=None)
+            if through is not None and (isinstance(through, datetime) or not isinstance(through, date)):
+                t.fail("holidays_through", f"expected a TOML date such as 2027-12-31 (unquoted), got {type_name(through)}")
+            days = [h for h in holidays if isinstance(h, date)]
+            if through is None and days:
+                through = date(max(days).year, 12, 31)
             t.close()
             try:
                 calendars[name] = BusinessCalendar(tz=tz, hours=hours, holidays=holidays)
             except ValueError as exc:
                 self.fail(t.key, str(exc))
             info[name] = CalendarInfo(
-                key=name, label=label, description=description, holiday_names=MappingProxyType(names)
+                key=name,
+                label=label,
+                description=description,
+                holiday_names=MappingProxyType(names),
+                holidays_through=through,
             )
         if not calendars:
             self.fail(table.key, "define at least one calendar")
@@ -482,7 +532,57 @@ class _Loader(Reader):
         if not rules:
             self.fail(sla.sub("rules"), "define at least one rule (the last one a catch-all without match)")
         self.check_coverage(sla.sub("rules"), rules, categories, priorities, channels)
+        self.check_priority_order(sla.sub("rules"), rules, calendars, categories, priorities, channels)
         return rules
+
+    def check_priority_order(self, key: str, rules: list[SlaRule], calendars, categories, priorities, channels) -> None:
+        """A more urgent priority is never promised later than a less urgent one for the same ticket.
+
+        For every (category, channel, customer tier) the rule each priority gets
+        is compared with the rule of every less urgent priority: each target both
+        rules set must be in force from the same tier or earlier in the more
+        urgent rule, and due no later for any creation time (`_first_later`).
+        A metric only one of them sets is no promise to compare. Pauses and
+        modes affect both alike and are left out.
+        """
+        where = {rule.name: f"{key}[{i}]" for i, rule in enumerate(rules)}
+        checked: set[tuple[str, str]] = set()
+        tiers = [tier.value for tier in CustomerTier]
+        for category, channel, tier in itertools.product(categories, channels, tiers):
+            chosen = [
+                next(r for r in rules if r.match.matches(category=category, priority=p, channel=channel, customer_tier=tier))
+                for p in priorities
+            ]
+            for (i, hi), (j, lo) in itertools.combinations(enumerate(chosen), 2):
+                if hi.name == lo.name or (hi.name, lo.name) in checked:
+                    continue
+                checked.add((hi.name, lo.name))
+                ticket = f"category={category!r} channel={channel!r} customer_tier={tier!r}"
+                head = (
+                    f"priority {priorities[i]!r} must never be promised later than the less urgent {priorities[j]!r}, "
+                    f"but for a ticket with {ticket} rule {hi.name!r} ({where[hi.name]})"
+                )
+                other = f"rule {lo.name!r} ({where[lo.name]})"
+                for metric, low in lo.targets.items():
+                    high = hi.targets.get(metric)
+                    if high is None:
+                        continue  # no promise of that kind: nothing to be late with
+                    if high.from_tier > low.from_tier:
+                        self.fail(
+                            where[hi.name],
+                            f"{head} starts its {metric} target at tier {high.from_tier}, {other} at tier {low.from_tier}",
+                        )
+                    late = _first_later(
+                        calendars[high.calendar], high.duration, calendars[low.calendar], low.duration
+                    )
+                    if late is not None:
+                        start, due_hi, due_lo = late
+                        self.fail(
+                            where[hi.name],
+                            f"{head} makes {metric} due {due_hi:%a %Y-%m-%d %H:%M} ({_span(high.duration)} on {high.calendar!r}) "
+                            f"for a ticket created {start:%a %Y-%m-%d %H:%M %Z}, later than {other} "
+                            f"({_span(low.duration)} on {low.calendar!r}, due {due_lo:%a %Y-%m-%d %H:%M})",
+                        )
 
     def check_coverage(self, key: str, rules: list[SlaRule], categories, priorities, channels) -> None:
         """Every ticket gets exactly the first rule that matches; every rule gets some ticket."""
@@ -616,7 +716,7 @@ class _Loader(Reader):
             t.close()
         return out
 
-    def modes(self, table: Table, rules: list[SlaRule]) -> dict[str, ModeSpec]:
+    def modes(self, table: Table, rules: list[SlaRule], ladder: tuple[TierSpec, ...]) -> dict[str, ModeSpec]:
         out: dict[str, ModeSpec] = {}
         for name, raw in self.keyed(table.key, table.data).items():
             t = self.table(join(table.key, name), raw)
@@ -643,11 +743,26 @@ class _Loader(Reader):
                     extended[metric] = longer
                 if not extended:
                     self.fail(targets_table.key, "an 'extend' mode needs at least one target")
+            # The ladder stretches with the targets: every tier budget grows by the
+            # mode's stretch, the largest factor by which it lengthens any rule's
+            # target (its target over the shortest regular one), so that no ticket
+            # is escalated on its budget before its extended response is due.
+            # Holesalemart's reduced service doubles the responses, and the budgets.
+            stretch = max(
+                (longer / min(r.targets[m].duration for r in rules if m in r.targets) for m, longer in extended.items()),
+                default=1.0,
+            )
+            budgets = {
+                tier.level: timedelta(seconds=round(tier.budget.total_seconds() * stretch))
+                for tier in ladder
+                if tier.budget is not None and stretch > 1
+            }
             out[name] = ModeSpec(
                 key=name,
                 label=t.string("label", required=True),
                 effect=effect,
                 extended_targets=MappingProxyType(extended),
+                extended_budgets=MappingProxyType(budgets if effect == "extend" else {}),
                 notify_customers=t.boolean("notify_customers", default=False),
                 notice=t.string("notice", default=""),
             )
@@ -749,6 +864,66 @@ class _Loader(Reader):
         spec = ConductSpec(summary=table.string("summary", required=True), sanctions=tuple(sanctions))
         table.close()
         return spec
+
+
+#: The year whose every creation time `_first_later` compares when neither
+#: calendar lists holidays (a whole year: every weekday, both sides of DST).
+_REFERENCE_YEAR = 2025
+
+
+def _first_later(
+    cal_a: BusinessCalendar, d_a: timedelta, cal_b: BusinessCalendar, d_b: timedelta
+) -> tuple[datetime, datetime, datetime] | None:
+    """A creation time at which `d_a` on `cal_a` falls due after `d_b` on `cal_b`, or None.
+
+    The method (exact, not a random sample): on one calendar the due time
+    ``f(t) = cal.add(t, d)`` is piecewise either constant (t closed) or
+    ``t + const`` (t open), with breaks only where t crosses an opening or
+    closing of that calendar or where f(t) does (t = ``cal.add(x, -d)`` for a
+    transition x). Between consecutive breaks of either function the
+    difference ``f_a - f_b`` is linear, so it is largest at a break or just
+    before one: comparing the two due times at every break and one second
+    either side decides the question. The creation times are every instant of
+    the years the two calendars list holidays for (the reference year 2025
+    when they list none), in which holidays, closures and DST changes are
+    all covered; the weekly hours repeat beyond them.
+    """
+    if cal_a == cal_b:
+        if d_a <= d_b:
+            return None
+        t = cal_a.next_open(datetime(_REFERENCE_YEAR, 1, 1, tzinfo=cal_a.tz))
+        return t, cal_a.add(t, d_a), cal_b.add(t, d_b)
+    years = {
+        (h if isinstance(h, date) else h[0]).year for cal in (cal_a, cal_b) for h in cal.holidays
+    } or {_REFERENCE_YEAR}
+    zone = cal_a.tz
+    first = datetime(min(years), 1, 1, tzinfo=zone)
+    last = datetime(max(years) + 1, 1, 1, tzinfo=zone)
+    horizon = max(cal_a.add(last, d_a), cal_b.add(last, d_b)) + timedelta(days=1)
+    breaks: set[datetime] = set()
+    for cal, d in ((cal_a, d_a), (cal_b, d_b)):
+        for x in cal.transitions(first, horizon):
+            breaks.add(x)
+            breaks.add(cal.add(x, -d))
+    second = timedelta(seconds=1)
+    for t in sorted(breaks):
+        for s in (t - second, t, t + second):
+            if first <= s < last:
+                due_a, due_b = cal_a.add(s, d_a), cal_b.add(s, d_b)
+                if due_a > due_b:
+                    return s.astimezone(zone), due_a.astimezone(zone), due_b.astimezone(zone)
+    return None
+
+
+def _span(duration: timedelta) -> str:
+    """A duration as policy files write it: "1d2h30m"."""
+    seconds = int(duration.total_seconds())
+    parts = []
+    for unit, size in (("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1)):
+        n, seconds = divmod(seconds, size)
+        if n:
+            parts.append(f"{n}{unit}")
+    return "".join(parts) or "0s"
 
 
 def _covers(a: RuleMatch, b: RuleMatch) -> bool:

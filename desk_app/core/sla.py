@@ -602,11 +602,11 @@ class _Builder:
         return None
 
     def _extension(
-        self, metric: Metric, target: timedelta, start: datetime, stop: datetime | None, regular_due: datetime
+        self, metric: Metric, key: str, target: timedelta, start: datetime, stop: datetime | None, regular_due: datetime
     ) -> tuple[timedelta, str | None]:
         best, by = target, None
         for window in self.extend_windows:
-            longer = window.spec.extended_targets.get(metric)
+            longer = window.spec.extended(metric, key)  # tier budgets too
             if longer is None or longer <= best:
                 continue
             if window.start >= regular_due or (stop is not None and window.start >= stop):
@@ -646,7 +646,7 @@ class _Builder:
         due = reach(target)
         extended_by = None
         if self.extend_windows:
-            target, extended_by = self._extension(metric, target, start, stop, due)
+            target, extended_by = self._extension(metric, key, target, start, stop, due)
             if extended_by is not None:
                 due = reach(target)
         threshold = _warn_threshold(target, warning)

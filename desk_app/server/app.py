@@ -125,6 +125,8 @@ def create_app(
     app.state.db = db
     app.state.clock = clock or SystemClock()
     app.state.policies = registry
+    for warning in registry.warnings(app.state.clock.now()):
+        log.warning("%s", warning.message)
     app.state.notifier = notifier
     app.state.scheduler_hooks = hooks
     app.state.pg_listener = None

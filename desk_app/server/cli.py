@@ -185,6 +185,31 @@ def cmd_mode(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_policies(args: argparse.Namespace) -> int:
+    """Load the policies and print every warning: 0 when there is none, 1 when there are, 2 on a bad file."""
+    from datetime import UTC, datetime
+
+    from desk_app.core.policy import PolicyError
+    from desk_app.server.policies.registry import PolicyRegistry
+
+    settings = _settings(args)
+    try:
+        registry = PolicyRegistry.load(settings.policy_dir)
+    except PolicyError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.at:
+        now = datetime.fromisoformat(args.at)
+        now = now if now.tzinfo is not None else now.replace(tzinfo=UTC)
+    else:
+        now = datetime.now(UTC)
+    warnings = registry.warnings(now)
+    print(f"{len(registry)} policies load: {', '.join(sorted(registry))}")
+    for warning in warnings:
+        print(f"warning: {warning.message}")
+    return 1 if warnings else 0
+
+
 def cmd_reports(args: argparse.Namespace) -> int:
     """Build the report rollups of the last N closed days now (a large existing database, once)."""
     import time
@@ -261,6 +286,14 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("policy", metavar="POLICY")
     q.add_argument("mode", metavar="MODE")
     p.set_defaults(func=cmd_mode)
+
+    p = sub.add_parser("policies", parents=[common], help="check the support policies")
+    policies_sub = p.add_subparsers(dest="action", required=True)
+    q = policies_sub.add_parser("check", parents=[common],
+                                help="load every policy and list its warnings (holiday lists that run out "
+                                     "within 60 days); exit 1 when there are any")
+    q.add_argument("--at", metavar="ISO", help="check as of this instant instead of now (e.g. 2027-11-15)")
+    p.set_defaults(func=cmd_policies)
 
     p = sub.add_parser("reports", parents=[common], help="report maintenance")
     reports_sub = p.add_subparsers(dest="action", required=True)

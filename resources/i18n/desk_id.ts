@@ -393,6 +393,16 @@
 <context>
     <name>DashboardView</name>
     <message>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="304"/>
+        <source>{policy}: the holiday list of “{calendar}” ran out on {date}; holidays after it count as open time. Add the next year&apos;s holidays.</source>
+        <translation>{policy}: daftar hari libur “{calendar}” berakhir pada {date}; hari libur setelahnya dihitung sebagai jam buka. Tambahkan hari libur tahun berikutnya.</translation>
+    </message>
+    <message>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="307"/>
+        <source>{policy}: the holiday list of “{calendar}” runs out on {date} (in {days} days); holidays after it would count as open time. Add the next year&apos;s holidays.</source>
+        <translation>{policy}: daftar hari libur “{calendar}” berakhir pada {date} ({days} hari lagi); hari libur setelahnya akan dihitung sebagai jam buka. Tambahkan hari libur tahun berikutnya.</translation>
+    </message>
+    <message>
         <location filename="../../desk_app/ui/dashboard/view.py" line="119"/>
         <source>Dashboard</source>
         <extracomment>Live changes refresh the figures at most this often (milliseconds). Compliance at or above this is shown green; below WARN_BELOW red. A ticket filter to show as a queue: {&quot;statuses&quot;, &quot;queue_id&quot;, &quot;policy&quot;, &quot;assignee_id&quot;, ...}. A ticket to open (from &quot;Most overdue&quot;). Every report of a refresh has arrived (or failed). A short message for the status bar.</extracomment>
@@ -464,116 +474,116 @@
         <translation>Kebijakan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="208"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="215"/>
         <source>SLA compliance</source>
         <translation>Kepatuhan SLA</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="209"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="216"/>
         <source>Open breaches</source>
         <translation>Pelanggaran terbuka</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="210"/>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="226"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="217"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="233"/>
         <source>Escalations waiting</source>
         <translation>Eskalasi menunggu</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="211"/>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="228"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="218"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="235"/>
         <source>Backlog</source>
         <translation>Backlog</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="212"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="219"/>
         <source>Customer satisfaction</source>
         <translation>Kepuasan pelanggan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="222"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="229"/>
         <source>At risk of breach</source>
         <translation>Berisiko melanggar SLA</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="224"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="231"/>
         <source>Breached</source>
         <translation>Dilanggar</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="251"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="258"/>
         <source>Exported {n} rows to {path}</source>
         <translation>{n} baris diekspor ke {path}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="400"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="426"/>
         <source>Some figures could not be refreshed ({error}); the others are current.</source>
         <translation>Sebagian angka tidak dapat dimuat ulang ({error}); angka lainnya sudah terbaru.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="429"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="455"/>
         <source>Unassigned</source>
         <translation>Belum ditugaskan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="432"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="458"/>
         <source>Tier {n}</source>
         <translation>Tingkat {n}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="445"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="471"/>
         <source>{met} of {total} SLA targets met</source>
         <translation>{met} dari {total} target SLA terpenuhi</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="448"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="474"/>
         <source>{n} near breach</source>
         <translation>{n} hampir melanggar</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="453"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="479"/>
         <source>unacknowledged · budget run out: {n}</source>
         <translation>belum ditanggapi · anggaran habis: {n}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="458"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="484"/>
         <source>open tickets · {n} older than 3 days</source>
         <translation>tiket terbuka · {n} lebih dari 3 hari</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="461"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="487"/>
         <source>no survey answers in the period</source>
         <translation>tidak ada jawaban survei dalam periode ini</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="462"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="488"/>
         <source>{pct} satisfied · {n} answers</source>
         <translation>{pct} puas · {n} jawaban</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="475"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="501"/>
         <source>{start} – {end} (UTC) · figures as of {now}</source>
         <translation>{start} – {end} (UTC) · angka per {now}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="487"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="513"/>
         <source>The server refused the reports: {error}
 The dashboard is for managers.</source>
         <translation>Server menolak laporan: {error}
 Dasbor ini untuk manajer.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="499"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="525"/>
         <source>Export dashboard as PDF</source>
         <translation>Ekspor dasbor sebagai PDF</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="500"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="526"/>
         <source>PDF files (*.pdf)</source>
         <translation>Berkas PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/dashboard/view.py" line="505"/>
+        <location filename="../../desk_app/ui/dashboard/view.py" line="531"/>
         <source>Dashboard exported to {path}</source>
         <translation>Dasbor diekspor ke {path}</translation>
     </message>

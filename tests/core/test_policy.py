@@ -252,8 +252,11 @@ def test_durations_round_trip(mini: Policy) -> None:
     ],
 )
 def test_duration_strings(tmp_path: Path, text: str, expected: timedelta) -> None:
-    policy = load_policy(write(tmp_path, edit('targets.first_response = "24h"', f'targets.first_response = "{text}"')))
-    assert policy.sla_rules[-1].targets[Metric.FIRST_RESPONSE].duration == expected
+    # The periodic update: only the catch-all sets one, so any duration keeps the
+    # priorities in order (a shorter general first response would not).
+    old = 'targets.periodic_update = { duration = "8h", from_tier = 2 }'
+    policy = load_policy(write(tmp_path, edit(old, old.replace('"8h"', f'"{text}"'))))
+    assert policy.sla_rules[-1].targets[Metric.PERIODIC_UPDATE].duration == expected
 
 
 def test_first_matching_rule_wins(mini: Policy) -> None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from datetime import datetime
 from pathlib import Path
 
-from desk_app.core.policy import Policy
-from desk_app.core.policy_loader import load_policies, load_shipped_policies
+from desk_app.core.policy import CalendarWarning, Policy
+from desk_app.core.policy_loader import holiday_warnings, load_policies, load_shipped_policies
 from desk_app.server.core.errors import ApiError
 
 
@@ -27,6 +28,10 @@ class PolicyRegistry(Mapping[str, Policy]):
 
     def __len__(self) -> int:
         return len(self._policies)
+
+    def warnings(self, now: datetime) -> list[CalendarWarning]:
+        """Calendars whose holiday list runs out within 60 days of `now` (logged at start, shown to managers)."""
+        return holiday_warnings(self._policies, now)
 
     def require(self, key: str) -> Policy:
         """The policy, or a 422 naming the known ones."""

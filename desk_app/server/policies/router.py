@@ -44,6 +44,14 @@ class ActiveModeOut(BaseModel):
     since: str
 
 
+class CalendarWarningOut(BaseModel):
+    calendar: str
+    label: str
+    through: str = Field(description="The last day the calendar's holiday list is known for (ISO date).")
+    days_left: int = Field(description="Days from today (in the policy's zone) to `through`; negative once past.")
+    message: str
+
+
 class PolicyOut(BaseModel):
     key: str
     name: str
@@ -61,6 +69,11 @@ class PolicyOut(BaseModel):
     ladder: list[TierOut]
     modes: list[Choice]
     active_modes: list[ActiveModeOut]
+    calendar_warnings: list[CalendarWarningOut] = Field(
+        default_factory=list,
+        description="Calendars whose holiday list runs out within 60 days (or has): after it, holidays "
+                    "would count as open time. Shown to managers on the dashboard.",
+    )
 
 
 class PolicyListOut(BaseModel):
@@ -77,6 +90,7 @@ def list_policies(principal: Staff, request: Request) -> PolicyListOut:
                 PolicyModeSpan.end_at.is_(None)
             )
         ).all()
+    warnings = registry.warnings(request.app.state.clock.now())
     out = []
     for key in sorted(registry):
         p = registry[key]
@@ -97,6 +111,11 @@ def list_policies(principal: Staff, request: Request) -> PolicyListOut:
                 ladder=[TierOut(level=t.level, name=t.name, role=t.role) for t in p.ladder],
                 modes=[Choice(key=m.key, label=m.label) for m in p.modes.values()],
                 active_modes=[ActiveModeOut(mode=m, since=iso(s)) for k, m, s in active if k == p.key],
+                calendar_warnings=[
+                    CalendarWarningOut(calendar=w.calendar, label=w.label, through=w.through.isoformat(),
+                                       days_left=w.days_left, message=w.message)
+                    for w in warnings if w.policy == p.key
+                ],
             )
         )
     return PolicyListOut(policies=out)

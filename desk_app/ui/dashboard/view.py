@@ -204,6 +204,13 @@ class DashboardView(QWidget):
         self.banner.setStyleSheet("background: #fef3c7; color: #78350f; border: 1px solid #f59e0b;"
                                   " border-radius: 6px; padding: 6px 10px;")
         self.banner.hide()
+        # Calendars whose holiday list runs out (GET /policies `calendar_warnings`): after it
+        # holidays would count as open time, so managers are told, never a silent "open".
+        self.holiday_banner = QLabel("", self.page)
+        self.holiday_banner.setObjectName("DashboardHolidayBanner")
+        self.holiday_banner.setWordWrap(True)
+        self.holiday_banner.setStyleSheet(self.banner.styleSheet())
+        self.holiday_banner.hide()
 
         self.tile_compliance = KpiTile(self.tr("SLA compliance"), self.page)
         self.tile_breaches = KpiTile(self.tr("Open breaches"), self.page)
@@ -262,6 +269,7 @@ class DashboardView(QWidget):
         layout.setSpacing(12)
         layout.addLayout(bar)
         layout.addWidget(self.banner)
+        layout.addWidget(self.holiday_banner)
         layout.addLayout(tiles)
         layout.addWidget(self.splitter, 1)
         self.page.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -284,7 +292,25 @@ class DashboardView(QWidget):
                 combo.addItem(str(item.get(name) or item[key]), item[key])
             combo.setCurrentIndex(max(0, combo.findData(current)))
             combo.blockSignals(False)
+        self._show_holiday_warnings(ref["policies"])
         self._reference_loaded = True
+
+    def _show_holiday_warnings(self, policies: list[dict[str, Any]]) -> None:
+        lines = []
+        for policy in policies:
+            for w in policy.get("calendar_warnings") or ():
+                when = QLocale().toString(QDate.fromString(w["through"], Qt.DateFormat.ISODate),
+                                          QLocale.FormatType.ShortFormat)
+                text = (self.tr("{policy}: the holiday list of \u201c{calendar}\u201d ran out on {date}; "
+                                "holidays after it count as open time. Add the next year's holidays.")
+                        if w["days_left"] < 0 else
+                        self.tr("{policy}: the holiday list of \u201c{calendar}\u201d runs out on {date} "
+                                "(in {days} days); holidays after it would count as open time. "
+                                "Add the next year's holidays."))
+                lines.append(text.format(policy=policy.get("name") or policy["key"], calendar=w["label"],
+                                         date=when, days=w["days_left"]))
+        self.holiday_banner.setText("\n".join(lines))
+        self.holiday_banner.setVisible(bool(lines))
 
     def _reference_failed(self, error: BaseException) -> None:
         if isinstance(error, Forbidden):
