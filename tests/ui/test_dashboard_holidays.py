@@ -10,13 +10,14 @@ from datetime import datetime, timezone
 
 from desk_app.ui.dashboard import DashboardView
 from live_store import *  # noqa: F401,F403 - the store's fixtures
+from window_signals import window_signals
 
 LATE_2027 = datetime(2027, 11, 20, 6, 0, tzinfo=timezone.utc)  # 41 days before the list ends
 DECEMBER_2026 = datetime(2026, 12, 20, 6, 0, tzinfo=timezone.utc)
 
 
 def _view(qtbot, session, runner, now) -> DashboardView:
-    view = DashboardView(session, runner, now=lambda: now)
+    view = DashboardView(session, runner, now=lambda: now, signals=window_signals(session))
     qtbot.addWidget(view)
     view.resize(1400, 900)
     view.show()
