@@ -29,6 +29,7 @@ from sqlalchemy.sql import ColumnElement, Select
 
 from desk_app.server.auth.models import User
 from desk_app.server.core.errors import ApiError
+from desk_app.server.core.validation import MAX_ID
 from desk_app.server.directory.models import Customer, Queue
 from desk_app.server.reports.models import ClockRun
 from desk_app.server.tickets.models import Ticket
@@ -124,7 +125,7 @@ def report_filters(
         datetime | None, Query(alias="from", description="Start of the period (ISO date or time, UTC if naive).")
     ] = None,
     to: Annotated[datetime | None, Query(description="End of the period, exclusive (default: now).")] = None,
-    queue: Annotated[int | None, Query(description="Only tickets in this queue (id).")] = None,
+    queue: Annotated[int | None, Query(ge=1, le=MAX_ID, description="Only tickets in this queue (id).")] = None,
     policy: Annotated[str | None, Query(description="Only tickets under this policy (key).")] = None,
 ) -> Filters:
     now = request.app.state.clock.now()
