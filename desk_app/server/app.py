@@ -16,7 +16,7 @@ from desk_app.server.auth.service import TokenCache
 from desk_app.server.core.clock import Clock, SystemClock
 from desk_app.server.core.db import Database
 from desk_app.server.core.errors import install_error_handlers
-from desk_app.server.core.failures import install_failure_handlers, install_health_routes
+from desk_app.server.core.failures import document_common_errors, install_failure_handlers, install_health_routes
 from desk_app.server.core.limits import RequestGuard
 from desk_app.server.core.settings import Settings, get_settings
 from desk_app.server.directory.router import router as directory_router
@@ -154,6 +154,7 @@ def create_app(
     )
 
     install_health_routes(app)
+    document_common_errors(app)
     app.add_middleware(
         RequestGuard,
         fastapi_app=app,

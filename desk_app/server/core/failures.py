@@ -175,3 +175,45 @@ def install_health_routes(app: FastAPI) -> None:
     def readyz(request: Request) -> Response:
         """Readiness (for a load balancer): the same checks as /healthz; 503 names the cause."""
         return check(request)
+
+
+def document_common_errors(app: FastAPI) -> None:
+    """Add to every operation's documented answers the errors any request may get.
+
+    401 wherever a session is needed, 400 for input that cannot be parsed, 413
+    wherever a body is read,
+    408 for a body that stops arriving, 422 wherever input is validated, and
+    503 for the failures above: a client (and an outside fuzzer) can rely on
+    the documented set.
+    """
+    build = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        document = build()
+        error = {"$ref": "#/components/schemas/ErrorOut"}
+        content = {"application/json": {"schema": error}}
+        common = {"503": "The database or the disk failed (`Retry-After`; the code names the cause)."}
+        for operations in document.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                extra = dict(common)
+                if operation.get("requestBody") or operation.get("parameters"):
+                    extra["400"] = "The body or a parameter cannot be parsed (a malformed cursor, bad UTF-8)."
+                if operation.get("requestBody"):
+                    extra["408"] = "The body stopped arriving."
+                    extra["413"] = "The body is larger than this endpoint accepts."
+                if operation.get("security"):
+                    extra["401"] = "No valid session (log in and send `Authorization: Bearer <token>`)."
+                if operation.get("requestBody") or operation.get("parameters"):
+                    extra["422"] = "The input is not valid."
+                for status, description in extra.items():
+                    responses.setdefault(status, {"description": description, "content": content})
+        document.setdefault("components", {}).setdefault("schemas", {}).setdefault(
+            "ErrorOut", ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        )
+        app.openapi_schema = document
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
