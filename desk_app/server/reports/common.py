@@ -36,6 +36,9 @@ from desk_app.server.tickets.models import Ticket
 
 #: The default period when none is given: the 30 days up to now.
 DEFAULT_PERIOD = timedelta(days=30)
+#: The times a report's period may name (a bound that keeps date arithmetic in range).
+EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
+LATEST = datetime(9000, 1, 1, tzinfo=timezone.utc)
 #: The longest period a report accepts (a bound on the work one request can ask for).
 MAX_PERIOD = timedelta(days=3 * 366)
 
@@ -131,6 +134,10 @@ def report_filters(
     now = request.app.state.clock.now()
     # Without 'to', the period ends just after now, so what happened at this instant counts.
     end = _utc(to) if to is not None else now + timedelta(microseconds=1)
+    for name, value in (("from", from_), ("to", end)):
+        # Found by the fuzzer: a period at year 1 made `end - DEFAULT_PERIOD` overflow (500).
+        if value is not None and not EARLIEST <= _utc(value) <= LATEST:
+            raise invalid(name, f"'{name}' must be between {EARLIEST.year} and {LATEST.year}.")
     start = _utc(from_) if from_ is not None else end - DEFAULT_PERIOD
     if start >= end:
         raise invalid("from", f"'from' ({start.isoformat()}) must be before 'to' ({end.isoformat()}).")
