@@ -6,18 +6,18 @@ import asyncio
 import logging
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
-from fastapi.responses import Response
-from pydantic import BaseModel
-from sqlalchemy import text
+from fastapi import FastAPI
 
 from desk_app.server.attachments.router import router as attachments_router
 from desk_app.server.attachments.storage import BlobStore
+from desk_app.server.attachments.upload import UploadRules, max_body_for
 from desk_app.server.auth.router import router as auth_router
 from desk_app.server.auth.service import TokenCache
 from desk_app.server.core.clock import Clock, SystemClock
 from desk_app.server.core.db import Database
-from desk_app.server.core.errors import ErrorOut, install_error_handlers, json_response
+from desk_app.server.core.errors import install_error_handlers
+from desk_app.server.core.failures import document_common_errors, install_failure_handlers, install_health_routes
+from desk_app.server.core.limits import RequestGuard
 from desk_app.server.core.settings import Settings, get_settings
 from desk_app.server.directory.router import router as directory_router
 from desk_app.server.intake.router import router as intake_router
@@ -43,11 +43,10 @@ API_PREFIX = "/api/v1"
 log = logging.getLogger("desk.server")
 
 
-class HealthOut(BaseModel):
-    status: str
-    database: str
-    schema_revision: str | None
-    policies: list[str]
+def largest_upload_body(registry: PolicyRegistry) -> int:
+    """The largest multipart body any policy's attachment limits allow (the routes check their own exactly)."""
+    rules = [UploadRules.for_policy(None)] + [UploadRules.for_policy(registry.get(key)) for key in registry]
+    return max(max_body_for(r) for r in rules)
 
 
 def create_app(
@@ -142,6 +141,7 @@ def create_app(
     app.state.outbox_sender = OutboxSender(db, settings, app.state.clock, registry)
     app.state.outbox_worker = OutboxWorker(app.state.outbox_sender, settings.notifications.poll_seconds)
     install_error_handlers(app)
+    install_failure_handlers(app)
 
     for router in (auth_router, tickets_router, sync_router, directory_router, policies_router, reports_router):
         app.include_router(router, prefix=API_PREFIX)
@@ -159,23 +159,13 @@ def create_app(
         name="stream_events_root",
     )
 
-    @app.get("/healthz", response_model=HealthOut, responses={503: {"model": ErrorOut}}, tags=["health"])
-    def healthz(request: Request) -> Response:
-        """Liveness and readiness: the database answers and its schema is at head."""
-        from desk_app.server.core.migrate import current_revision, head_revision
-
-        try:
-            with db.read() as session:
-                session.execute(text("SELECT 1"))
-            revision = current_revision(db)
-        except Exception as exc:  # noqa: BLE001 - report, do not crash
-            return json_response({"code": "database_unavailable", "message": f"The database is not reachable: {exc}"}, 503)
-        if revision != head_revision(db):
-            return json_response(
-                {"code": "schema_outdated", "message": f"The schema is at {revision}; run `desk-server init`."}, 503
-            )
-        return json_response(
-            {"status": "ok", "database": db.backend, "schema_revision": revision, "policies": sorted(registry)}
-        )
+    install_health_routes(app)
+    document_common_errors(app)
+    app.add_middleware(
+        RequestGuard,
+        fastapi_app=app,
+        upload_bytes=lambda: largest_upload_body(registry),
+        body_timeout_seconds=settings.http.body_timeout_seconds,
+    )
 
     return app

@@ -35,8 +35,10 @@ def _database(settings: Settings):
     from desk_app.server.core.db import Database
 
     url = make_url(settings.database.url)
+    from desk_app.server.core.files import private_dir
+
     if url.get_backend_name() == "sqlite" and url.database:
-        Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        private_dir(Path(url.database).expanduser().parent)
     return Database(settings.database)
 
 
@@ -124,6 +126,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from desk_app.server.app import create_app
+    from desk_app.server.core.connections import connection_cap, raise_descriptor_limit, serve_options
 
     settings = _settings(args)
     db = _database(settings)
@@ -132,17 +135,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 2
     db.dispose()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    soft, hard = raise_descriptor_limit()
+    options = serve_options(settings, soft_descriptors=soft)
+    cap = connection_cap(settings.http.max_connections, soft)
+    logging.getLogger("desk.server").info(
+        "open-file limit %s (hard %s); at most %d connections, request heads of at most %d bytes; "
+        "forwarded headers trusted from %s", soft, hard, cap, settings.http.max_header_bytes,
+        ", ".join(settings.http.trusted_proxies) or "no proxy",
+    )
     app = create_app(settings, scheduler=False if args.no_scheduler else None,
                      rollup_builder=False if args.no_rollups else None)
     print(f"Desk store on http://{args.host}:{args.port} (database {_describe(settings.database.url)})", flush=True)
-    uvicorn.run(
-        app,
-        host=args.host,
-        port=args.port,
-        log_level=args.log_level,
-        timeout_graceful_shutdown=3,
-        proxy_headers=True,
-    )
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, **options)
     return 0
 
 

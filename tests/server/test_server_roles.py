@@ -10,6 +10,7 @@ from store_helpers import API
 PUBLIC = {
     ("POST", "/api/v1/auth/login"),
     ("GET", "/healthz"),
+    ("GET", "/readyz"),
     ("POST", "/api/v1/auth/logout"),
     # Customers, not staff: web forms and mail gateways (rate-limited per address,
     # tests/server/test_intake*.py) and the survey link's single-use token (test_feedback*.py).

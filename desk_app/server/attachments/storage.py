@@ -32,6 +32,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from desk_app.server.attachments.models import Attachment, Blob
+from desk_app.server.core.files import private_dir
 
 _UNSAFE = re.compile(r"[^\w .()+,-]", re.UNICODE)
 
@@ -72,7 +73,7 @@ class BlobStore:
         if self.kind == "directory":
             path = self._path(digest)
             if not path.exists():
-                path.parent.mkdir(parents=True, exist_ok=True)
+                private_dir(path.parent)  # 0700: customer files
                 fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".incoming-")
                 try:
                     with os.fdopen(fd, "wb") as handle:

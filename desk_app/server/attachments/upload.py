@@ -42,6 +42,9 @@ except ModuleNotFoundError:  # pragma: no cover - older python-multipart
 #: Bytes allowed for the text fields of one request, all together.
 MAX_FIELD_BYTES = 200_000
 MAX_FIELDS = 30
+#: Parts of one multipart body, of any kind (empty file inputs included): a bound on
+#: the parser's work, checked as each part begins (200,000 empty parts cost seconds).
+MAX_PARTS = 100
 #: The shipped default: 4.5 MiB, as Shopee's form states it (see resources/policies/shopee.toml).
 DEFAULT_MAX_BYTES = 4_718_592
 DEFAULT_MAX_FILES = 5
@@ -109,6 +112,7 @@ class _Reader:
         self.fields: dict[str, str] = {}
         self.files: list[IncomingFile] = []
         self.field_bytes = 0
+        self.parts = 0
         self._headers: dict[bytes, bytes] = {}
         self._name = b""
         self._value = b""
@@ -119,6 +123,9 @@ class _Reader:
 
     # python-multipart callbacks ------------------------------------------------------
     def on_part_begin(self) -> None:
+        self.parts += 1
+        if self.parts > MAX_PARTS:
+            raise ApiError(413, "too_many_parts", f"A form may have at most {MAX_PARTS} parts (fields and files).")
         self._headers = {}
         self._text = None
         self._file = None

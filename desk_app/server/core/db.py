@@ -19,12 +19,14 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import MetaData, create_engine, event, exc
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+from desk_app.server.core.files import private_file
 from desk_app.server.core.settings import DatabaseSettings
 
 NAMING_CONVENTION = {
@@ -191,6 +193,8 @@ class Database:
         if self.backend == "sqlite":
             if url.database in (None, "", ":memory:"):
                 raise ValueError("SQLite needs a file (the store runs in WAL mode with several connections)")
+            # Created 0600 before SQLite opens it: SQLite gives its -wal and -shm files the same mode.
+            private_file(Path(url.database))
             self.engine = create_engine(
                 self.url,
                 echo=settings.echo,

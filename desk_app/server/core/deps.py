@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import datetime
 
 from fastapi import Request
@@ -31,5 +32,23 @@ def now_of(request: Request) -> datetime:
     return request.app.state.clock.now()
 
 
+#: The longest address kept: an IPv6 address with a zone fits (the columns hold 64).
+MAX_ADDRESS_CHARS = 64
+
+
+def bounded_address(host: str | None) -> str:
+    """A client address fit to store and log: a normalised IP, else the text cut to 64 characters.
+
+    With trusted proxies, uvicorn takes the address from X-Forwarded-For, whose
+    value the client chose: it may be anything, of any length.
+    """
+    if not host:
+        return "unknown"
+    try:
+        return str(ipaddress.ip_address(host.strip()))
+    except ValueError:
+        return host[:MAX_ADDRESS_CHARS]
+
+
 def client_address(request: Request) -> str:
-    return (request.client.host if request.client else None) or "unknown"
+    return bounded_address(request.client.host if request.client else None)

@@ -132,7 +132,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
-        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        # The route's template, not the path: a path may carry a survey token or an e-mail.
+        log.exception("unexpected error on %s %s", request.method, request.scope.get("desk.route") or "<no route>")
         return json_response(
             {"code": "internal_error", "message": "The server hit an unexpected error; nothing was changed."}, 500
         )

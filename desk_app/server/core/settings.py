@@ -103,6 +103,31 @@ class StorageSettings:
     #: not grow with uploads; instances behind one load balancer share data_dir)
     #: or "database" (bytes in the blobs table). Rows stored either way stay readable.
     blob_store: str = "directory"
+    #: Below this many free bytes on the data directory's disk, /healthz and
+    #: /readyz answer 503 "disk_full" (writes would soon fail).
+    min_free_bytes: int = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class HttpSettings:
+    """How `desk-server serve` guards its HTTP connections (desk_app.server.core.connections)."""
+
+    #: Bytes of the request line and headers together; more answers 431 and closes.
+    max_header_bytes: int = 32 * 1024
+    #: Seconds a connection may take from opening (or from its previous
+    #: response) to a complete request head; an idle or slow client is closed.
+    header_timeout_seconds: float = 15.0
+    #: Seconds an idle keep-alive connection is kept after a response.
+    keep_alive_seconds: float = 5.0
+    #: Seconds the store waits for the next piece of a request body before answering 408.
+    body_timeout_seconds: float = 30.0
+    #: Open connections at most (further ones are closed at once, with a log line);
+    #: lowered at start to stay below the descriptor limit (less a reserve for the
+    #: database pool and files).
+    max_connections: int = 2048
+    #: Proxy addresses whose X-Forwarded-For / X-Forwarded-Proto are believed
+    #: (comma-separated IPs or networks in DESK_TRUSTED_PROXIES); none by default.
+    trusted_proxies: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +185,7 @@ class Settings:
     sync: SyncSettings = field(default_factory=SyncSettings)
     notifications: NotificationSettings = field(default_factory=NotificationSettings)
     intake: IntakeSettings = field(default_factory=IntakeSettings)
+    http: HttpSettings = field(default_factory=HttpSettings)
     #: Where customers reach this server (links in mails: the CSAT survey).
     public_url: str = "http://localhost:8000"
     #: Prefix of human-readable ticket numbers ("DSK-100042").
@@ -214,7 +240,19 @@ def load_settings() -> Settings:
             pool_size=_env_int("DATABASE_POOL_SIZE", 10),
             max_overflow=_env_int("DATABASE_MAX_OVERFLOW", 20),
         ),
-        storage=StorageSettings(data_dir=data_dir, blob_store=_env("BLOB_STORE", "directory") or "directory"),
+        storage=StorageSettings(
+            data_dir=data_dir,
+            blob_store=_env("BLOB_STORE", "directory") or "directory",
+            min_free_bytes=_env_int("MIN_FREE_BYTES", 64 * 1024 * 1024),
+        ),
+        http=HttpSettings(
+            max_header_bytes=_env_int("HTTP_MAX_HEADER_BYTES", 32 * 1024),
+            header_timeout_seconds=_env_float("HTTP_HEADER_TIMEOUT_SECONDS", 15.0),
+            keep_alive_seconds=_env_float("HTTP_KEEP_ALIVE_SECONDS", 5.0),
+            body_timeout_seconds=_env_float("HTTP_BODY_TIMEOUT_SECONDS", 30.0),
+            max_connections=_env_int("HTTP_MAX_CONNECTIONS", 2048),
+            trusted_proxies=tuple(p.strip() for p in (_env("TRUSTED_PROXIES", "") or "").split(",") if p.strip()),
+        ),
         auth=AuthSettings(
             token_ttl_minutes=_env_int("AUTH_TOKEN_TTL_MINUTES", 12 * 60),
             max_failures_per_user=_env_int("AUTH_MAX_FAILURES_PER_USER", 5),

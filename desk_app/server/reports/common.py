@@ -29,12 +29,16 @@ from sqlalchemy.sql import ColumnElement, Select
 
 from desk_app.server.auth.models import User
 from desk_app.server.core.errors import ApiError
+from desk_app.server.core.validation import MAX_ID
 from desk_app.server.directory.models import Customer, Queue
 from desk_app.server.reports.models import ClockRun
 from desk_app.server.tickets.models import Ticket
 
 #: The default period when none is given: the 30 days up to now.
 DEFAULT_PERIOD = timedelta(days=30)
+#: The times a report's period may name (a bound that keeps date arithmetic in range).
+EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
+LATEST = datetime(9000, 1, 1, tzinfo=timezone.utc)
 #: The longest period a report accepts (a bound on the work one request can ask for).
 MAX_PERIOD = timedelta(days=3 * 366)
 
@@ -124,12 +128,16 @@ def report_filters(
         datetime | None, Query(alias="from", description="Start of the period (ISO date or time, UTC if naive).")
     ] = None,
     to: Annotated[datetime | None, Query(description="End of the period, exclusive (default: now).")] = None,
-    queue: Annotated[int | None, Query(description="Only tickets in this queue (id).")] = None,
+    queue: Annotated[int | None, Query(ge=1, le=MAX_ID, description="Only tickets in this queue (id).")] = None,
     policy: Annotated[str | None, Query(description="Only tickets under this policy (key).")] = None,
 ) -> Filters:
     now = request.app.state.clock.now()
     # Without 'to', the period ends just after now, so what happened at this instant counts.
     end = _utc(to) if to is not None else now + timedelta(microseconds=1)
+    for name, value in (("from", from_), ("to", end)):
+        # Found by the fuzzer: a period at year 1 made `end - DEFAULT_PERIOD` overflow (500).
+        if value is not None and not EARLIEST <= _utc(value) <= LATEST:
+            raise invalid(name, f"'{name}' must be between {EARLIEST.year} and {LATEST.year}.")
     start = _utc(from_) if from_ is not None else end - DEFAULT_PERIOD
     if start >= end:
         raise invalid("from", f"'from' ({start.isoformat()}) must be before 'to' ({end.isoformat()}).")
