@@ -58,7 +58,8 @@ def _list(db: Database, principal, now, ttl: int) -> dict:
     return {"ttl_seconds": ttl, "entries": service.visible_entries(rows, viewer)}
 
 
-@router.put("/presence", response_model=PresenceListOut, responses=_ERRORS)
+@router.put("/presence", response_model=PresenceListOut,
+            responses={**_ERRORS, 404: {"model": ErrorOut, "description": "A ticket the user may not see"}})
 def update_presence(body: PresenceIn, principal: Staff, request: Request, db: Db) -> Response:
     """Heartbeat: the ticket this client has open and whether a reply is being typed.
 
