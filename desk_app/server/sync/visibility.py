@@ -30,8 +30,9 @@ Such a ticket never counts for `handles_customer`. Otherwise anyone could read
 any customer's e-mail and phone by creating a ticket for them (with "assign to
 me", or in their own tier's queue), and show them to the whole tier as well.
 A ticket whose creator typed every contact detail the customer has is not
-marked: it reveals nothing. (Customers' contact details are never changed
-after they are created; a change would have to clear the marks' fields.)
+marked: it reveals nothing. (The store never changes a customer's contact
+details once recorded; a door that did would have to clear the marked tickets'
+`contact_known`, which names fields, not values.)
 
 Snapshots, queue rows and the change feed carry no contact data at all: only
 a ticket's detail (`tickets.serialize.ticket_detail`) and a customer's record
