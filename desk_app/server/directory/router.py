@@ -22,8 +22,7 @@ from desk_app.server.directory.schemas import (
     QueueListOut,
     QueueOut,
 )
-from desk_app.server.sync.visibility import viewer_for
-from desk_app.server.tickets.models import Ticket
+from desk_app.server.sync.visibility import CONTACT_FIELDS, NO_CONTACT, handles_customer, viewer_for
 from desk_app.server.tickets.schemas import CustomerOut
 from desk_app.server.tickets.serialize import customer_json
 
@@ -67,20 +66,6 @@ def create_queue(body: QueueCreateIn, principal: Admin, m: MutationDep) -> Respo
     return m.run(body, run)
 
 
-def _handles_customer(session, principal, customer: Customer) -> bool:
-    if principal.sees_everything or customer.account_manager_id == principal.user_id:
-        return True
-    viewer = viewer_for(session, principal)
-    rows = session.execute(
-        select(Ticket.tier, Ticket.assignee_id, Ticket.queue_id).where(Ticket.customer_id == customer.id)
-    ).all()
-    return any(
-        viewer.can_see(queue_id, assignee_id)
-        and viewer.sees_contact(tier=tier, assignee_id=assignee_id, account_manager_id=customer.account_manager_id)
-        for tier, assignee_id, queue_id in rows
-    )
-
-
 @router.get("/customers", response_model=CustomerSearchOut, responses=_ERRORS)
 def search_customers(
     principal: Staff,
@@ -112,7 +97,8 @@ def read_customer(customer_id: Annotated[int, Path(ge=1, le=MAX_ID)], principal:
         customer = session.get(Customer, customer_id)
         if customer is None:
             raise ApiError(404, "customer_not_found", f"No customer with id {customer_id}.")
-        return json_response(customer_json(customer, show_contact=_handles_customer(session, principal, customer)))
+        shown = CONTACT_FIELDS if handles_customer(session, viewer_for(session, principal), customer) else NO_CONTACT
+        return json_response(customer_json(customer, shown=shown))
 
 
 @router.post("/customers", response_model=CustomerOut, status_code=201, responses=_ERRORS)
@@ -133,6 +119,6 @@ def create_customer(body: CustomerCreateIn, principal: Staff, m: MutationDep) ->
         session.add(customer)
         session.flush()
         m.audit(session, "customer.created", "customer", customer.id, None, {"name": customer.name})
-        return 201, customer_json(customer, show_contact=True)
+        return 201, customer_json(customer, shown=CONTACT_FIELDS)
 
     return m.run(body, run)

@@ -29,7 +29,8 @@ so there a name matches in any case for unaccented letters only.
 Who may search: any staff member, for every customer (the directory is not
 secret: a caller must be found even when none of their tickets is in the
 agent's queues). What they see follows `read_customer`: e-mail and phone only
-for staff who handle one of the customer's tickets. An order id matches only
+for staff who handle one of the customer's tickets (`sync.visibility.handles_customer`;
+a ticket made for the customer by staff who could not see them does not count). An order id matches only
 tickets the searcher may see, and each result names the latest ticket the
 searcher may see (None when there is none).
 """
@@ -48,7 +49,7 @@ from desk_app.core.phone import national_number, number_forms
 from desk_app.server.auth.service import Principal
 from desk_app.server.core.validation import normalize_email, normalize_phone
 from desk_app.server.directory.models import Customer
-from desk_app.server.sync.visibility import Viewer, viewer_for
+from desk_app.server.sync.visibility import CONTACT_FIELDS, NO_CONTACT, Viewer, handles_customer, viewer_for
 from desk_app.server.tickets.models import Ticket
 from desk_app.server.tickets.serialize import customer_json
 
@@ -104,21 +105,6 @@ def _latest_visible_ticket(session: Session, viewer: Viewer, customer_id: int) -
     return None if row is None else {"number": row.number, "policy": row.policy_key, "order_id": row.order_id}
 
 
-def _handles(session: Session, viewer: Viewer, customer: Customer) -> bool:
-    """Whether the searcher handles one of the customer's tickets (then contact details show)."""
-    p = viewer.principal
-    if p.sees_everything or customer.account_manager_id == p.user_id:
-        return True
-    rows = session.execute(
-        select(Ticket.tier, Ticket.assignee_id, Ticket.queue_id).where(Ticket.customer_id == customer.id)
-    ).all()
-    return any(
-        viewer.can_see(queue_id, assignee_id)
-        and viewer.sees_contact(tier=tier, assignee_id=assignee_id, account_manager_id=customer.account_manager_id)
-        for tier, assignee_id, queue_id in rows
-    )
-
-
 def search_customers(session: Session, principal: Principal, text: str, limit: int,
                      countries: Iterable[str | None] = ()) -> dict[str, Any]:
     """`{"customers": [...], "truncated": bool}`; each customer as `read_customer` shows it, plus
@@ -151,7 +137,8 @@ def search_customers(session: Session, principal: Principal, text: str, limit: i
                             .order_by(Customer.name, Customer.id).limit(limit + 1)), "name")
     results = []
     for customer, how in list(found.values())[:limit]:
-        item = customer_json(customer, show_contact=_handles(session, viewer, customer))
+        item = customer_json(customer, shown=CONTACT_FIELDS if handles_customer(session, viewer, customer)
+                             else NO_CONTACT)
         item["matched_by"] = how
         item["latest_ticket"] = _latest_visible_ticket(session, viewer, customer.id)
         results.append(item)

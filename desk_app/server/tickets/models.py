@@ -46,9 +46,12 @@ class Ticket(Base):
     #: personal data, so never in `snapshot` or the change feed (tickets.disputes).
     counterparty_email: Mapped[str | None] = mapped_column(String(320))
     counterparty_role: Mapped[str | None] = mapped_column(String(32))  # buyer / seller
-    #: Staff who made the ticket for a customer whose contact details they could
-    #: not see (issue 19): on this ticket they see only what they typed
-    #: (`contact_known`: "email", or "" for nothing), whatever their role in it.
+    #: Set on a ticket staff made for an existing customer whose contact details
+    #: they could not see (issue 19; the rule is in `sync.visibility`): the
+    #: contact fields its creator typed ("", "email", "phone", "email,phone").
+    #: On it, staff who do not see the customer otherwise see only those, and it
+    #: never counts as handling the customer. None: an ordinary ticket.
+    #: `contact_withheld_from_id` is that creator (for the record).
     contact_withheld_from_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     contact_known: Mapped[str | None] = mapped_column(String(16))
 

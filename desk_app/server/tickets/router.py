@@ -16,7 +16,7 @@ from desk_app.server.core.errors import ErrorOut, json_response
 from desk_app.server.directory.models import Customer
 from desk_app.server.core.types import iso
 from desk_app.server.core.validation import MAX_ID, Key, OrderId, SearchText, ShortText
-from desk_app.server.sync.visibility import viewer_for
+from desk_app.server.sync.visibility import ticket_contact, viewer_for
 from desk_app.server.tickets import corrections, disputes, escalations, listing, service, write
 from desk_app.server.tickets.models import Ticket
 from desk_app.server.tickets.schemas import (
@@ -143,15 +143,14 @@ def add_entry(ticket_id: TicketId, body: EntryIn, m: MutationDep) -> Response:
         ticket, entry = service.add_entry(ctx, ticket_id, m.if_match, body)
         # Only a call's number is personal data in an entry: look the customer
         # up only then.
-        customer_show = False
+        show_number = False
         if entry.call_direction is not None:
             customer = session.get(Customer, ticket.customer_id)
-            customer_show = ctx.viewer.sees_contact(
-                tier=ticket.tier, assignee_id=ticket.assignee_id, account_manager_id=customer.account_manager_id
-            )
+            contact = ticket_contact(session, ctx.viewer, ticket, customer)
+            show_number = contact.shows_number(ctx.viewer, entry.author_id)
         return (
             201,
-            {"ticket": orjson.Fragment(ticket.snapshot), "entry": entry_json(entry, show_number=customer_show)},
+            {"ticket": orjson.Fragment(ticket.snapshot), "entry": entry_json(entry, show_number=show_number)},
             _etag(ticket),
         )
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from desk_app.server.attachments.models import Attachment
 from desk_app.server.core.types import iso
 from desk_app.server.directory.models import Customer
-from desk_app.server.sync.visibility import Viewer
+from desk_app.server.sync.visibility import CONTACT_FIELDS, Viewer, ticket_contact
 from desk_app.server.tickets.models import Escalation, ThreadEntry, Ticket
 
 
@@ -97,14 +97,15 @@ def entry_json(entry: ThreadEntry, *, show_number: bool) -> dict[str, Any]:
     }
 
 
-def customer_json(customer: Customer, *, show_contact: bool) -> dict[str, Any]:
+def customer_json(customer: Customer, *, shown: frozenset[str]) -> dict[str, Any]:
+    """`shown`: which contact fields the viewer sees (`sync.visibility`); `contact_hidden` when not all."""
     return {
         "id": customer.id,
         "name": customer.name,
         "tier": customer.tier,
-        "email": customer.email if show_contact else None,
-        "phone": customer.phone if show_contact else None,
-        "contact_hidden": not show_contact,
+        "email": customer.email if "email" in shown else None,
+        "phone": customer.phone if "phone" in shown else None,
+        "contact_hidden": shown != CONTACT_FIELDS,
         "account_manager_id": customer.account_manager_id,
         "conduct_flag": customer.conduct_flag,
         "conduct_note": customer.conduct_note,
@@ -113,12 +114,12 @@ def customer_json(customer: Customer, *, show_contact: bool) -> dict[str, Any]:
 
 def ticket_detail(session: Session, viewer: Viewer, ticket: Ticket) -> dict[str, Any]:
     customer = session.get(Customer, ticket.customer_id)
-    show = viewer.sees_contact(
-        tier=ticket.tier, assignee_id=ticket.assignee_id, account_manager_id=customer.account_manager_id
-    )
+    contact = ticket_contact(session, viewer, ticket, customer)
     detail = orjson.loads(ticket.snapshot)
-    detail["customer"] = customer_json(customer, show_contact=show)
+    detail["customer"] = customer_json(customer, shown=contact.fields)
     # The dispute's other party (tickets.disputes): personal data, so here and never in the snapshot.
+    # Not the customer's (nor in the directory): whoever handles the ticket sees it.
+    show = contact.handler
     detail["counterparty"] = None if ticket.counterparty_email is None else {
         "role": ticket.counterparty_role,
         "email": ticket.counterparty_email if show else None,
@@ -127,7 +128,7 @@ def ticket_detail(session: Session, viewer: Viewer, ticket: Ticket) -> dict[str,
     entries = session.scalars(
         select(ThreadEntry).where(ThreadEntry.ticket_id == ticket.id).order_by(ThreadEntry.id)
     ).all()
-    detail["thread"] = [entry_json(e, show_number=show) for e in entries]
+    detail["thread"] = [entry_json(e, show_number=contact.shows_number(viewer, e.author_id)) for e in entries]
     escalations = session.scalars(
         select(Escalation).where(Escalation.ticket_id == ticket.id).order_by(Escalation.id)
     ).all()

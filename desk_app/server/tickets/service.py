@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from desk_app.core.phone import number_forms
 from desk_app.core.policy import Policy
 from desk_app.core.ticket import EntryKind, EventKind, Status
 from desk_app.server.auth.models import ROLE_TIER, Role, User
@@ -18,6 +19,7 @@ from desk_app.server.core.errors import ApiError
 from desk_app.server.core.validation import normalize_email, normalize_phone
 from desk_app.server.directory.models import Customer, Queue
 from desk_app.server.sync.service import next_counter_value
+from desk_app.server.sync.visibility import CONTACT_FIELDS, handles_customer
 from desk_app.server.tickets.models import ThreadEntry, Ticket
 from desk_app.server.tickets.schemas import EntryIn, TicketCreateIn, TicketUpdateIn
 from desk_app.server.tickets.write import (
@@ -63,19 +65,20 @@ def _check_queue(ctx: Ctx, queue_id: int | None) -> Queue | None:
 # -- create ---------------------------------------------------------------------------
 
 
-def _resolve_customer(ctx: Ctx, data: TicketCreateIn, policy: Policy) -> Customer:
+def _resolve_customer(ctx: Ctx, data: TicketCreateIn, policy: Policy) -> tuple[Customer, bool]:
+    """The ticket's customer, and whether it existed before (False: made now from `data.customer`)."""
     session = ctx.session
     if data.customer_id is not None:
         customer = session.get(Customer, data.customer_id)
         if customer is None:
             raise ApiError(422, "unknown_customer", f"There is no customer with id {data.customer_id}.")
-        return customer
+        return customer, True
     given = data.customer
     email = normalize_email(given.email) if given.email else None
     if email:
         existing = session.scalar(select(Customer).where(Customer.email == email).order_by(Customer.id).limit(1))
         if existing is not None:
-            return existing
+            return existing, True
     customer = Customer(
         name=given.name,
         email=email,
@@ -86,7 +89,35 @@ def _resolve_customer(ctx: Ctx, data: TicketCreateIn, policy: Policy) -> Custome
     )
     session.add(customer)
     session.flush()
-    return customer
+    return customer, False
+
+
+def _contact_known(ctx: Ctx, data: TicketCreateIn, policy: Policy, customer: Customer) -> str | None:
+    """`Ticket.contact_known` for a ticket made for an existing customer (see `sync.visibility`).
+
+    None when the creator may see the customer's contact details already (or
+    typed all of them); else the fields whose stored value they typed, as the
+    customer's e-mail or phone or as the number of the call the ticket records.
+    """
+    if ctx.principal is None or handles_customer(ctx.session, ctx.viewer, customer):
+        return None  # the store's own doors (intake, mail) file the customer's own tickets
+    typed = []
+    known = set()
+    if data.customer is not None:
+        if data.customer.email and normalize_email(data.customer.email) == customer.email:
+            known.add("email")
+        if data.customer.phone:
+            typed.append(data.customer.phone)
+    if data.message is not None and data.message.call is not None:
+        typed.append(data.message.call.number)
+    # In any form the customer search matches it in ("0813..." for "+62813...").
+    forms = {form for text in typed for form in (normalize_phone(text), *number_forms(text, [policy.country]))}
+    if customer.phone is not None and customer.phone in forms:
+        known.add("phone")
+    stored = {f for f in CONTACT_FIELDS if getattr(customer, f)}
+    if stored <= known:
+        return None  # they typed everything the store has: nothing to withhold
+    return ",".join(sorted(known))
 
 
 def create_ticket(ctx: Ctx, data: TicketCreateIn) -> Ticket:
@@ -95,7 +126,9 @@ def create_ticket(ctx: Ctx, data: TicketCreateIn) -> Ticket:
     _check_choice(policy, "category", data.category)
     _check_choice(policy, "priority", data.priority)
     _check_choice(policy, "channel", data.channel)
-    customer = _resolve_customer(ctx, data, policy)
+    customer, existed = _resolve_customer(ctx, data, policy)
+    # Before the ticket exists: whether its creator sees the customer without it.
+    contact_known = _contact_known(ctx, data, policy, customer) if existed else None
     first_tier = policy.ladder[0].level if policy.ladder else 1
     if data.queue_id is not None:
         queue_id = _check_queue(ctx, data.queue_id).id
@@ -120,6 +153,8 @@ def create_ticket(ctx: Ctx, data: TicketCreateIn) -> Ticket:
         created_at=ctx.now,
         updated_at=ctx.now,
         created_by_id=ctx.actor_id,
+        contact_known=contact_known,
+        contact_withheld_from_id=ctx.actor_id if contact_known is not None else None,
         snapshot="{}",
         queue_row="[]",
     )
