@@ -143,22 +143,15 @@ def test_grouping_changes_update_the_copies_and_a_reopen_drops_the_resolution_ru
 
 def test_migration_0007_fills_existing_runs_from_their_tickets(tmp_path):
     """Runs recorded before 0007 get their ticket's fields and UTC day (SQLite here; the bench upgrades PostgreSQL)."""
-    from alembic import command
     from sqlalchemy import text
 
     from desk_app.server.core.db import Database
-    from desk_app.server.core.migrate import alembic_config
+    from desk_app.server.core.migrate import upgrade as migrate
     from desk_app.server.core.settings import DatabaseSettings
 
     db = Database(DatabaseSettings(url=f"sqlite:///{tmp_path / 'old.sqlite3'}"))
-    config = alembic_config(db)
 
-    def migrate(target):
-        with db.engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, target)
-
-    migrate("0005")
+    migrate(db, "0005")
     with db.engine.begin() as c:
         c.execute(text("""INSERT INTO users (id, username, display_name, role, password_hash, active, created_at)
                           VALUES (7, 'asha', 'Asha', 'agent', 'x', 1, '2026-01-01 00:00:00')"""))
@@ -173,7 +166,9 @@ def test_migration_0007_fills_existing_runs_from_their_tickets(tmp_path):
                                                   due_at, stopped_at)
                           VALUES (11, 'first_response', '2026-03-02 09:00:00', 'first_response', 'met', 75600, 600,
                                   '2026-03-03 06:00:00', '2026-03-02 23:50:00.250000')"""))
-    migrate("head")
+    # Later migrations rebuild `tickets` on SQLite (batch mode): the run refers to its ticket
+    # with ON DELETE CASCADE, and must survive the rebuild.
+    migrate(db, "head")
     with db.read() as s:
         run = s.scalars(select(ClockRun)).one()
     assert (run.queue_id, run.category, run.priority, run.channel, run.customer_tier, run.policy_key, run.assignee_id) == (

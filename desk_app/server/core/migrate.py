@@ -24,10 +24,40 @@ def alembic_config(database: Database) -> Config:
 
 
 def upgrade_to_head(database: Database) -> None:
+    upgrade(database, "head")
+
+
+def upgrade(database: Database, target: str = "head") -> None:
+    """Upgrade the schema to `target` in one transaction.
+
+    On SQLite, Alembic's batch mode rebuilds a table to add a constraint
+    (create the new table, copy, drop the old one). With foreign keys enforced,
+    dropping the old table would delete every row that refers to it through an
+    ON DELETE CASCADE (a ticket's clock runs, a thread's attachments): SQLite's
+    own procedure for such changes turns enforcement off for the migration and
+    checks the references before committing. Enforcement is a connection
+    setting that a transaction cannot change, so it is switched on the driver's
+    connection before the transaction starts, and back on afterwards.
+    """
     config = alembic_config(database)
-    with database.engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    if database.engine.dialect.name != "sqlite":
+        with database.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, target)
+        return
+    with database.engine.connect() as connection:
+        driver = connection.connection.driver_connection
+        driver.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, target)
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"the upgrade to {target} would leave {len(broken)} broken references "
+                                       f"(first: {tuple(broken[0])}); nothing was changed")
+        finally:
+            driver.execute("PRAGMA foreign_keys = ON")
 
 
 @lru_cache(maxsize=1)
