@@ -44,9 +44,9 @@ from desk_app.ui.language_menu import LanguageMenu
 from desk_app.ui.login_dialog import login_error_text
 from desk_app.ui.ops import CACHE, Op, OpRunner
 from desk_app.ui.panel_placeholders import DashboardPlaceholder, TicketSummaryPlaceholder
-from desk_app.ui.queue_pane import QueuePane, describe_filter
-from desk_app.ui.queue_view import QueueView
-from desk_app.ui.queues import QueueSpec, queue_specs
+from desk_app.ui.queue.queue_pane import QueuePane, describe_filter
+from desk_app.ui.queue.queue_view import QueueView
+from desk_app.ui.queue.queues import QueueSpec, queue_specs
 from desk_app.ui.search import SearchBox
 from desk_app.ui.session_signals import SessionSignals
 from desk_app.ui.settings import DeskSettings, Keys

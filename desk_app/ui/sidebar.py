@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTree
 
 from desk_app.services.session import DeskSession
 from desk_app.ui.ops import CACHE, Op, OpRunner
-from desk_app.ui.queues import QueueSpec, count_queues
+from desk_app.ui.queue.queues import QueueSpec, count_queues
 from desk_app.ui.theme import icon
 
 __all__ = ["Sidebar"]

@@ -925,78 +925,78 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>FilterChip</name>
     <message>
-        <location filename="../../desk_app/ui/queue_pane.py" line="53"/>
+        <location filename="../../desk_app/ui/queue/queue_pane.py" line="53"/>
         <source>SLA breached</source>
         <extracomment>Notices kept on screen at once (the oldest go first).</extracomment>
         <translation>SLA terlampaui</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queue_pane.py" line="55"/>
+        <location filename="../../desk_app/ui/queue/queue_pane.py" line="55"/>
         <source>due within 2 hours</source>
         <translation>jatuh tempo dalam 2 jam</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queue_pane.py" line="57"/>
+        <location filename="../../desk_app/ui/queue/queue_pane.py" line="57"/>
         <source>escalation not acknowledged</source>
         <translation>eskalasi belum diterima</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queue_pane.py" line="59"/>
+        <location filename="../../desk_app/ui/queue/queue_pane.py" line="59"/>
         <source>Tier {n}</source>
         <translation>Tingkat {n}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queue_pane.py" line="61"/>
+        <location filename="../../desk_app/ui/queue/queue_pane.py" line="61"/>
         <source>unassigned</source>
         <translation>belum ditugaskan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queue_pane.py" line="63"/>
+        <location filename="../../desk_app/ui/queue/queue_pane.py" line="63"/>
         <source>assigned to {name}</source>
         <translation>ditugaskan ke {name}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queue_pane.py" line="71"/>
+        <location filename="../../desk_app/ui/queue/queue_pane.py" line="71"/>
         <source>{tier} customers</source>
         <translation>pelanggan {tier}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queue_pane.py" line="76"/>
+        <location filename="../../desk_app/ui/queue/queue_pane.py" line="76"/>
         <source>open more than {n} days</source>
         <translation>terbuka lebih dari {n} hari</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queue_pane.py" line="78"/>
+        <location filename="../../desk_app/ui/queue/queue_pane.py" line="78"/>
         <source>open {low}–{high} days</source>
         <translation>terbuka {low}–{high} hari</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queue_pane.py" line="84"/>
+        <location filename="../../desk_app/ui/queue/queue_pane.py" line="84"/>
         <source>queue {name}</source>
         <translation>antrean {name}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queue_pane.py" line="89"/>
+        <location filename="../../desk_app/ui/queue/queue_pane.py" line="89"/>
         <source>open tickets</source>
         <translation>tiket terbuka</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queue_pane.py" line="115"/>
+        <location filename="../../desk_app/ui/queue/queue_pane.py" line="115"/>
         <source>✕ Clear filter</source>
         <translation>✕ Hapus filter</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queue_pane.py" line="119"/>
+        <location filename="../../desk_app/ui/queue/queue_pane.py" line="119"/>
         <source>Clear filter</source>
         <translation>Hapus filter</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queue_pane.py" line="120"/>
+        <location filename="../../desk_app/ui/queue/queue_pane.py" line="120"/>
         <source>Show the queue you had open before</source>
         <translation>Tampilkan antrean yang Anda buka sebelumnya</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queue_pane.py" line="129"/>
+        <location filename="../../desk_app/ui/queue/queue_pane.py" line="129"/>
         <source>Filtered: {parts}</source>
         <translation>Difilter: {parts}</translation>
     </message>
@@ -1627,37 +1627,37 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>NoticeBar</name>
     <message>
-        <location filename="../../desk_app/ui/queue_pane.py" line="156"/>
+        <location filename="../../desk_app/ui/queue/queue_pane.py" line="156"/>
         <source>{number} came back to you from Tier {tier}</source>
         <translation>{number} kembali kepada Anda dari Tingkat {tier}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queue_pane.py" line="159"/>
+        <location filename="../../desk_app/ui/queue/queue_pane.py" line="159"/>
         <source>{number} came back to you</source>
         <translation>{number} kembali kepada Anda</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queue_pane.py" line="161"/>
+        <location filename="../../desk_app/ui/queue/queue_pane.py" line="161"/>
         <source>(sent back by {name})</source>
         <translation>(dikembalikan oleh {name})</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queue_pane.py" line="172"/>
+        <location filename="../../desk_app/ui/queue/queue_pane.py" line="172"/>
         <source>Open</source>
         <translation>Buka</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queue_pane.py" line="173"/>
+        <location filename="../../desk_app/ui/queue/queue_pane.py" line="173"/>
         <source>Open {number}</source>
         <translation>Buka {number}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queue_pane.py" line="174"/>
+        <location filename="../../desk_app/ui/queue/queue_pane.py" line="174"/>
         <source>Dismiss</source>
         <translation>Tutup</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queue_pane.py" line="175"/>
+        <location filename="../../desk_app/ui/queue/queue_pane.py" line="175"/>
         <source>Dismiss the notice about {number}</source>
         <translation>Tutup pemberitahuan tentang {number}</translation>
     </message>
@@ -1710,7 +1710,7 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>QueueView</name>
     <message>
-        <location filename="../../desk_app/ui/queue_view.py" line="99"/>
+        <location filename="../../desk_app/ui/queue/queue_view.py" line="99"/>
         <source>Tickets in the queue</source>
         <extracomment>Changes that arrive while an update of changed rows runs (a burst) are gathered for this long after it. A change while none runs does not wait: a colleague&apos;s change shows at once (it waited 200 ms on a trailing timer before, a third of the 500 ms budget of issue 13). The highest escalation tier a ticket can be at (a queue&apos;s tier is 1-9; the policies use 1-3). The current ticket changed: its id, or None. A full load of the current queue was shown: the number of rows. Changed rows were applied (tests wait on it). The ticket the agent chose (or was shown from elsewhere): what the panel shows. &gt; 0 while rows change under the view: a move of the current row then is not the agent&apos;s. The display row the shown ticket left from (it left the queue): the keys go on from there.</extracomment>
         <translation>Tiket dalam antrean</translation>
@@ -1719,43 +1719,43 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>Queues</name>
     <message>
-        <location filename="../../desk_app/ui/queues.py" line="51"/>
+        <location filename="../../desk_app/ui/queue/queues.py" line="51"/>
         <source>My open tickets</source>
         <extracomment>&quot;Breaching soon&quot;: a counting clock due within this many seconds (or already overdue). Above this many rows a queue is built from the queue columns alone: the clock&apos;s warning time (in the ticket JSON) is left out, and the row turns &quot;warning&quot; when the server says so rather than on its own.</extracomment>
         <translation>Tiket terbuka saya</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queues.py" line="52"/>
+        <location filename="../../desk_app/ui/queue/queues.py" line="52"/>
         <source>Unassigned</source>
         <translation>Belum ditugaskan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queues.py" line="53"/>
+        <location filename="../../desk_app/ui/queue/queues.py" line="53"/>
         <source>Breaching soon</source>
         <translation>Segera melanggar SLA</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queues.py" line="54"/>
+        <location filename="../../desk_app/ui/queue/queues.py" line="54"/>
         <source>Waiting on customer</source>
         <translation>Menunggu pelanggan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queues.py" line="55"/>
+        <location filename="../../desk_app/ui/queue/queues.py" line="55"/>
         <source>Following (escalated by me)</source>
         <translation>Diikuti (saya eskalasikan)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queues.py" line="56"/>
+        <location filename="../../desk_app/ui/queue/queues.py" line="56"/>
         <source>Escalated to me (Tier {tier})</source>
         <translation>Dieskalasi ke saya (Tingkat {tier})</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queues.py" line="57"/>
+        <location filename="../../desk_app/ui/queue/queues.py" line="57"/>
         <source>Tier {tier}</source>
         <translation>Tingkat {tier}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queues.py" line="58"/>
+        <location filename="../../desk_app/ui/queue/queues.py" line="58"/>
         <source>All tickets</source>
         <translation>Semua tiket</translation>
     </message>
@@ -2960,120 +2960,120 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>TicketTableModel</name>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="117"/>
+        <location filename="../../desk_app/ui/queue/ticket_table_model.py" line="117"/>
         <source>New</source>
         <extracomment>The ticket id of any cell&apos;s row. The countdown&apos;s live state (a ClockState, or None) of any cell&apos;s row. Which column shows each row field (for precise dataChanged).</extracomment>
         <translation>Baru</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="118"/>
+        <location filename="../../desk_app/ui/queue/ticket_table_model.py" line="118"/>
         <source>Open</source>
         <translation>Terbuka</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="119"/>
+        <location filename="../../desk_app/ui/queue/ticket_table_model.py" line="119"/>
         <source>Waiting on customer</source>
         <translation>Menunggu pelanggan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="120"/>
+        <location filename="../../desk_app/ui/queue/ticket_table_model.py" line="120"/>
         <source>Waiting on third party</source>
         <translation>Menunggu pihak ketiga</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="121"/>
+        <location filename="../../desk_app/ui/queue/ticket_table_model.py" line="121"/>
         <source>On hold</source>
         <translation>Ditahan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="122"/>
+        <location filename="../../desk_app/ui/queue/ticket_table_model.py" line="122"/>
         <source>Resolved</source>
         <translation>Selesai</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="123"/>
+        <location filename="../../desk_app/ui/queue/ticket_table_model.py" line="123"/>
         <source>Closed</source>
         <translation>Ditutup</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queue_view.py" line="135"/>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="162"/>
+        <location filename="../../desk_app/ui/queue/queue_view.py" line="135"/>
+        <location filename="../../desk_app/ui/queue/ticket_table_model.py" line="162"/>
         <source>Tier {level}</source>
         <extracomment>Emitted after `set_now`: the instant the countdowns now show.</extracomment>
         <translation>Tingkat {level}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="198"/>
+        <location filename="../../desk_app/ui/queue/ticket_table_model.py" line="198"/>
         <source>Number</source>
         <translation>Nomor</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="199"/>
+        <location filename="../../desk_app/ui/queue/ticket_table_model.py" line="199"/>
         <source>Subject</source>
         <translation>Subjek</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="200"/>
+        <location filename="../../desk_app/ui/queue/ticket_table_model.py" line="200"/>
         <source>Customer</source>
         <translation>Pelanggan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="201"/>
+        <location filename="../../desk_app/ui/queue/ticket_table_model.py" line="201"/>
         <source>Category</source>
         <translation>Kategori</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="202"/>
+        <location filename="../../desk_app/ui/queue/ticket_table_model.py" line="202"/>
         <source>Priority</source>
         <translation>Prioritas</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="203"/>
+        <location filename="../../desk_app/ui/queue/ticket_table_model.py" line="203"/>
         <source>Channel</source>
         <translation>Saluran</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="204"/>
+        <location filename="../../desk_app/ui/queue/ticket_table_model.py" line="204"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="205"/>
+        <location filename="../../desk_app/ui/queue/ticket_table_model.py" line="205"/>
         <source>Tier</source>
         <translation>Tingkat</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="206"/>
+        <location filename="../../desk_app/ui/queue/ticket_table_model.py" line="206"/>
         <source>Assignee</source>
         <translation>Petugas</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="207"/>
+        <location filename="../../desk_app/ui/queue/ticket_table_model.py" line="207"/>
         <source>Next SLA due</source>
         <translation>SLA berikutnya</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="210"/>
+        <location filename="../../desk_app/ui/queue/ticket_table_model.py" line="210"/>
         <source>Customer, with a badge for startup (S) and enterprise (E) customers</source>
         <translation>Pelanggan, dengan lencana untuk pelanggan startup (S) dan enterprise (E)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="211"/>
+        <location filename="../../desk_app/ui/queue/ticket_table_model.py" line="211"/>
         <source>Time left on the ticket&apos;s most urgent SLA clock; negative when overdue. Sorted this way (▲), the queue is most urgent first: breached tickets (the most overdue at the top), then the nearest due; priority breaks ties.</source>
         <translation>Sisa waktu jam SLA paling mendesak pada tiket; negatif bila terlambat. Bila diurutkan begini (▲), antrean dimulai dari yang paling mendesak: tiket yang melewati SLA (yang paling lama terlambat di atas), lalu yang paling dekat jatuh tempo; prioritas menentukan bila sama.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="475"/>
+        <location filename="../../desk_app/ui/queue/ticket_table_model.py" line="475"/>
         <source>Unassigned</source>
         <translation>Belum ditugaskan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="481"/>
+        <location filename="../../desk_app/ui/queue/ticket_table_model.py" line="481"/>
         <source>{number} ({policy}), created {created}</source>
         <translation>{number} ({policy}), dibuat {created}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="489"/>
+        <location filename="../../desk_app/ui/queue/ticket_table_model.py" line="489"/>
         <source>{priority} (rank {rank}, 0 is the most urgent)</source>
         <translation>{priority} (peringkat {rank}, 0 paling mendesak)</translation>
     </message>

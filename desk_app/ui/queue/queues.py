@@ -26,7 +26,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from desk_app.core.sla import ClockState
 from desk_app.core.ticket import DONE_STATUSES, Status
 from desk_app.services.local_cache import LocalCache, QueueQuery, TicketRow
-from desk_app.ui.queue_rows import QueueRow, QueueRows, SortField
+from desk_app.ui.queue.queue_rows import QueueRow, QueueRows, SortField
 
 __all__ = [
     "ACTIVE_STATUSES",
