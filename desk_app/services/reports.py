@@ -1,7 +1,7 @@
-"""The manager reports over HTTP, and the filters the dashboard asks them with (no widgets here).
+"""The manager reports, and the filters the dashboard asks them with (no widgets here).
 
 `ReportsClient` wraps the session's `ApiClient` for the report endpoints
-(`GET /api/v1/reports/...`, managers and admins only); every call blocks, so
+(`ApiClient.report`, managers and admins only); every call blocks, so
 the view runs them as ops on the network lane. Responses are the server's
 JSON, unchanged (see `desk_app/server/reports/schemas.py` for the shapes).
 
@@ -140,7 +140,7 @@ class ReportsClient:
         self.api = api
 
     def _get(self, path: str, params: Mapping[str, Any]) -> dict[str, Any]:
-        return self.api.call("GET", "/reports/" + path, params={k: v for k, v in params.items() if v is not None})
+        return self.api.report(path, {k: v for k, v in params.items() if v is not None})
 
     def compliance(self, f: ReportFilters, now: datetime) -> dict[str, Any]:
         return self._get("compliance", {**f.params(now), "group_by": f.group_by, "trend": f.trend})
