@@ -266,7 +266,7 @@ def placeholder_ticket(op: PendingOp, *, user_id: int) -> dict[str, Any]:
         "version": 0,
         "created_at": now,
         "updated_at": now,
-        "sla": {"rule": None, "computed_at": now, "state": None, "next_due": None, "due_at": None,
+        "sla": {"rule": None, "computed_at": now, "state": None, "next_clock": None, "due_at": None,
                 "next_change_at": None, "clocks": [], "escalation_due": None},
         "escalation": None,
         "pending_create": True,
