@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from desk_app.core.ticket import OPEN_STATUSES
 from desk_app.services.api_client import ApiClient
 from desk_app.services.local_cache import QueueQuery
 
@@ -31,8 +32,6 @@ __all__ = [
     "queue_query",
 ]
 
-#: The statuses the reports count as open (the backlog); as the server's `reports.common`.
-OPEN_STATUSES = ("new", "open", "pending_customer", "pending_third_party", "on_hold")
 #: The `group_by` values the compliance and times reports accept.
 DIMENSIONS = ("queue", "category", "priority", "channel", "customer_tier", "policy", "agent")
 #: The periods the filter bar offers, in days back from now.

@@ -60,7 +60,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk_app.core.ticket import DONE_STATUSES
+from desk_app.core.ticket import DONE_STATUSES, OPEN_STATUSES
 from desk_app.services.errors import Conflict, NotFound, ServiceError
 from desk_app.services.local_cache import QueueQuery
 from desk_app.ui.dialog_keys import submit_on_ctrl_enter
@@ -74,7 +74,6 @@ SHOWN_KEY = "escalation_prompt:shown"
 #: This installation's id in the store's "who popped it up first" claims (one per cache).
 CLIENT_KEY = "escalation_prompt:client_id"
 MAX_REMEMBERED = 2000
-_OPEN = ("new", "open", "pending_customer", "pending_third_party", "on_hold")
 
 
 def attention_item(ticket: dict[str, Any], user: dict[str, Any], info: PolicyInfo) -> dict[str, Any] | None:
@@ -140,10 +139,10 @@ class EscalationWatcher(QObject):
             if not client_id:
                 client_id = uuid.uuid4().hex
                 cache.set_meta(CLIENT_KEY, client_id)
-            wanted = {r.id for r in cache.rows(QueueQuery(statuses=_OPEN, assignee_id=user["id"]))}
+            wanted = {r.id for r in cache.rows(QueueQuery(statuses=OPEN_STATUSES, assignee_id=user["id"]))}
             if user.get("role") in ("specialist", "manager", "admin"):
                 for tier in (2, 3):
-                    wanted |= {r.id for r in cache.rows(QueueQuery(statuses=_OPEN, unassigned=True, tier=tier,
+                    wanted |= {r.id for r in cache.rows(QueueQuery(statuses=OPEN_STATUSES, unassigned=True, tier=tier,
                                                                    limit=5000))}
             ids = sorted(wanted)
         tickets = cache.tickets(ids)

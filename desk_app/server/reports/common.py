@@ -27,6 +27,7 @@ from sqlalchemy import Date, DateTime, Integer, and_, case, cast, func, literal,
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement, Select
 
+from desk_app.core.ticket import OPEN_STATUSES
 from desk_app.server.auth.models import User
 from desk_app.server.core.errors import ApiError
 from desk_app.server.directory.models import Customer, Queue
@@ -43,7 +44,6 @@ DIMENSIONS = ("queue", "category", "priority", "channel", "customer_tier", "poli
 TRENDS = ("day", "week")
 #: Metrics counted as our promises (evidence windows and third parties are the other party's deadlines).
 PROMISE_METRICS = ("first_response", "next_response", "periodic_update", "resolution", "tier_budget")
-OPEN_STATUSES = ("new", "open", "pending_customer", "pending_third_party", "on_hold")
 
 
 @contextmanager
