@@ -127,7 +127,7 @@ def session3_apply(cache: LocalCache, page: Session3Page) -> ChangeSet:
             conn.exec_driver_sql(local_cache._BULK_JSON, [v[1] for v in rows])
         for index, tid in enumerate(ids):
             if tid in pending:
-                cache._rebuild(conn, tid, page.snapshot_of(index))
+                cache.rebuild_row(conn, tid, page.snapshot_of(index))
         if page.has_more:
             cache._set_meta(conn, "bootstrap_after", str(page.next_after))
         else:

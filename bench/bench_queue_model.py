@@ -70,8 +70,8 @@ from PySide6.QtWidgets import QApplication, QTableView  # noqa: E402
 
 from desk_app.core.sla import ClockState  # noqa: E402
 from desk_app.ui.countdown import CountdownClock, visible_rows  # noqa: E402
-from desk_app.ui.queue_rows import QueueRow, QueueRows, release_freed_memory  # noqa: E402
-from desk_app.ui.ticket_table_model import Column, TicketTableModel  # noqa: E402
+from desk_app.ui.queue.queue_rows import QueueRow, QueueRows, release_freed_memory  # noqa: E402
+from desk_app.ui.queue.ticket_table_model import Column, TicketTableModel  # noqa: E402
 
 NOW = 1_800_000_000
 

@@ -45,8 +45,8 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QTableView  # noq
 
 from bench_queue_model import NOW, make_columns  # noqa: E402
 from desk_app.ui.app import SWITCH_INTERVAL  # noqa: E402
-from desk_app.ui.queue_rows import QueueRows  # noqa: E402
-from desk_app.ui.ticket_table_model import TicketTableModel  # noqa: E402
+from desk_app.ui.queue.queue_rows import QueueRows  # noqa: E402
+from desk_app.ui.queue.ticket_table_model import TicketTableModel  # noqa: E402
 
 
 class RoleByRole(TicketTableModel):

@@ -58,7 +58,7 @@ def child(root: Path, downtime: float, writes: int, offline_ops: int) -> None:
     from desk_app.ui.main_window import MainWindow
     from desk_app.ui.ops import OpRunner, set_op_runner
     from desk_app.ui.settings import DeskSettings
-    from desk_app.ui.ticket_table_model import Column
+    from desk_app.ui.queue.ticket_table_model import Column
 
     tmp = Path(tempfile.mkdtemp(prefix="desk-bench-reconnect-"))
     url = common.fresh_database("sqlite", tmp)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from desk_app.core.policy import PolicyError
 from desk_app.core.policy_loader import load_policy, load_shipped_policies
-from desk_app.sla_report import render_report
+from desk_app.demo import render_report
 
 
 def _instant(text: str) -> datetime:

@@ -3,16 +3,21 @@
 core is pure (standard library, plus two data libraries: tzdata and phonenumbers); services and server never
 import Qt; the client and the server never import each other. Every ordered
 pair of the four layers is decided in `MAY_IMPORT` (below) and every pair it
-refuses is checked, ui -> server included; the one import that crosses a
-boundary on purpose is named, with its reason, in `EXCEPTIONS`. Inside the
-store, `server/core` is the ground floor: it imports no other package of the
-store. The modules at the top of desk_app (cli.py, sla_report.py) are entry
-points, outside the layers.
+refuses is checked, ui -> server included, and an import that crosses a
+boundary on purpose would be named, with its reason, in `EXCEPTIONS` (none
+does). Inside the store, `server/core` is the ground floor: it imports no other
+package of the store. The entry points are outside the layers: the modules at
+the top of desk_app (cli.py) and the `desk_app/demo` package both demo entry
+points use (cli.py and ui/app.py; it embeds the store, so it may import the
+server, but never Qt or the client). No widget or core module holds an HTTP
+path of the store's API or an SQL statement: HTTP lives in
+services/api_client.py, SQL in the cache and the store.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from pathlib import Path
 
@@ -27,7 +32,8 @@ CORE_ALLOWED_THIRD_PARTY = {"tzdata", "phonenumbers"}
 
 BANNED = {
     "services": ("PySide6", "shiboken6", "desk_app.ui", "desk_app.server"),
-    "server": ("PySide6", "shiboken6", "desk_app.ui", "desk_app.services"),
+    "server": ("PySide6", "shiboken6", "desk_app.ui", "desk_app.services", "desk_app.demo"),
+    "demo": ("PySide6", "shiboken6", "desk_app.ui", "desk_app.services"),
 }
 
 
@@ -114,14 +120,8 @@ MAY_IMPORT = {
 }
 
 #: Imports that cross a boundary on purpose: (file under desk_app, layer it imports) -> why.
-EXCEPTIONS = {
-    ("ui/demo_launcher.py", "server"): (
-        "`desk demo` runs the store embedded in the client's process: the launcher (no Qt) starts it, "
-        "migrates and seeds it, importing desk_app.server inside its functions only. Moving it next to "
-        "the store, or to a small desk_app/demo/ package both entry points use, is issue 14's later "
-        "client-side step, which removes this entry."
-    ),
-}
+#: Empty: the demo's embedded store, the last one (ui/demo_launcher.py -> server), is desk_app/demo/.
+EXCEPTIONS: dict[tuple[str, str], str] = {}
 
 REFUSED = [(layer, other) for layer in LAYERS for other in LAYERS if other not in MAY_IMPORT[layer]]
 
@@ -211,3 +211,96 @@ def test_the_pair_checker_sees_relative_and_deferred_imports(tmp_path, monkeypat
     bad.write_text("def later():\n    from desk_app.server import app\nfrom ...server.core import db\nfrom . import sibling\n")
     monkeypatch.setattr(sys.modules[__name__], "PACKAGE", fake)
     assert [(line, _layer_of(m)) for line, m in desk_app_imports(bad)] == [(2, "server"), (3, "server"), (4, "ui")]
+
+
+def test_only_the_window_entry_point_uses_the_demo():
+    # desk_app/demo embeds the store; inside the layers only the window's entry point may load it
+    # (`desk-app demo`), so the client's code never reaches the server through it.
+    offenders = []
+    for layer in LAYERS:
+        for path in sources(layer):
+            name = path.relative_to(PACKAGE).as_posix()
+            if name == "ui/app.py":
+                continue
+            for line, module in desk_app_imports(path):
+                if module == "desk_app.demo" or module.startswith("desk_app.demo."):
+                    offenders.append(f"{name}:{line} imports {module}")
+    assert not offenders, "only ui/app.py may import desk_app.demo:\n" + "\n".join(offenders)
+    assert any(m.startswith("desk_app.demo") for _, m in desk_app_imports(PACKAGE / "ui" / "app.py"))
+
+
+# -- no API paths or SQL in widgets and the core ------------------------------------------
+
+#: The first segment of every path of the store's API (under /api/v1), from its routers.
+API_ROOTS = ("tickets", "reports", "customers", "auth", "sync", "attachments", "users", "queues", "policies",
+             "feed", "presence", "escalations", "notifications", "feedback", "calls", "admin", "audit", "health",
+             "me", "intake", "api")
+_API_PATH = re.compile(r"^/(%s)(/|$|\?|\{)" % "|".join(API_ROOTS))
+#: SQL as this code base writes it (keywords in capitals, so "Select a ticket from the list" is prose).
+_SQL = re.compile(
+    r"\bSELECT\b.+\bFROM\b|\bINSERT\s+(OR\s+[A-Z]+\s+)?INTO\b|\bUPDATE\s+\w+\s+SET\b|\bDELETE\s+FROM\b"
+    r"|\bCREATE\s+(TABLE|INDEX)\b|\bPRAGMA\s+\w",
+    re.DOTALL,
+)
+
+
+def string_literals(path: Path) -> list[tuple[int, str]]:
+    """The source's string constants (f-strings: their literal parts joined), docstrings left out."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    docstrings = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                docstrings.add(id(first.value))
+    found = []
+    in_fstring = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            parts = [v.value if isinstance(v, ast.Constant) else "{}" for v in node.values]
+            in_fstring.update(id(v) for v in node.values)
+            found.append((node.lineno, "".join(str(p) for p in parts)))
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+                and id(node) not in in_fstring):
+            found.append((node.lineno, node.value))
+    return found
+
+
+def api_paths_and_sql(path: Path) -> list[tuple[int, str, str]]:
+    """(line, "API path" or "SQL", the string) for each offending string literal of a file."""
+    out = []
+    for line, text in sorted(string_literals(path)):
+        if _API_PATH.match(text.strip()):
+            out.append((line, "API path", text))
+        elif _SQL.search(text):
+            out.append((line, "SQL", text))
+    return out
+
+
+@pytest.mark.parametrize("layer", ["ui", "core"])
+def test_no_api_path_or_sql_in_widgets_or_core(layer):
+    offenders = [f"{path.relative_to(PACKAGE)}:{line} {kind} {text[:70]!r}"
+                 for path in sources(layer) for line, kind, text in api_paths_and_sql(path)]
+    assert not offenders, f"{layer} builds requests or queries itself:\n" + "\n".join(offenders)
+
+
+def test_the_path_and_sql_checker_sees_them(tmp_path):
+    # Guard against a checker that silently finds nothing: each shape the widgets used to hold.
+    bad = tmp_path / "bad.py"
+    bad.write_text(
+        '"""Docstrings may say GET /tickets/{id} or SELECT x FROM y."""\n'
+        'A = "/tickets/{ticket_id}/escalations/{escalation_id}/notify"\n'
+        'B = "/customers"\n'
+        'def f(x):\n'
+        '    return f"/reports/{x}", "/attachments/" + x\n'
+        'C = "SELECT id, json_extract(data, \'$.sla\') FROM ticket_json WHERE id IN (?)"\n'
+        'D = "UPDATE tickets SET pending = 0"\n'
+        'E = "INSERT OR REPLACE INTO outbox (id) VALUES (?)"\n'
+        'F = "Select a ticket from the list"\n'
+        'G = "/ticketsfoo"\n'
+    )
+    assert [(line, kind) for line, kind, _ in api_paths_and_sql(bad)] == [
+        (2, "API path"), (3, "API path"), (5, "API path"), (5, "API path"), (6, "SQL"), (7, "SQL"), (8, "SQL"),
+    ]
+    assert sources("ui") and sources("core")

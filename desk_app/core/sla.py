@@ -118,6 +118,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from desk_app.core.calendar import BusinessCalendar
 from desk_app.core.escalation import EscalationDue, escalation_due, ladder_position
@@ -131,6 +132,8 @@ __all__ = [
     "SlaSnapshot",
     "compute_clocks",
     "most_urgent",
+    "running_state",
+    "state_at",
 ]
 
 _ZERO = timedelta(0)
@@ -153,6 +156,34 @@ class ClockState(StrEnum):
 
 #: States of a clock that has not stopped.
 LIVE_STATES = frozenset({ClockState.RUNNING, ClockState.WARNING, ClockState.BREACHED, ClockState.PAUSED})
+#: States of a counting clock: which one follows from its times alone (`running_state`).
+COUNTING_STATES = frozenset({ClockState.RUNNING, ClockState.WARNING, ClockState.BREACHED})
+
+
+def running_state(due_at: Any, warn_at: Any, now: Any) -> ClockState:
+    """The state of a counting clock at `now`: BREACHED from `due_at` on, WARNING from
+    `warn_at` on, RUNNING before. Times are datetimes or epoch seconds (all three alike);
+    None for `warn_at` (or `due_at`) means the clock has no such time."""
+    if due_at is not None and now >= due_at:
+        return ClockState.BREACHED
+    if warn_at is not None and now >= warn_at:
+        return ClockState.WARNING
+    return ClockState.RUNNING
+
+
+def state_at(stored: ClockState | None, due_at: Any, warn_at: Any, now: Any) -> ClockState | None:
+    """The state a clock has at `now`, from the state it was computed in and its times.
+
+    Only whether it is paused or stopped is taken from `stored` (paused clocks
+    stand still; met and missed are final); a counting clock's state follows
+    from its times (`running_state`), so a client's copy turns to warning and
+    breached on its own as time passes, by the rule the store computes with.
+    """
+    if stored is None:
+        return None
+    if stored not in COUNTING_STATES:
+        return stored
+    return running_state(due_at, warn_at, now)
 
 
 @dataclass(frozen=True, slots=True)
@@ -658,12 +689,8 @@ class _Builder:
         elif pausable and self.paused_reason is not None:
             state = ClockState.PAUSED
             paused_reason = self.paused_reason
-        elif now >= due:
-            state = ClockState.BREACHED
-        elif warn_at is not None and now >= warn_at:
-            state = ClockState.WARNING
         else:
-            state = ClockState.RUNNING
+            state = running_state(due, warn_at, now)
         return Clock(
             key=key,
             metric=str(metric),

@@ -21,8 +21,46 @@ class Status(StrEnum):
     CLOSED = "closed"
 
 
+
+
 #: Statuses in which a ticket is finished; leaving them is a reopen.
 DONE_STATUSES = frozenset({Status.RESOLVED, Status.CLOSED})
+#: Statuses in which a ticket is still to be worked on (the backlog), in the workflow's order.
+OPEN_STATUSES: tuple[str, ...] = tuple(s.value for s in Status if s not in DONE_STATUSES)
+#: The statuses a ticket may be created in.
+INITIAL_STATUSES: tuple[str, ...] = (Status.NEW.value, Status.OPEN.value)
+#: The statuses a person may change a ticket to: any but 'new' (a ticket never goes back to it).
+STATUS_CHOICES: tuple[Status, ...] = tuple(s for s in Status if s is not Status.NEW)
+#: Why a change to 'new' is refused, in the words both ends use.
+NO_RETURN_TO_NEW = "A ticket cannot go back to 'new'; reopen it as 'open' instead."
+
+#: Statuses a customer's message reopens: waiting for them, or finished.
+_CUSTOMER_REOPENS = frozenset({Status.PENDING_CUSTOMER, Status.RESOLVED, Status.CLOSED})
+
+
+def status_change_refused(status: str) -> str | None:
+    """Why a person may not change a ticket to `status` (None: allowed). The store and the
+    client refuse the same changes; a change to the status it has is no change, and allowed."""
+    return NO_RETURN_TO_NEW if status == Status.NEW else None
+
+
+def status_after_entry(status: str, entry_kind: str) -> Status | None:
+    """The status a new thread entry moves a ticket in `status` to; None when it stays.
+
+    A customer's message reopens a ticket waiting for them or finished; the first
+    public reply or phone call opens a new one. Internal notes change nothing.
+    """
+    if entry_kind == EntryKind.CUSTOMER_MESSAGE and status in _CUSTOMER_REOPENS:
+        return Status.OPEN
+    if entry_kind in (EntryKind.PUBLIC_REPLY, EntryKind.PHONE_CALL) and status == Status.NEW:
+        return Status.OPEN
+    return None
+
+
+def status_before(previous: str) -> str:
+    """The status that undoes a change away from `previous` (e.g. an undone resolve):
+    `previous` itself, except 'open' for 'new' (a ticket never goes back to 'new')."""
+    return Status.OPEN.value if previous == Status.NEW else previous
 
 
 class CustomerTier(StrEnum):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from desk_app.core.ticket import EntryKind, Status
+from desk_app.core.ticket import INITIAL_STATUSES, EntryKind, Status, status_change_refused
 from desk_app.services.errors import ValidationFailed
 from desk_app.services.events import ServiceEvents
 from desk_app.services.local_cache import LocalCache
@@ -104,8 +104,9 @@ class TicketActions:
             status = Status(status).value
         except ValueError:
             raise ValidationFailed(f"{status!r} is not a ticket status.", code="validation_error") from None
-        if status == Status.NEW:
-            raise ValidationFailed("A ticket cannot go back to 'new'; reopen it as 'open'.", code="validation_error")
+        refused = status_change_refused(status)
+        if refused is not None:
+            raise ValidationFailed(refused, code="validation_error")
         payload: dict[str, Any] = {"status": status}
         if note:
             payload["note"] = _text(note, "note", limit=MAX_BODY)
@@ -184,7 +185,7 @@ class TicketActions:
         """
         if (customer_id is None) == (customer is None):
             raise ValidationFailed("Give exactly one of customer_id and customer.", code="validation_error")
-        if status not in ("new", "open"):
+        if status not in INITIAL_STATUSES:
             raise ValidationFailed("A new ticket is 'new' or 'open'.", code="validation_error")
         body: dict[str, Any] = {
             "policy": policy,

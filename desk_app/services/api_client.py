@@ -484,6 +484,10 @@ class ApiClient:
     def users(self) -> list[dict[str, Any]]:
         return self.call("GET", "/users")["users"]
 
+    def report(self, name: str, params: dict[str, Any]) -> dict[str, Any]:
+        """One manager report (`compliance`, `breaches`, ...; see `services.reports.ReportsClient`)."""
+        return self.call("GET", f"/reports/{name}", params=params)
+
     def open_stream(self, path: str, *, headers: dict[str, str] | None = None,
                     params: dict[str, Any] | None = None, read_timeout: float) -> requests.Response:
         """A Server-Sent Events stream; the read timeout is how long silence is tolerated."""
@@ -527,6 +531,34 @@ class ApiClient:
             idempotency_key=uuid.uuid4().hex,
             retry=RetryPolicy(min(2, self.retry.attempts), self.retry.base, self.retry.cap, self.retry.statuses),
         )
+
+    def claim_escalation_notice(self, ticket_id: int, escalation_id: int, client_id: str) -> dict[str, Any]:
+        """Ask whether this app is the first of the user's apps to pop up "a new escalation in your queue".
+
+        The store's `claim_escalation_notice` route (the other claim is
+        `claim_due_notice`). `{"first": bool, ...}`; retried under one
+        Idempotency-Key, two tries only: the caller shows the prompt anyway when offline.
+        """
+        return self.call(
+            "POST", f"/tickets/{int(ticket_id)}/escalations/{int(escalation_id)}/notify",
+            json={"client_id": client_id}, idempotency_key=uuid.uuid4().hex,
+            retry=RetryPolicy(min(2, self.retry.attempts), self.retry.base, self.retry.cap, self.retry.statuses),
+        )
+
+    def search_customers(self, text: str, *, limit: int = 8) -> list[dict[str, Any]]:
+        """The store's customers whose phone, e-mail, name or order id matches `text` (its `customers` list)."""
+        answer = self.call("GET", "/customers", params={"q": text, "limit": limit}) or {}
+        return list(answer.get("customers", ()))
+
+    def download_attachment(self, attachment_id: int, target: str) -> str:
+        """Stream an attachment's bytes into the file `target` (created or truncated) and return `target`."""
+        response = self.request("GET", f"{API_PREFIX}/attachments/{int(attachment_id)}", stream=True)
+        try:
+            with open(target, "wb") as handle:
+                handle.writelines(iter_chunks(response))
+        finally:
+            response.close()
+        return target
 
 
 def _reason(exc: Exception) -> str:

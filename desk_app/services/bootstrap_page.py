@@ -30,18 +30,8 @@ from typing import Any
 
 import orjson
 
+from desk_app.core.queue_row import ID, ROW_FIELDS, queue_values
 from desk_app.services.errors import ServerError
-
-#: The queue row's fields this client reads (the store names them on every page). They are
-#: the cache's `tickets` columns, less `pending` (0 for a server snapshot) and `thread_complete`
-#: (the cache's own).
-ROW_FIELDS = (
-    "id", "number", "subject", "status", "priority", "category", "channel", "tier", "policy",
-    "queue_id", "assignee_id", "customer_id", "customer_name", "customer_tier", "order_id", "version",
-    "created_at", "updated_at", "sla_state", "sla_due_at", "sla_next_clock", "escalation_due_at",
-)
-ID, VERSION = ROW_FIELDS.index("id"), ROW_FIELDS.index("version")
-
 
 @dataclass(frozen=True, slots=True)
 class BootstrapPage:
@@ -70,8 +60,6 @@ class BootstrapPage:
     @classmethod
     def from_json(cls, page: dict[str, Any]) -> BootstrapPage:
         """A page in the `json` format (already parsed)."""
-        from desk_app.services.local_cache import queue_values
-
         tickets = page["tickets"]
         return cls(page["cursor"], page.get("next_after"), bool(page.get("has_more")),
                    [queue_values(t) for t in tickets], [orjson.dumps(t).decode() for t in tickets],

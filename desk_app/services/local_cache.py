@@ -47,11 +47,22 @@ from sqlalchemy.exc import DatabaseError
 from desk_app.core.phone import number_forms
 from desk_app.services import cache_schema as schema
 from desk_app.services.api_client import normalize_server_url
-from desk_app.services.bootstrap_page import ROW_FIELDS, VERSION, BootstrapPage
+from desk_app.core.queue_row import ROW_FIELDS, VERSION
+from desk_app.services.bootstrap_page import BootstrapPage
 from desk_app.services.cache_wal import CONNECTION_PRAGMAS, WalCheckpointer
 from desk_app.services.errors import CacheError, ServerError
 from desk_app.services.events import ALL_FIELDS, ChangeSet
 from desk_app.services.mutations import PendingOp, apply_local
+from desk_app.services.outbox_store import OP_COLUMNS, OutboxStore, op_from_row
+from desk_app.services.ticket_rows import (
+    BULK_COLUMNS as _BULK_COLUMNS,
+    SERVER_COLUMNS as _SERVER_COLUMNS,
+    entry_row,
+    prepare_changes,
+    queue_values,
+    ticket_row,
+    ticket_values,
+)
 
 log = logging.getLogger("desk.services.cache")
 
@@ -62,8 +73,6 @@ M = schema.meta
 O = schema.outbox
 F = schema.follows
 
-#: Columns a server snapshot sets (thread_complete is the cache's own).
-_SERVER_COLUMNS = [c.name for c in T.columns if c.name not in ("id", "thread_complete")]
 
 
 def cache_file(data_dir: Path, server_url: str, username: str) -> Path:
@@ -72,99 +81,6 @@ def cache_file(data_dir: Path, server_url: str, username: str) -> Path:
     return Path(data_dir) / "cache" / f"{digest[:24]}.sqlite3"
 
 
-def _epoch(value: str | None) -> float | None:
-    if not value:
-        return None
-    return datetime.fromisoformat(value).timestamp()
-
-
-def ticket_row(ticket: dict[str, Any], *, pending: int = 0) -> dict[str, Any]:
-    """The queue columns of a ticket JSON (its `tickets` row)."""
-    sla = ticket.get("sla") or {}
-    escalation_due = sla.get("escalation_due") or {}
-    return {
-        "id": ticket["id"],
-        "number": ticket["number"],
-        "subject": ticket["subject"],
-        "status": ticket["status"],
-        "priority": ticket["priority"],
-        "category": ticket["category"],
-        "channel": ticket["channel"],
-        "tier": ticket["tier"],
-        "policy": ticket["policy"],
-        "queue_id": ticket.get("queue_id"),
-        "assignee_id": ticket.get("assignee_id"),
-        "customer_id": ticket.get("customer_id"),
-        "customer_name": ticket.get("customer_name") or "",
-        "customer_tier": ticket.get("customer_tier") or "standard",
-        "order_id": ticket.get("order_id"),
-        "version": ticket["version"],
-        "created_at": _epoch(ticket["created_at"]),
-        "updated_at": _epoch(ticket["updated_at"]),
-        "sla_state": sla.get("state"),
-        "sla_due_at": _epoch(sla.get("due_at")),
-        "sla_next_clock": sla.get("next_due"),
-        "pending": pending,
-        "escalation_due_at": _epoch(escalation_due.get("due_at")),
-    }
-
-
-#: Column order of `ticket_values` (the bulk statement's parameters).
-_BULK_COLUMNS = ["id", *_SERVER_COLUMNS]
-
-
-def queue_values(ticket: dict[str, Any]) -> tuple[Any, ...]:
-    """The queue row of a server snapshot in `bootstrap_page.ROW_FIELDS` order (what the
-    store serves in its `rows` pages): `ticket_row` less `pending`, as a tuple.
-
-    Kept flat: the catch-up makes one per change (`ticket_values`), on the thread
-    that fetches the next page while the current one is written.
-    """
-    sla = ticket.get("sla") or {}
-    due = sla.get("due_at")
-    escalation_due = (sla.get("escalation_due") or {}).get("due_at")
-    return (
-        ticket["id"], ticket["number"], ticket["subject"], ticket["status"], ticket["priority"],
-        ticket["category"], ticket["channel"], ticket["tier"], ticket["policy"], ticket.get("queue_id"),
-        ticket.get("assignee_id"), ticket.get("customer_id"), ticket.get("customer_name") or "",
-        ticket.get("customer_tier") or "standard", ticket.get("order_id"), ticket["version"],
-        _fromiso(ticket["created_at"]).timestamp(), _fromiso(ticket["updated_at"]).timestamp(),
-        sla.get("state"), _fromiso(due).timestamp() if due else None, sla.get("next_due"),
-        _fromiso(escalation_due).timestamp() if escalation_due else None,
-    )
-
-
-def ticket_values(ticket: dict[str, Any]) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
-    """`ticket_row` as tuples for a server snapshot (nothing pending): the `tickets` row in
-    `_BULK_COLUMNS` order, and the `ticket_json` row (id, version, data).
-    """
-    row = queue_values(ticket)
-    return (*row[:21], 0, row[21]), (row[0], row[15], orjson.dumps(ticket).decode())
-
-
-_fromiso = datetime.fromisoformat
-
-
-def prepare_changes(changes: Sequence[dict[str, Any]]) -> dict[int, tuple[dict[str, Any], Any]]:
-    """{ticket id: (its newest snapshot in `changes`, `ticket_values` of it)}.
-
-    The rows of a page of changes, made before its transaction (the catch-up
-    makes them on the thread that fetches the next page). Chosen by the same
-    rule as `apply_changes` (the newest version; the later one on a tie), but
-    without the cursor, which only the transaction knows: `apply_changes`
-    uses a row only if it was made from the very snapshot it picked.
-    """
-    newest: dict[int, dict[str, Any]] = {}
-    for change in changes:
-        tid = change.get("ticket_id")
-        data = change.get("data")
-        if tid is None or data is None or change["kind"] == "ticket.hidden":
-            continue
-        ticket = data["ticket"]
-        held = newest.get(tid)
-        if held is None or ticket["version"] >= held["version"]:
-            newest[tid] = ticket
-    return {tid: (ticket, ticket_values(ticket)) for tid, ticket in newest.items()}
 _ALL = frozenset((ALL_FIELDS,))
 
 #: Keys of GET /tickets/{id} that are not part of the ticket's snapshot (the feed never
@@ -201,17 +117,6 @@ _BULK_JSON = (
     "ON CONFLICT (id) DO UPDATE SET version = excluded.version, data = excluded.data, server_data = NULL "
     "WHERE excluded.version >= ticket_json.version"
 )
-
-
-def _entry_row(entry: dict[str, Any], *, op_id: int | None = None) -> dict[str, Any]:
-    return {
-        "id": entry["id"],
-        "ticket_id": entry["ticket_id"],
-        "kind": entry["kind"],
-        "created_at": _epoch(entry["created_at"]) or 0.0,
-        "op_id": op_id,
-        "data": orjson.dumps(entry).decode(),
-    }
 
 
 _BULK_UPSERT = _bulk_upsert_sql()
@@ -528,13 +433,14 @@ class LocalCache:
         return wanted.intersection(r[0] for r in rows)
 
     def _ops_for(self, conn: Connection, ticket_id: int) -> list[PendingOp]:
-        from desk_app.services.outbox_store import OP_COLUMNS, op_from_row
-
         rows = conn.exec_driver_sql(f"SELECT {OP_COLUMNS} FROM outbox WHERE ticket_id = ? ORDER BY id", (ticket_id,))
         return [op_from_row(r) for r in rows]
 
-    def _rebuild(self, conn: Connection, ticket_id: int, snapshot: dict[str, Any] | None) -> bool:
-        """Row = newest known server snapshot + pending ops. False when there is nothing to rebuild."""
+    def rebuild_row(self, conn: Connection, ticket_id: int, snapshot: dict[str, Any] | None) -> bool:
+        """Row = newest known server snapshot + pending ops. False when there is nothing to rebuild.
+
+        In the caller's transaction (`conn` from `write()`).
+        """
         row = conn.exec_driver_sql("SELECT data, server_data FROM ticket_json WHERE id = ?", (ticket_id,)).first()
         base: dict[str, Any] | None = None
         if row is not None:
@@ -548,15 +454,19 @@ class LocalCache:
         for op in ops:
             effective, _ = apply_local(effective, op, user_id=self.user_id)
         base_text = orjson.dumps(base).decode()
-        self._put(conn, effective, version=base["version"], pending=len(ops),
+        self.write_row(conn, effective, version=base["version"], pending=len(ops),
                   data=base_text if effective is base else orjson.dumps(effective).decode(),
                   server_data=base_text if ops else None)
         return True
 
     @staticmethod
-    def _put(conn: Connection, ticket: dict[str, Any], *, version: int, pending: int, data: str,
-             server_data: str | None, thread_complete: int | None = None) -> None:
-        """Write one ticket's row and JSON as given (no version rule: the caller decided)."""
+    def write_row(conn: Connection, ticket: dict[str, Any], *, version: int, pending: int, data: str,
+                  server_data: str | None, thread_complete: int | None = None) -> None:
+        """Write one ticket's row and JSON as given (no version rule: the caller decided).
+
+        In the caller's transaction (`conn` from `write()`), as `rebuild_row` and `store_detail`:
+        the outbox's writes (`outbox_store`) use them inside its own.
+        """
         values = ticket_row(ticket, pending=pending)
         values["version"] = version
         conn.exec_driver_sql(_PUT_TICKET, tuple(values[c] for c in _BULK_COLUMNS))
@@ -584,7 +494,7 @@ class LocalCache:
             conn.exec_driver_sql(_BULK_JSON, [v[1] for v in values])
         for t in snapshots:
             if t["id"] in pending:
-                self._rebuild(conn, t["id"], t)
+                self.rebuild_row(conn, t["id"], t)
 
     def apply_bootstrap_page(self, page: BootstrapPage | dict[str, Any]) -> ChangeSet:
         """One page of GET /sync/bootstrap, with the resume point, in one transaction.
@@ -613,7 +523,7 @@ class LocalCache:
                 self._write_page(conn, written, rows, snapshots)
             for index, tid in enumerate(ids):
                 if tid in pending:
-                    self._rebuild(conn, tid, page.snapshot_of(index))
+                    self.rebuild_row(conn, tid, page.snapshot_of(index))
             if page.following:
                 conn.exec_driver_sql(_FOLLOW, [(tid,) for tid in page.following])
             if page.has_more:
@@ -688,7 +598,7 @@ class LocalCache:
                     names.add(ALL_FIELDS)
                 entry = data.get("entry")
                 if entry is not None:
-                    new_entries.append(_entry_row(entry))
+                    new_entries.append(entry_row(entry))
                 if "thread" in (change.get("fields") or ()) and (entry is None or "status" in change["fields"]):
                     # The server wrote thread entries the feed does not carry (system
                     # events such as "status changed"): the cached thread is partial.
@@ -735,16 +645,18 @@ class LocalCache:
     def store_ticket(self, ticket: dict[str, Any]) -> ChangeSet:
         """A ticket read from the server (GET /tickets/{id}, a 412 body); with its thread when given."""
         with self.write() as conn:
-            self._store_ticket(conn, ticket)
+            self.store_detail(conn, ticket)
         return ChangeSet.of({ticket["id"]: ("thread",) if "thread" in ticket else ("version",)})
 
-    def _store_ticket(self, conn: Connection, detail: dict[str, Any]) -> None:
+    def store_detail(self, conn: Connection, detail: dict[str, Any]) -> None:
+        """A ticket read in full (GET /tickets/{id}): its snapshot, thread, customer and follow,
+        in the caller's transaction (`conn` from `write()`)."""
         snapshot = {k: v for k, v in detail.items() if k not in _DETAIL_ONLY}
-        self._rebuild(conn, snapshot["id"], snapshot)
+        self.rebuild_row(conn, snapshot["id"], snapshot)
         if "thread" in detail:
             conn.execute(delete(E).where(E.c.ticket_id == snapshot["id"], E.c.id > 0))
             if detail["thread"]:
-                conn.execute(insert(E), [_entry_row(e) for e in detail["thread"]])
+                conn.execute(insert(E), [entry_row(e) for e in detail["thread"]])
             conn.execute(update(T).where(T.c.id == snapshot["id"]).values(thread_complete=1))
         customer = detail.get("customer")
         if customer:
@@ -803,6 +715,26 @@ class LocalCache:
             for start in range(0, len(wanted), 500):
                 for tid, data in conn.execute(select(J.c.id, J.c.data).where(J.c.id.in_(wanted[start:start + 500]))):
                     out[tid] = orjson.loads(data)
+        return out
+
+    def clock_details(self, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+        """{ticket id: {clock key: that clock's JSON}} for the given tickets (those with clocks).
+
+        Only the `sla.clocks` part of each ticket's JSON, read with SQLite's json
+        functions in chunks: the queue's countdown details without parsing whole tickets.
+        """
+        wanted = list(ids)
+        out: dict[int, dict[str, Any]] = {}
+        with self.read() as conn:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                result = conn.exec_driver_sql(
+                    f"SELECT id, json_extract(data, '$.sla.clocks') FROM ticket_json WHERE id IN ({marks})",
+                    tuple(chunk))
+                for tid, clocks in result:
+                    if clocks:
+                        out[tid] = {c["key"]: c for c in orjson.loads(clocks)}
         return out
 
     def rows(self, query: QueueQuery = QueueQuery(), ids: Iterable[int] | None = None) -> list[TicketRow]:
@@ -883,8 +815,6 @@ class LocalCache:
 
     @property
     def outbox(self):
-        from desk_app.services.outbox_store import OutboxStore
-
         store = getattr(self, "_outbox_store", None)
         if store is None:
             store = self._outbox_store = OutboxStore(self)

@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 from enum import StrEnum
 from typing import Any
 
-from desk_app.core.ticket import EntryKind, Status
+from desk_app.core.ticket import EntryKind, status_after_entry
 
 
 class OpKind(StrEnum):
@@ -139,11 +139,9 @@ def apply_local(ticket: dict[str, Any], op: PendingOp, *, user_id: int) -> tuple
         fields.add("thread")
         kind = p["entry"]["kind"]
         status = t.get("status")
-        if kind == EntryKind.CUSTOMER_MESSAGE and status in (Status.PENDING_CUSTOMER, Status.RESOLVED, Status.CLOSED):
-            t["status"] = Status.OPEN.value
-            fields.add("status")
-        elif kind in (EntryKind.PUBLIC_REPLY, EntryKind.PHONE_CALL) and status == Status.NEW:
-            t["status"] = Status.OPEN.value
+        after_entry = status_after_entry(status, kind)
+        if after_entry is not None:
+            t["status"] = after_entry.value
             fields.add("status")
     elif op.kind is OpKind.CORRECT:
         fields.add("thread")  # a note: the status stays
@@ -266,7 +264,7 @@ def placeholder_ticket(op: PendingOp, *, user_id: int) -> dict[str, Any]:
         "version": 0,
         "created_at": now,
         "updated_at": now,
-        "sla": {"rule": None, "computed_at": now, "state": None, "next_due": None, "due_at": None,
+        "sla": {"rule": None, "computed_at": now, "state": None, "next_clock": None, "due_at": None,
                 "next_change_at": None, "clocks": [], "escalation_due": None},
         "escalation": None,
         "pending_create": True,

@@ -41,6 +41,7 @@ from desk_app.services.mutations import (
     placeholder_ticket,
     written_text,
 )
+from desk_app.services.ticket_rows import entry_row
 
 if TYPE_CHECKING:
     from desk_app.services.local_cache import LocalCache
@@ -125,16 +126,14 @@ class OutboxStore:
             if kind is OpKind.CREATE:
                 placeholder = placeholder_ticket(op, user_id=cache.user_id)
                 text = orjson.dumps(placeholder).decode()
-                cache._put(conn, placeholder, version=0, pending=1, data=text, server_data=text, thread_complete=1)
+                cache.write_row(conn, placeholder, version=0, pending=1, data=text, server_data=text, thread_complete=1)
                 fields = {ALL_FIELDS}
             else:
                 _, fields = apply_local(current, op, user_id=cache.user_id)
-                cache._rebuild(conn, ticket_id, None)
+                cache.rebuild_row(conn, ticket_id, None)
             entry = local_entry(op, user_id=cache.user_id, user_name=cache.user_name)
             if entry is not None:
-                from desk_app.services.local_cache import _entry_row
-
-                row = _entry_row(entry, op_id=op_id)
+                row = entry_row(entry, op_id=op_id)
                 conn.exec_driver_sql(_INSERT_ENTRY, (row["id"], row["ticket_id"], row["kind"], row["created_at"],
                                                      row["op_id"], row["data"]))
                 fields.add("thread")
@@ -179,9 +178,7 @@ class OutboxStore:
             ticket = response["ticket"] if op.kind in ENTRY_KINDS else response
             before = conn.exec_driver_sql("SELECT status FROM tickets WHERE id = ?", (op.ticket_id,)).scalar()
             if op.kind in ENTRY_KINDS:
-                from desk_app.services.local_cache import _entry_row
-
-                row = _entry_row(response["entry"])
+                row = entry_row(response["entry"])
                 conn.exec_driver_sql(
                     _INSERT_ENTRY + " ON CONFLICT (id) DO UPDATE SET data = excluded.data",
                     (row["id"], row["ticket_id"], row["kind"], row["created_at"], None, row["data"]),
@@ -190,7 +187,7 @@ class OutboxStore:
             if base is not None and version in (base, base + 1):
                 conn.exec_driver_sql("UPDATE outbox SET base_version = ? WHERE ticket_id = ? AND base_version = ?",
                                      (version, op.ticket_id, base))
-            cache._rebuild(conn, op.ticket_id, ticket)
+            cache.rebuild_row(conn, op.ticket_id, ticket)
             if op.kind not in ENTRY_KINDS or ticket.get("status") != before:
                 # The server wrote system entries (status changed, assigned, ...) we do not have.
                 conn.exec_driver_sql("UPDATE tickets SET thread_complete = 0 WHERE id = ?", (op.ticket_id,))
@@ -204,7 +201,7 @@ class OutboxStore:
             moved = {**orjson.loads(data), "ticket_id": real}
             conn.execute(update(E).where(E.c.id == entry_id).values(ticket_id=real, data=orjson.dumps(moved).decode()))
         conn.execute(update(D).where(D.c.ticket_id == placeholder).values(ticket_id=real))
-        self.cache._store_ticket(conn, detail)
+        self.cache.store_detail(conn, detail)
         return ChangeSet.of({real: {ALL_FIELDS}}, removed={placeholder}, replaced={placeholder: real})
 
     def reject(self, op: PendingOp, *, code: str | None, message: str, current: dict[str, Any] | None = None,
@@ -245,13 +242,13 @@ class OutboxStore:
                     conn.execute(delete(E).where(E.c.ticket_id == op.ticket_id))
                     changes = ChangeSet(removed=frozenset({op.ticket_id}))
                 else:
-                    cache._rebuild(conn, op.ticket_id, None)
+                    cache.rebuild_row(conn, op.ticket_id, None)
                     changes = ChangeSet.of({op.ticket_id: {ALL_FIELDS}})
             else:
                 if current is not None:
-                    cache._store_ticket(conn, current)
+                    cache.store_detail(conn, current)
                 else:
-                    cache._rebuild(conn, op.ticket_id, None)
+                    cache.rebuild_row(conn, op.ticket_id, None)
                 changes = ChangeSet.of({op.ticket_id: {ALL_FIELDS}})
         return records, changes
 

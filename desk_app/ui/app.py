@@ -31,7 +31,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 from desk_app.services.credentials import CredentialStore
 from desk_app.services.session import DeskSession, LoginRequired
 from desk_app.ui import i18n, qt_runtime, theme
-from desk_app.ui.demo_launcher import DEMO_PASSWORD, DEMO_ROLES, DemoStore, DemoStoreError
+from desk_app.demo import DEMO_PASSWORD, DEMO_ROLES, DemoStore, DemoStoreError
 from desk_app.ui.login_dialog import LoginDialog, login_error_text
 from desk_app.ui.main_window import MainWindow
 from desk_app.ui.operations.session import log_in_demo_user, log_out, resume_session, start_demo_store, stop_session

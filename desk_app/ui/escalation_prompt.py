@@ -39,7 +39,6 @@ ordinary sync. Offline, it is announced anyway.
 
 from __future__ import annotations
 
-import dataclasses
 import uuid
 from typing import Any
 
@@ -61,7 +60,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk_app.core.ticket import DONE_STATUSES
+from desk_app.core.ticket import DONE_STATUSES, OPEN_STATUSES
 from desk_app.services.errors import Conflict, NotFound, ServiceError
 from desk_app.services.local_cache import QueueQuery
 from desk_app.services.session import DeskSession
@@ -76,9 +75,6 @@ SHOWN_KEY = "escalation_prompt:shown"
 #: This installation's id in the store's "who popped it up first" claims (one per cache).
 CLIENT_KEY = "escalation_prompt:client_id"
 MAX_REMEMBERED = 2000
-#: The store's claim for "a new escalation in your queue" (under /api/v1).
-ESCALATION_NOTICE_PATH = "/tickets/{ticket_id}/escalations/{escalation_id}/notify"
-_OPEN = ("new", "open", "pending_customer", "pending_third_party", "on_hold")
 
 
 def attention_item(ticket: dict[str, Any], user: dict[str, Any], info: PolicyInfo) -> dict[str, Any] | None:
@@ -146,10 +142,10 @@ class EscalationWatcher(QObject):
             if not client_id:
                 client_id = uuid.uuid4().hex
                 cache.set_meta(CLIENT_KEY, client_id)
-            wanted = {r.id for r in cache.rows(QueueQuery(statuses=_OPEN, assignee_id=user["id"]))}
+            wanted = {r.id for r in cache.rows(QueueQuery(statuses=OPEN_STATUSES, assignee_id=user["id"]))}
             if user.get("role") in ("specialist", "manager", "admin"):
                 for tier in (2, 3):
-                    wanted |= {r.id for r in cache.rows(QueueQuery(statuses=_OPEN, unassigned=True, tier=tier,
+                    wanted |= {r.id for r in cache.rows(QueueQuery(statuses=OPEN_STATUSES, unassigned=True, tier=tier,
                                                                    limit=5000))}
             ids = sorted(wanted)
         tickets = cache.tickets(ids)
@@ -214,12 +210,10 @@ class EscalationWatcher(QObject):
             def ask(_):
                 return api.claim_due_notice(tid, due_id, client_id)
         else:
-            path = ESCALATION_NOTICE_PATH.format(ticket_id=int(tid), escalation_id=int(item["escalation_id"]))
+            escalation_id = item["escalation_id"]
 
             def ask(_):
-                # Retried under the same idempotency key; two tries only (offline it pops up anyway).
-                return api.call("POST", path, json={"client_id": client_id}, idempotency_key=uuid.uuid4().hex,
-                                retry=dataclasses.replace(api.retry, attempts=min(2, api.retry.attempts)))
+                return api.claim_escalation_notice(tid, escalation_id, client_id)
 
         Op(self, ask, lane=NETWORK, label="claim escalation prompt", runner=self.runner).success(
             lambda answer: self._claimed(key, show=bool(answer and answer.get("first")))).failure(

@@ -47,9 +47,9 @@ from desk_app.ui.operations import queue
 from desk_app.ui.operations.session import log_in_again
 from desk_app.ui.ops import OpRunner
 from desk_app.ui.phone import BusinessHoursIndicator, NewTicketFromCallDialog
-from desk_app.ui.queue_pane import QueuePane, describe_filter
-from desk_app.ui.queue_view import QueueView
-from desk_app.ui.queues import QueueSpec
+from desk_app.ui.queue.queue_pane import QueuePane, describe_filter
+from desk_app.ui.queue.queue_view import QueueView
+from desk_app.ui.queue.queues import QueueSpec
 from desk_app.ui.search import SearchBox
 from desk_app.ui.session_signals import SessionSignals
 from desk_app.ui.settings import DeskSettings, Keys

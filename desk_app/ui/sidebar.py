@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from desk_app.services.session import DeskSession
 from desk_app.ui.operations.queue import count_queue_tickets
 from desk_app.ui.ops import OpRunner
-from desk_app.ui.queues import QueueSpec
+from desk_app.ui.queue.queues import QueueSpec
 from desk_app.ui.theme import icon
 
 __all__ = ["Sidebar"]

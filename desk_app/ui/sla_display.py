@@ -18,7 +18,7 @@ from functools import cache
 from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QIcon, QPainter, QPainterPath, QPalette, QPen, QPixmap
 
-from desk_app.core.sla import ClockState
+from desk_app.core.sla import ClockState, state_at
 from desk_app.core.ticket import CustomerTier, Status
 
 __all__ = [
@@ -41,22 +41,9 @@ __all__ = [
 ICON_SIZE = 16
 
 
-def live_state(stored: ClockState | None, due: int | None, warn_at: int | None, now: float) -> ClockState | None:
-    """The state a clock has at `now`, from its times (the core's rule).
-
-    `stored` is the state when the row was computed; only whether the clock is
-    paused (or stopped) is taken from it, the rest follows from the times, so a
-    row turns to warning and breached on its own as time passes.
-    """
-    if stored is None:
-        return None
-    if stored not in (ClockState.RUNNING, ClockState.WARNING, ClockState.BREACHED):
-        return stored  # paused clocks stand still; met/missed are final
-    if due is not None and now >= due:
-        return ClockState.BREACHED
-    if warn_at is not None and now >= warn_at:
-        return ClockState.WARNING
-    return ClockState.RUNNING
+#: The state a clock has at `now`, from its stored state and its times (epoch seconds here):
+#: the core's rule, `desk_app.core.sla.state_at`, under the name the widgets use.
+live_state = state_at
 
 
 @cache

@@ -32,17 +32,17 @@
 <context>
     <name>AssignDialog</name>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="155"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="153"/>
         <source>Assign ticket</source>
         <translation>Tugaskan tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="158"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="156"/>
         <source>Nobody (unassigned)</source>
         <translation>Tidak ada (belum ditugaskan)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="164"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="162"/>
         <source>&amp;Assign to:</source>
         <translation>&amp;Tugaskan ke:</translation>
     </message>
@@ -720,88 +720,88 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>EscalationPromptDialog</name>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="294"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="288"/>
         <source>Reason or note</source>
-        <extracomment>This installation&apos;s id in the store&apos;s &quot;who popped it up first&quot; claims (one per cache). The store&apos;s claim for &quot;a new escalation in your queue&quot; (under /api/v1). An item to announce for the first time (once per escalation and user, across restarts). The whole list, after any change (most recent last). Keys whose claim at the store is on its way (not shown yet, not to be claimed twice).</extracomment>
+        <extracomment>This installation&apos;s id in the store&apos;s &quot;who popped it up first&quot; claims (one per cache). An item to announce for the first time (once per escalation and user, across restarts). The whole list, after any change (most recent last). Keys whose claim at the store is on its way (not shown yet, not to be claimed twice).</extracomment>
         <translation>Alasan atau catatan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="303"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="297"/>
         <source>Escalation due</source>
         <translation>Saatnya eskalasi</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="304"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="298"/>
         <source>{ticket} needs a decision</source>
         <translation>{ticket} perlu keputusan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="306"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="300"/>
         <source>The customer asked for an escalation to {tier}.</source>
         <translation>Pelanggan meminta eskalasi ke {tier}.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="309"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="303"/>
         <source>Your tier&apos;s time budget for this ticket is used up. Escalate it to {tier}, or keep it with a note saying why.</source>
         <translation>Anggaran waktu tingkat Anda untuk tiket ini sudah habis. Eskalasikan ke {tier}, atau tetap tangani dengan catatan yang menjelaskan alasannya.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="311"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="305"/>
         <source>Reason for escalating, or the note for keeping (required)</source>
         <translation>Alasan eskalasi, atau catatan untuk tetap menangani (wajib)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="313"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="307"/>
         <source>&amp;Escalate to {tier}</source>
         <translation>&amp;Eskalasi ke {tier}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="317"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="311"/>
         <source>Add note and &amp;keep</source>
         <translation>Tambah catatan dan &amp;tetap tangani</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="321"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="315"/>
         <source>New escalation</source>
         <translation>Eskalasi baru</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="322"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="316"/>
         <source>{ticket} was escalated to {tier}</source>
         <translation>{ticket} dieskalasi ke {tier}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="323"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="317"/>
         <source>Reason: {reason}</source>
         <translation>Alasan: {reason}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="325"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="319"/>
         <source>&amp;Take ticket</source>
         <translation>&amp;Ambil tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="328"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="322"/>
         <source>&amp;Open ticket</source>
         <translation>&amp;Buka tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="330"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="324"/>
         <source>&amp;Later</source>
         <translation>&amp;Nanti</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="331"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="325"/>
         <source>It stays in “Needs attention” until handled.</source>
         <translation>Tiket tetap ada di “Perlu perhatian” sampai ditangani.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="350"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="344"/>
         <source>Escalate (Alt+E) or keep the ticket with your note (Alt+K)?</source>
         <translation>Eskalasi (Alt+E) atau tetap tangani tiket dengan catatan Anda (Alt+T)?</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="368"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="362"/>
         <source>Write the reason (or the note) first.</source>
         <translation>Tulis alasan (atau catatannya) terlebih dahulu.</translation>
     </message>
@@ -927,78 +927,78 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>FilterChip</name>
     <message>
-        <location filename="../../desk_app/ui/queue_pane.py" line="53"/>
+        <location filename="../../desk_app/ui/queue/queue_pane.py" line="54"/>
         <source>SLA breached</source>
         <extracomment>Notices kept on screen at once (the oldest go first).</extracomment>
         <translation>SLA terlampaui</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queue_pane.py" line="55"/>
+        <location filename="../../desk_app/ui/queue/queue_pane.py" line="56"/>
         <source>due within 2 hours</source>
         <translation>jatuh tempo dalam 2 jam</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queue_pane.py" line="57"/>
+        <location filename="../../desk_app/ui/queue/queue_pane.py" line="58"/>
         <source>escalation not acknowledged</source>
         <translation>eskalasi belum diterima</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queue_pane.py" line="59"/>
+        <location filename="../../desk_app/ui/queue/queue_pane.py" line="60"/>
         <source>Tier {n}</source>
         <translation>Tingkat {n}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queue_pane.py" line="61"/>
+        <location filename="../../desk_app/ui/queue/queue_pane.py" line="62"/>
         <source>unassigned</source>
         <translation>belum ditugaskan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queue_pane.py" line="63"/>
+        <location filename="../../desk_app/ui/queue/queue_pane.py" line="64"/>
         <source>assigned to {name}</source>
         <translation>ditugaskan ke {name}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queue_pane.py" line="71"/>
+        <location filename="../../desk_app/ui/queue/queue_pane.py" line="72"/>
         <source>{tier} customers</source>
         <translation>pelanggan {tier}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queue_pane.py" line="76"/>
+        <location filename="../../desk_app/ui/queue/queue_pane.py" line="77"/>
         <source>open more than {n} days</source>
         <translation>terbuka lebih dari {n} hari</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queue_pane.py" line="78"/>
+        <location filename="../../desk_app/ui/queue/queue_pane.py" line="79"/>
         <source>open {low}–{high} days</source>
         <translation>terbuka {low}–{high} hari</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queue_pane.py" line="84"/>
+        <location filename="../../desk_app/ui/queue/queue_pane.py" line="85"/>
         <source>queue {name}</source>
         <translation>antrean {name}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queue_pane.py" line="89"/>
+        <location filename="../../desk_app/ui/queue/queue_pane.py" line="90"/>
         <source>open tickets</source>
         <translation>tiket terbuka</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queue_pane.py" line="115"/>
+        <location filename="../../desk_app/ui/queue/queue_pane.py" line="116"/>
         <source>✕ Clear filter</source>
         <translation>✕ Hapus filter</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queue_pane.py" line="119"/>
+        <location filename="../../desk_app/ui/queue/queue_pane.py" line="120"/>
         <source>Clear filter</source>
         <translation>Hapus filter</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queue_pane.py" line="120"/>
+        <location filename="../../desk_app/ui/queue/queue_pane.py" line="121"/>
         <source>Show the queue you had open before</source>
         <translation>Tampilkan antrean yang Anda buka sebelumnya</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queue_pane.py" line="129"/>
+        <location filename="../../desk_app/ui/queue/queue_pane.py" line="130"/>
         <source>Filtered: {parts}</source>
         <translation>Difilter: {parts}</translation>
     </message>
@@ -1410,59 +1410,59 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>NeedsAttention</name>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="428"/>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="433"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="422"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="427"/>
         <source>Needs attention</source>
         <extracomment>(title, text) of a desktop notification, when one is given (tests and the status bar listen). New items arriving within this time are announced together (the claims come back one by one). Every announcement made, (title, text), oldest first.</extracomment>
         <translation>Perlu perhatian</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="444"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="438"/>
         <source>Escalations waiting for you: open the list</source>
         <translation>Eskalasi yang menunggu Anda: buka daftarnya</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="463"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="457"/>
         <source>{number}: escalation due to {tier}</source>
         <translation>{number}: saatnya eskalasi ke {tier}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="467"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="461"/>
         <source>{number}: escalated to {tier}</source>
         <translation>{number}: dieskalasi ke {tier}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="474"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="468"/>
         <source>Needs &amp;attention ({count})</source>
         <translation>Perlu per&amp;hatian ({count})</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="484"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="478"/>
         <source>Needs attention ({count})</source>
         <translation>Perlu perhatian ({count})</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="512"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="506"/>
         <source>Escalation due: {number}</source>
         <translation>Saatnya eskalasi: {number}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="514"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="508"/>
         <source>Escalated to {tier}: {number}</source>
         <translation>Dieskalasi ke {tier}: {number}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="518"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="512"/>
         <source>{count} escalations need your attention</source>
         <translation>{count} eskalasi perlu perhatian Anda</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="520"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="514"/>
         <source>{numbers} and {more} more</source>
         <translation>{numbers} dan {more} lainnya</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/escalation_prompt.py" line="522"/>
+        <location filename="../../desk_app/ui/escalation_prompt.py" line="516"/>
         <source>They are listed under “Needs attention”.</source>
         <translation>Semuanya tercantum di “Perlu perhatian”.</translation>
     </message>
@@ -1470,148 +1470,148 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>NewTicketFromCallDialog</name>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="114"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="111"/>
         <source>New ticket from call</source>
-        <extracomment>The store&apos;s customer search (under /api/v1). The new ticket&apos;s id (a negative placeholder until the server has it).</extracomment>
+        <extracomment>The new ticket&apos;s id (a negative placeholder until the server has it).</extracomment>
         <translation>Tiket baru dari panggilan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="124"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="121"/>
         <source>Caller&apos;s number</source>
         <translation>Nomor penelepon</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="126"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="123"/>
         <source>Phone, e-mail or order id</source>
         <translation>Telepon, e-mail, atau ID pesanan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="131"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="128"/>
         <source>Matching customers</source>
         <translation>Pelanggan yang cocok</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="140"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="137"/>
         <source>For a new customer</source>
         <translation>Untuk pelanggan baru</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="149"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="146"/>
         <source>What the caller needs</source>
         <translation>Apa yang dibutuhkan penelepon</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="151"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="148"/>
         <source>Caller &amp;number:</source>
         <translation>&amp;Nomor penelepon:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="151"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="148"/>
         <source>&amp;Find customer:</source>
         <translation>&amp;Cari pelanggan:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="152"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="149"/>
         <source>&amp;Matches:</source>
         <translation>&amp;Hasil yang cocok:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="152"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="149"/>
         <source>Customer n&amp;ame:</source>
         <translation>N&amp;ama pelanggan:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="153"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="150"/>
         <source>&amp;E-mail:</source>
         <translation>&amp;E-mail:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="153"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="150"/>
         <source>&amp;Policy:</source>
         <translation>&amp;Kebijakan:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="154"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="151"/>
         <source>&amp;Category:</source>
         <translation>Kate&amp;gori:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="154"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="151"/>
         <source>P&amp;riority:</source>
         <translation>P&amp;rioritas:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="155"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="152"/>
         <source>&amp;Order id:</source>
         <translation>&amp;ID pesanan:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="155"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="152"/>
         <source>&amp;Subject:</source>
         <translation>&amp;Subjek:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="156"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="153"/>
         <source>No&amp;tes:</source>
         <translation>Ca&amp;tatan:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="169"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="166"/>
         <source>Create &amp;ticket</source>
         <translation>&amp;Buat tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="211"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="208"/>
         <source>No policy served by this desk has a phone line.</source>
         <translation>Tidak ada kebijakan yang dilayani desk ini yang memiliki saluran telepon.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="277"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="274"/>
         <source>Searching the server as well…</source>
         <translation>Mencari juga di server…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="292"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="289"/>
         <source>Offline: only the customers on this computer are searched.</source>
         <translation>Luring: hanya pelanggan di komputer ini yang dicari.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="318"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="315"/>
         <source>No customer found: a new one is created.</source>
         <translation>Pelanggan tidak ditemukan: pelanggan baru akan dibuat.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="332"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="329"/>
         <source>contact hidden</source>
         <translation>kontak disembunyikan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="336"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="333"/>
         <source>(found on the server)</source>
         <translation>(ditemukan di server)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="366"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="363"/>
         <source>Phone call from {number}</source>
         <translation>Panggilan telepon dari {number}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="366"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="363"/>
         <source>unknown number</source>
         <translation>nomor tidak dikenal</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="385"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="382"/>
         <source>Enter the caller&apos;s name, or pick a matching customer.</source>
         <translation>Masukkan nama penelepon, atau pilih pelanggan yang cocok.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="393"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="390"/>
         <source>Choose the policy, category and priority.</source>
         <translation>Pilih kebijakan, kategori, dan prioritas.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="395"/>
+        <location filename="../../desk_app/ui/phone/new_ticket_dialog.py" line="392"/>
         <source>Enter the caller&apos;s number.</source>
         <translation>Masukkan nomor penelepon.</translation>
     </message>
@@ -1619,37 +1619,37 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>NoticeBar</name>
     <message>
-        <location filename="../../desk_app/ui/queue_pane.py" line="156"/>
+        <location filename="../../desk_app/ui/queue/queue_pane.py" line="157"/>
         <source>{number} came back to you from Tier {tier}</source>
         <translation>{number} kembali kepada Anda dari Tingkat {tier}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queue_pane.py" line="159"/>
+        <location filename="../../desk_app/ui/queue/queue_pane.py" line="160"/>
         <source>{number} came back to you</source>
         <translation>{number} kembali kepada Anda</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queue_pane.py" line="161"/>
+        <location filename="../../desk_app/ui/queue/queue_pane.py" line="162"/>
         <source>(sent back by {name})</source>
         <translation>(dikembalikan oleh {name})</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queue_pane.py" line="172"/>
+        <location filename="../../desk_app/ui/queue/queue_pane.py" line="173"/>
         <source>Open</source>
         <translation>Buka</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queue_pane.py" line="173"/>
+        <location filename="../../desk_app/ui/queue/queue_pane.py" line="174"/>
         <source>Open {number}</source>
         <translation>Buka {number}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queue_pane.py" line="174"/>
+        <location filename="../../desk_app/ui/queue/queue_pane.py" line="175"/>
         <source>Dismiss</source>
         <translation>Tutup</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queue_pane.py" line="175"/>
+        <location filename="../../desk_app/ui/queue/queue_pane.py" line="176"/>
         <source>Dismiss the notice about {number}</source>
         <translation>Tutup pemberitahuan tentang {number}</translation>
     </message>
@@ -1702,7 +1702,7 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>QueueView</name>
     <message>
-        <location filename="../../desk_app/ui/queue_view.py" line="99"/>
+        <location filename="../../desk_app/ui/queue/queue_view.py" line="99"/>
         <source>Tickets in the queue</source>
         <extracomment>Changes that arrive while an update of changed rows runs (a burst) are gathered for this long after it. A change while none runs does not wait: a colleague&apos;s change shows at once (a trailing 200 ms timer would spend a third of the 500 ms a change may take to show). The highest escalation tier a ticket can be at (a queue&apos;s tier is 1-9; the policies use 1-3). The current ticket changed: its id, or None. A full load of the current queue was shown: the number of rows. Changed rows were applied (tests wait on it). The ticket the agent chose (or was shown from elsewhere): what the panel shows. &gt; 0 while rows change under the view: a move of the current row then is not the agent&apos;s. The display row the shown ticket left from (it left the queue): the keys go on from there.</extracomment>
         <translation>Tiket dalam antrean</translation>
@@ -1711,43 +1711,43 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>Queues</name>
     <message>
-        <location filename="../../desk_app/ui/queues.py" line="51"/>
+        <location filename="../../desk_app/ui/queue/queues.py" line="50"/>
         <source>My open tickets</source>
         <extracomment>&quot;Breaching soon&quot;: a counting clock due within this many seconds (or already overdue). Above this many rows a queue is built from the queue columns alone: the clock&apos;s warning time (in the ticket JSON) is left out, and the row turns &quot;warning&quot; when the server says so rather than on its own.</extracomment>
         <translation>Tiket terbuka saya</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queues.py" line="52"/>
+        <location filename="../../desk_app/ui/queue/queues.py" line="51"/>
         <source>Unassigned</source>
         <translation>Belum ditugaskan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queues.py" line="53"/>
+        <location filename="../../desk_app/ui/queue/queues.py" line="52"/>
         <source>Breaching soon</source>
         <translation>Segera melanggar SLA</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queues.py" line="54"/>
+        <location filename="../../desk_app/ui/queue/queues.py" line="53"/>
         <source>Waiting on customer</source>
         <translation>Menunggu pelanggan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queues.py" line="55"/>
+        <location filename="../../desk_app/ui/queue/queues.py" line="54"/>
         <source>Following (escalated by me)</source>
         <translation>Diikuti (saya eskalasikan)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queues.py" line="56"/>
+        <location filename="../../desk_app/ui/queue/queues.py" line="55"/>
         <source>Escalated to me (Tier {tier})</source>
         <translation>Dieskalasi ke saya (Tingkat {tier})</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queues.py" line="57"/>
+        <location filename="../../desk_app/ui/queue/queues.py" line="56"/>
         <source>Tier {tier}</source>
         <translation>Tingkat {tier}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queues.py" line="58"/>
+        <location filename="../../desk_app/ui/queue/queues.py" line="57"/>
         <source>All tickets</source>
         <translation>Semua tiket</translation>
     </message>
@@ -2106,197 +2106,198 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>SlaDisplay</name>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="66"/>
+        <location filename="../../desk_app/ui/sla_display.py" line="53"/>
         <source>{days}d {hours}h</source>
+        <extracomment>The state a clock has at `now`, from its stored state and its times (epoch seconds here): the core&apos;s rule, `desk_app.core.sla.state_at`, under the name the widgets use.</extracomment>
         <translation>{days}h {hours}j</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="67"/>
+        <location filename="../../desk_app/ui/sla_display.py" line="54"/>
         <source>{hours}h {minutes}m</source>
         <translation>{hours}j {minutes}m</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="68"/>
+        <location filename="../../desk_app/ui/sla_display.py" line="55"/>
         <source>{minutes}m</source>
         <translation>{minutes}m</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="69"/>
+        <location filename="../../desk_app/ui/sla_display.py" line="56"/>
         <source>{seconds}s</source>
         <translation>{seconds}d</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="70"/>
+        <location filename="../../desk_app/ui/sla_display.py" line="57"/>
         <source>paused</source>
         <translation>dijeda</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="71"/>
+        <location filename="../../desk_app/ui/sla_display.py" line="58"/>
         <source>met</source>
         <translation>terpenuhi</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="72"/>
+        <location filename="../../desk_app/ui/sla_display.py" line="59"/>
         <source>missed</source>
         <translation>terlewat</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="112"/>
+        <location filename="../../desk_app/ui/sla_display.py" line="99"/>
         <source>Running</source>
         <translation>Berjalan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="113"/>
+        <location filename="../../desk_app/ui/sla_display.py" line="100"/>
         <source>Warning</source>
         <translation>Peringatan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="114"/>
+        <location filename="../../desk_app/ui/sla_display.py" line="101"/>
         <source>Breached</source>
         <translation>Dilanggar</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="115"/>
+        <location filename="../../desk_app/ui/sla_display.py" line="102"/>
         <source>Paused</source>
         <translation>Dijeda</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="116"/>
+        <location filename="../../desk_app/ui/sla_display.py" line="103"/>
         <source>Met</source>
         <translation>Terpenuhi</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="117"/>
+        <location filename="../../desk_app/ui/sla_display.py" line="104"/>
         <source>Missed</source>
         <translation>Terlewat</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="120"/>
+        <location filename="../../desk_app/ui/sla_display.py" line="107"/>
         <source>No SLA clock</source>
         <translation>Tidak ada jam SLA</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="127"/>
+        <location filename="../../desk_app/ui/sla_display.py" line="114"/>
         <source>SLA clock</source>
         <translation>Jam SLA</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="130"/>
+        <location filename="../../desk_app/ui/sla_display.py" line="117"/>
         <source>First response</source>
         <translation>Respons pertama</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="131"/>
+        <location filename="../../desk_app/ui/sla_display.py" line="118"/>
         <source>Next response</source>
         <translation>Respons berikutnya</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="132"/>
+        <location filename="../../desk_app/ui/sla_display.py" line="119"/>
         <source>Periodic update</source>
         <translation>Pembaruan berkala</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="133"/>
+        <location filename="../../desk_app/ui/sla_display.py" line="120"/>
         <source>Resolution</source>
         <translation>Penyelesaian</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="138"/>
+        <location filename="../../desk_app/ui/sla_display.py" line="125"/>
         <source>Tier {level} budget</source>
         <translation>Anggaran Tingkat {level}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="140"/>
+        <location filename="../../desk_app/ui/sla_display.py" line="127"/>
         <source>Evidence window ({party})</source>
         <translation>Batas waktu bukti ({party})</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="142"/>
+        <location filename="../../desk_app/ui/sla_display.py" line="129"/>
         <source>Response due from {party}</source>
         <translation>Tanggapan ditunggu dari {party}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="151"/>
+        <location filename="../../desk_app/ui/sla_display.py" line="138"/>
         <source>emergency mode “{mode}” is on</source>
         <translation>mode darurat “{mode}” aktif</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="153"/>
+        <location filename="../../desk_app/ui/sla_display.py" line="140"/>
         <source>waiting on the customer</source>
         <translation>menunggu pelanggan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="154"/>
+        <location filename="../../desk_app/ui/sla_display.py" line="141"/>
         <source>waiting on a third party</source>
         <translation>menunggu pihak ketiga</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="155"/>
+        <location filename="../../desk_app/ui/sla_display.py" line="142"/>
         <source>on hold</source>
         <translation>ditahan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="160"/>
+        <location filename="../../desk_app/ui/sla_display.py" line="147"/>
         <source>status “{status}”</source>
         <translation>status “{status}”</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="181"/>
+        <location filename="../../desk_app/ui/sla_display.py" line="168"/>
         <source>No SLA clock is running on this ticket.</source>
         <translation>Tidak ada jam SLA yang berjalan pada tiket ini.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="186"/>
+        <location filename="../../desk_app/ui/sla_display.py" line="173"/>
         <source>Due if resumed now: {when}</source>
         <translation>Jatuh tempo bila dilanjutkan sekarang: {when}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="189"/>
+        <location filename="../../desk_app/ui/sla_display.py" line="176"/>
         <source>Due: {when} (in {left})</source>
         <translation>Jatuh tempo: {when} (dalam {left})</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="195"/>
+        <location filename="../../desk_app/ui/sla_display.py" line="182"/>
         <source>Was due: {when} ({late} ago)</source>
         <translation>Jatuh tempo: {when} ({late} yang lalu)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="200"/>
+        <location filename="../../desk_app/ui/sla_display.py" line="187"/>
         <source>Warning from: {when}</source>
         <translation>Peringatan mulai: {when}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="207"/>
+        <location filename="../../desk_app/ui/sla_display.py" line="194"/>
         <source>Business time left: {left}</source>
         <translation>Sisa waktu kerja: {left}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="210"/>
+        <location filename="../../desk_app/ui/sla_display.py" line="197"/>
         <source>Business time left at the last update: {left}</source>
         <translation>Sisa waktu kerja pada pembaruan terakhir: {left}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="214"/>
+        <location filename="../../desk_app/ui/sla_display.py" line="201"/>
         <source>Paused: {reason}</source>
         <translation>Dijeda: {reason}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="350"/>
+        <location filename="../../desk_app/ui/sla_display.py" line="337"/>
         <source>Standard customer</source>
         <translation>Pelanggan standar</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="351"/>
+        <location filename="../../desk_app/ui/sla_display.py" line="338"/>
         <source>Startup customer</source>
         <translation>Pelanggan startup</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="352"/>
+        <location filename="../../desk_app/ui/sla_display.py" line="339"/>
         <source>Enterprise customer</source>
         <translation>Pelanggan enterprise</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/sla_display.py" line="357"/>
+        <location filename="../../desk_app/ui/sla_display.py" line="344"/>
         <source>Customer tier: {tier}</source>
         <translation>Tingkat pelanggan: {tier}</translation>
     </message>
@@ -2309,32 +2310,32 @@ Dasbor ini untuk manajer.</translation>
         <translation>Ubah status</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="112"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="110"/>
         <source>{status} (pauses SLA)</source>
         <translation>{status} (menjeda SLA)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="115"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="113"/>
         <source>&amp;Status:</source>
         <translation>&amp;Status:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="123"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="121"/>
         <source>Optional internal note</source>
         <translation>Catatan internal (opsional)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="125"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="123"/>
         <source>&amp;Note:</source>
         <translation>&amp;Catatan:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="144"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="142"/>
         <source>Stops the SLA clocks; a new customer message reopens the ticket.</source>
         <translation>Menghentikan jam SLA; pesan baru dari pelanggan membuka kembali tiket.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="146"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="144"/>
         <source>The SLA clocks run.</source>
         <translation>Jam SLA berjalan.</translation>
     </message>
@@ -2432,144 +2433,144 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>TicketActionsBar</name>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="204"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="202"/>
         <source>&amp;Take</source>
         <extracomment>The agent asked to log a call on the ticket (the panel opens the dialog).</extracomment>
         <translation>&amp;Ambil</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="204"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="202"/>
         <source>Assign this ticket to yourself</source>
         <translation>Tugaskan tiket ini ke diri Anda</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="205"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="203"/>
         <source>&amp;Assign…</source>
         <translation>&amp;Tugaskan…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="205"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="203"/>
         <source>Assign to a colleague</source>
         <translation>Tugaskan ke rekan kerja</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="206"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="204"/>
         <source>Stat&amp;us…</source>
         <translation>Stat&amp;us…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="206"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="204"/>
         <source>Change the ticket&apos;s status</source>
         <translation>Ubah status tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="207"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="205"/>
         <source>&amp;Escalate…</source>
         <translation>&amp;Eskalasi…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="208"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="206"/>
         <source>Move the ticket up to the next tier, with a reason</source>
         <translation>Naikkan tiket ke tingkat berikutnya, dengan alasan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="209"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="207"/>
         <source>&amp;De-escalate…</source>
         <translation>Tu&amp;runkan eskalasi…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="210"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="208"/>
         <source>Move the ticket back down a tier, with a reason</source>
         <translation>Turunkan tiket satu tingkat, dengan alasan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="216"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="214"/>
         <source>Res&amp;olve</source>
         <translation>Sele&amp;saikan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="218"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="216"/>
         <source>Reo&amp;pen</source>
         <translation>&amp;Buka kembali</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="219"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="217"/>
         <source>Open the ticket again</source>
         <translation>Buka kembali tiket ini</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="211"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="209"/>
         <source>&amp;Log call…</source>
         <translation>Catat &amp;panggilan…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="212"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="210"/>
         <source>Record a phone call with the customer on this ticket</source>
         <translation>Catat panggilan telepon dengan pelanggan pada tiket ini</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="217"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="215"/>
         <source>Mark the ticket resolved (you can undo it for a few seconds)</source>
         <translation>Tandai tiket selesai (dapat diurungkan selama beberapa detik)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="268"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="266"/>
         <source>Not done: {reason}</source>
         <translation>Tidak dilakukan: {reason}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="271"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="269"/>
         <source>You took {number}.</source>
         <translation>Anda mengambil {number}.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="275"/>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="295"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="273"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="293"/>
         <source>{number} is now “{status}”.</source>
         <translation>{number} sekarang “{status}”.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="289"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="287"/>
         <source>{number} resolved.</source>
         <translation>{number} diselesaikan.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="301"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="299"/>
         <source>{number} is “{status}” again.</source>
         <translation>{number} kembali “{status}”.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="325"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="323"/>
         <source>Assignment recorded.</source>
         <translation>Penugasan dicatat.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="354"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="352"/>
         <source>{number} escalated.</source>
         <translation>{number} dieskalasi.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="357"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="355"/>
         <source>Escalate ticket</source>
         <translation>Eskalasi tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="358"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="356"/>
         <source>Why does this ticket need the next tier? Your colleagues read this.</source>
         <translation>Mengapa tiket ini perlu tingkat berikutnya? Rekan kerja Anda akan membaca ini.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="369"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="367"/>
         <source>{number} de-escalated.</source>
         <translation>Eskalasi {number} diturunkan.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="372"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="370"/>
         <source>De-escalate ticket</source>
         <translation>Turunkan eskalasi tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="373"/>
+        <location filename="../../desk_app/ui/ticket_panel/ticket_actions.py" line="371"/>
         <source>Why can a lower tier handle this ticket?</source>
         <translation>Mengapa tingkat yang lebih rendah dapat menangani tiket ini?</translation>
     </message>
@@ -2729,173 +2730,173 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>TicketPanel</name>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="109"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="105"/>
         <source>Escalate…</source>
-        <extracomment>The ticket shown (None: none), after it was loaded. Where an attachment&apos;s bytes are (under /api/v1). The agent only follows the ticket (they sent it up): read-only.</extracomment>
+        <extracomment>The ticket shown (None: none), after it was loaded. The agent only follows the ticket (they sent it up): read-only.</extracomment>
         <translation>Eskalasi…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="110"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="106"/>
         <source>Add note and keep…</source>
         <translation>Tambah catatan dan tetap tangani…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="290"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="286"/>
         <source>This ticket is no longer in your view.</source>
         <translation>Tiket ini sudah tidak ada di tampilan Anda.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="325"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="321"/>
         <source>{mode} is on: {notice}</source>
         <translation>{mode} aktif: {notice}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="335"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="331"/>
         <source>The customer asked for an escalation: hand this ticket to {tier}.</source>
         <translation>Pelanggan meminta eskalasi: serahkan tiket ini ke {tier}.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="337"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="333"/>
         <source>This tier&apos;s time budget is used up: escalate to {tier}, or keep it with a note.</source>
         <translation>Anggaran waktu tingkat ini sudah habis: eskalasikan ke {tier}, atau tetap tangani dengan catatan.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="340"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="336"/>
         <source>It moves up by itself at {when}.</source>
         <translation>Tiket naik tingkat otomatis pada {when}.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="341"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="337"/>
         <source>Escalate to {tier}…</source>
         <translation>Eskalasi ke {tier}…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="354"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="350"/>
         <source>Tier {n}</source>
         <translation>Tingkat {n}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="356"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="352"/>
         <source>You sent this ticket up: {tier} works it now. You can read it here and find it again under “Following”; changes are made by {tier}.</source>
         <translation>Anda mengeskalasikan tiket ini: kini {tier} yang menanganinya. Anda dapat membacanya di sini dan menemukannya lagi di “Diikuti”; perubahan dilakukan oleh {tier}.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="368"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="364"/>
         <source>{names} replying now</source>
         <translation>{names} sedang membalas</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="370"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="366"/>
         <source>{names} viewing</source>
         <translation>{names} sedang melihat</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="371"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="367"/>
         <source>Also on this ticket: {who}.</source>
         <translation>Juga di tiket ini: {who}.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="416"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="412"/>
         <source>The server refused a change to {number}: {message}</source>
         <translation>Server menolak perubahan pada {number}: {message}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="452"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="448"/>
         <source>Not sent: {reason}</source>
         <translation>Tidak terkirim: {reason}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="456"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="452"/>
         <source>Reply queued for {number}.</source>
         <translation>Balasan untuk {number} masuk antrean kirim.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="457"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="453"/>
         <source>Note added to {number}.</source>
         <translation>Catatan ditambahkan ke {number}.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="483"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="479"/>
         <source>Escalate to {tier}</source>
         <translation>Eskalasi ke {tier}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="484"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="480"/>
         <source>Why does this ticket go up? The next tier reads this.</source>
         <translation>Mengapa tiket ini dinaikkan? Tingkat berikutnya akan membaca ini.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="484"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="480"/>
         <source>&amp;Reason:</source>
         <translation>&amp;Alasan:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="494"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="490"/>
         <source>Keep the ticket</source>
         <translation>Tetap tangani tiket</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="494"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="490"/>
         <source>Why can your tier still settle it? The note is internal and restarts the tier&apos;s budget.</source>
         <translation>Mengapa tingkat Anda masih dapat menyelesaikannya? Catatan ini internal dan memulai ulang anggaran waktu tingkat.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="496"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="492"/>
         <source>&amp;Note:</source>
         <translation>&amp;Catatan:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="504"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="500"/>
         <source>Not done: {reason}</source>
         <translation>Tidak dilakukan: {reason}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="520"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="516"/>
         <source>Entry {n} ({what}, {when}) stays in the thread as it is; your correction is added after it as an internal note that names it.</source>
         <translation>Entri {n} ({what}, {when}) tetap ada di percakapan apa adanya; koreksi Anda ditambahkan setelahnya sebagai catatan internal yang merujuk ke entri itu.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="530"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="526"/>
         <source>Not corrected: {reason}</source>
         <translation>Tidak dikoreksi: {reason}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="534"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="530"/>
         <source>Correction added.</source>
         <translation>Koreksi ditambahkan.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="536"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="532"/>
         <source>Correct entry {n}</source>
         <translation>Koreksi entri {n}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="537"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="533"/>
         <source>&amp;Correction:</source>
         <translation>&amp;Koreksi:</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="537"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="533"/>
         <source>Add correction</source>
         <translation>Tambahkan koreksi</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="563"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="559"/>
         <source>Call logged.</source>
         <translation>Panggilan dicatat.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="580"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="575"/>
         <source>Downloading {name}…</source>
         <translation>Mengunduh {name}…</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="598"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="585"/>
         <source>Opened {name}.</source>
         <translation>{name} dibuka.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="603"/>
+        <location filename="../../desk_app/ui/ticket_panel/panel.py" line="590"/>
         <source>Could not open {name}: {reason}</source>
         <translation>Tidak dapat membuka {name}: {reason}</translation>
     </message>
@@ -2903,120 +2904,120 @@ Dasbor ini untuk manajer.</translation>
 <context>
     <name>TicketTableModel</name>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="117"/>
+        <location filename="../../desk_app/ui/queue/ticket_table_model.py" line="117"/>
         <source>New</source>
         <extracomment>The ticket id of any cell&apos;s row. The countdown&apos;s live state (a ClockState, or None) of any cell&apos;s row. Which column shows each row field (for precise dataChanged).</extracomment>
         <translation>Baru</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="118"/>
+        <location filename="../../desk_app/ui/queue/ticket_table_model.py" line="118"/>
         <source>Open</source>
         <translation>Terbuka</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="119"/>
+        <location filename="../../desk_app/ui/queue/ticket_table_model.py" line="119"/>
         <source>Waiting on customer</source>
         <translation>Menunggu pelanggan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="120"/>
+        <location filename="../../desk_app/ui/queue/ticket_table_model.py" line="120"/>
         <source>Waiting on third party</source>
         <translation>Menunggu pihak ketiga</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="121"/>
+        <location filename="../../desk_app/ui/queue/ticket_table_model.py" line="121"/>
         <source>On hold</source>
         <translation>Ditahan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="122"/>
+        <location filename="../../desk_app/ui/queue/ticket_table_model.py" line="122"/>
         <source>Resolved</source>
         <translation>Selesai</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="123"/>
+        <location filename="../../desk_app/ui/queue/ticket_table_model.py" line="123"/>
         <source>Closed</source>
         <translation>Ditutup</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/queue_view.py" line="135"/>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="162"/>
+        <location filename="../../desk_app/ui/queue/queue_view.py" line="135"/>
+        <location filename="../../desk_app/ui/queue/ticket_table_model.py" line="162"/>
         <source>Tier {level}</source>
         <extracomment>Emitted after `set_now`: the instant the countdowns now show.</extracomment>
         <translation>Tingkat {level}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="198"/>
+        <location filename="../../desk_app/ui/queue/ticket_table_model.py" line="198"/>
         <source>Number</source>
         <translation>Nomor</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="199"/>
+        <location filename="../../desk_app/ui/queue/ticket_table_model.py" line="199"/>
         <source>Subject</source>
         <translation>Subjek</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="200"/>
+        <location filename="../../desk_app/ui/queue/ticket_table_model.py" line="200"/>
         <source>Customer</source>
         <translation>Pelanggan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="201"/>
+        <location filename="../../desk_app/ui/queue/ticket_table_model.py" line="201"/>
         <source>Category</source>
         <translation>Kategori</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="202"/>
+        <location filename="../../desk_app/ui/queue/ticket_table_model.py" line="202"/>
         <source>Priority</source>
         <translation>Prioritas</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="203"/>
+        <location filename="../../desk_app/ui/queue/ticket_table_model.py" line="203"/>
         <source>Channel</source>
         <translation>Saluran</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="204"/>
+        <location filename="../../desk_app/ui/queue/ticket_table_model.py" line="204"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="205"/>
+        <location filename="../../desk_app/ui/queue/ticket_table_model.py" line="205"/>
         <source>Tier</source>
         <translation>Tingkat</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="206"/>
+        <location filename="../../desk_app/ui/queue/ticket_table_model.py" line="206"/>
         <source>Assignee</source>
         <translation>Petugas</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="207"/>
+        <location filename="../../desk_app/ui/queue/ticket_table_model.py" line="207"/>
         <source>Next SLA due</source>
         <translation>SLA berikutnya</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="210"/>
+        <location filename="../../desk_app/ui/queue/ticket_table_model.py" line="210"/>
         <source>Customer, with a badge for startup (S) and enterprise (E) customers</source>
         <translation>Pelanggan, dengan lencana untuk pelanggan startup (S) dan enterprise (E)</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="211"/>
+        <location filename="../../desk_app/ui/queue/ticket_table_model.py" line="211"/>
         <source>Time left on the ticket&apos;s most urgent SLA clock; negative when overdue. Sorted this way (▲), the queue is most urgent first: breached tickets (the most overdue at the top), then the nearest due; priority breaks ties.</source>
         <translation>Sisa waktu jam SLA paling mendesak pada tiket; negatif bila terlambat. Bila diurutkan begini (▲), antrean dimulai dari yang paling mendesak: tiket yang melewati SLA (yang paling lama terlambat di atas), lalu yang paling dekat jatuh tempo; prioritas menentukan bila sama.</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="475"/>
+        <location filename="../../desk_app/ui/queue/ticket_table_model.py" line="475"/>
         <source>Unassigned</source>
         <translation>Belum ditugaskan</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="481"/>
+        <location filename="../../desk_app/ui/queue/ticket_table_model.py" line="481"/>
         <source>{number} ({policy}), created {created}</source>
         <translation>{number} ({policy}), dibuat {created}</translation>
     </message>
     <message>
-        <location filename="../../desk_app/ui/ticket_table_model.py" line="489"/>
+        <location filename="../../desk_app/ui/queue/ticket_table_model.py" line="489"/>
         <source>{priority} (rank {rank}, 0 is the most urgent)</source>
         <translation>{priority} (peringkat {rank}, 0 paling mendesak)</translation>
     </message>

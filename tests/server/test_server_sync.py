@@ -119,7 +119,7 @@ def test_bootstrap_rows_format_carries_the_same_tickets_and_their_queue_columns(
                      "queue_id", "assignee_id", "customer_id", "customer_name", "customer_tier", "order_id", "version")
             assert {name: row[name] for name in plain} == {name: snap[name] for name in plain}
             assert row["created_at"] == epoch(snap["created_at"]) and row["updated_at"] == epoch(snap["updated_at"])
-            assert row["sla_state"] == snap["sla"]["state"] and row["sla_next_clock"] == snap["sla"]["next_due"]
+            assert row["sla_state"] == snap["sla"]["state"] and row["sla_next_clock"] == snap["sla"]["next_clock"]
             assert row["sla_due_at"] == epoch(snap["sla"]["due_at"])
             assert row["escalation_due_at"] == epoch((snap["sla"].get("escalation_due") or {}).get("due_at"))
 

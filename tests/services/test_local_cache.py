@@ -348,3 +348,21 @@ def test_search_finds_a_local_number_in_the_policies_countries(tmp_path):
         assert [r.id for r in cache.search("+62 812 9876 5432")] == [2]  # saved in the local form
         assert [r.id for r in cache.search("098765 43210")] == [3]  # India's local form
         assert [r.id for r in cache.search("+6281312345678")] == [1]
+
+
+@pytest.mark.parametrize("field", ["next_clock", "next_due"])
+def test_the_most_urgent_clock_is_read_under_its_new_and_its_old_name(tmp_path, field):
+    # The store sends `sla.next_clock`; stores (and snapshots kept) from before the rename say
+    # `sla.next_due`. For one release the cache reads both, on every way a snapshot comes in.
+    def ticket(tid: int, version: int = 1) -> dict:
+        t = snapshot(tid, version=version)
+        sla = {k: v for k, v in t["sla"].items() if k != "next_due"}
+        t["sla"] = {**sla, field: f"clock-{tid}"}
+        return t
+
+    cache = bootstrapped(tmp_path / "c.sqlite3", [ticket(1)])  # the `json` bootstrap format
+    cache.apply_changes([change(11, ticket(2))], 11)  # a change from the feed
+    cache.store_ticket(ticket(3))  # a ticket read in full
+    rows = {r.id: r.sla_next_clock for r in cache.rows()}
+    assert rows == {1: "clock-1", 2: "clock-2", 3: "clock-3"}
+    cache.close()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from desk_app.core.sla import ClockState
-from desk_app.ui.queue_rows import QueueRow
+from desk_app.ui.queue.queue_rows import QueueRow
 
 NOW = 1_800_000_000  # 2027-01-15 08:00 UTC
 

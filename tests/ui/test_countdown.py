@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QTableView
 
 from desk_app.core.sla import ClockState
 from desk_app.ui.countdown import CountdownClock, visible_rows
-from desk_app.ui.queue_rows import QueueRows
-from desk_app.ui.ticket_table_model import CLOCK_STATE_ROLE, Column, TicketTableModel
+from desk_app.ui.queue.queue_rows import QueueRows
+from desk_app.ui.queue.ticket_table_model import CLOCK_STATE_ROLE, Column, TicketTableModel
 
 from queue_row_factories import NOW, make_row
 

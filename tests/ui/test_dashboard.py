@@ -25,8 +25,8 @@ from desk_app.server.tickets.models import Ticket
 from desk_app.ui.dashboard import DashboardView, ReportFilters, export_pdf, queue_query, write_csv
 from desk_app.ui.dashboard.figures import Kpis, channel_label, format_count, format_duration, format_percent
 from desk_app.ui.dashboard.table_model import SORT_ROLE
-from desk_app.ui.dashboard.reports_api import OPEN_STATUSES
-from desk_app.ui.demo_launcher import DEMO_PASSWORD, DemoStore
+from desk_app.services.reports import OPEN_STATUSES
+from desk_app.demo.store import DEMO_PASSWORD, DemoStore
 from desk_app.ui.ops import CollectingReporter, OpRunner
 from window_helpers import make_session, runner  # noqa: F401 - the threaded runner fixture
 from window_signals import window_signals

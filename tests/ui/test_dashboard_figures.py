@@ -14,7 +14,7 @@ from desk_app.ui.dashboard.figures import (
     format_percent,
     measure_label,
 )
-from desk_app.ui.dashboard.reports_api import ReportFilters, dimension_filter, queue_query
+from desk_app.services.reports import ReportFilters, dimension_filter, queue_query
 
 
 @pytest.mark.parametrize("seconds, text", [(None, "—"), (0, "0 s"), (59.4, "59 s"), (60, "1 min"),

@@ -17,7 +17,7 @@ from window_helpers import API, WAIT_MS
 
 from desk_app.server.auth import passwords
 from desk_app.ui.app import DeskController
-from desk_app.ui.demo_launcher import DEMO_PASSWORD, DEMO_ROLES, DemoStore
+from desk_app.demo.store import DEMO_PASSWORD, DEMO_ROLES, DemoStore
 from desk_app.ui.settings import DeskSettings
 
 

@@ -8,8 +8,8 @@ from window_helpers import WAIT_MS
 
 from desk_app.services.local_cache import QueueQuery
 from desk_app.ui.dashboard import queue_query
-from desk_app.ui.dashboard.reports_api import OPEN_STATUSES
-from desk_app.ui.queue_pane import describe_filter
+from desk_app.services.reports import OPEN_STATUSES
+from desk_app.ui.queue.queue_pane import describe_filter
 
 NAMES = {
     "policies": {"shopee": "Shopee Indonesia"},

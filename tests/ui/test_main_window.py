@@ -11,7 +11,7 @@ from desk_app.core.ticket import DONE_STATUSES, Status
 from desk_app.server.tickets.models import Ticket
 from desk_app.services.events import Connection
 from desk_app.ui.settings import DeskSettings
-from desk_app.ui.ticket_table_model import Column
+from desk_app.ui.queue.ticket_table_model import Column
 
 ACTIVE = [s.value for s in Status if s not in DONE_STATUSES]
 

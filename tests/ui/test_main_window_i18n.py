@@ -83,7 +83,7 @@ def test_the_tier_column_fits_its_longest_value_and_its_title(language, qapp, wi
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QStyle
 
-    from desk_app.ui.ticket_table_model import Column
+    from desk_app.ui.queue.ticket_table_model import Column
 
     if language == "id":
         i18n.install_translations("id", app=qapp)

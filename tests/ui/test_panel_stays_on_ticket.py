@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from window_helpers import *  # noqa: F403
 from window_helpers import WAIT_MS
 
-from desk_app.ui.ticket_table_model import Column
+from desk_app.ui.queue.ticket_table_model import Column
 
 
 def _click_ticket(qtbot, view, ticket_id: int) -> int:

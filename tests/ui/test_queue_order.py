@@ -6,9 +6,9 @@ from PySide6.QtCore import QPoint, QSettings, Qt
 from window_helpers import *  # noqa: F403
 from window_helpers import WAIT_MS
 
-from desk_app.ui.queue_rows import SortField
+from desk_app.ui.queue.queue_rows import SortField
 from desk_app.ui.settings import DeskSettings, Keys
-from desk_app.ui.ticket_table_model import Column
+from desk_app.ui.queue.ticket_table_model import Column
 
 
 def _click_header(qtbot, view, column: Column) -> None:
@@ -64,7 +64,7 @@ def test_a_layout_saved_without_an_indicator_opens_with_it(windows, ui_store, qt
 
 def test_the_policies_say_which_channels_are_served_in_arrival_order(ui_store):
     """Shopee answers its Twitter mentions strictly in arrival order (its policy's `queue_order`)."""
-    from desk_app.ui.queues import ReferenceData
+    from desk_app.ui.queue.queues import ReferenceData
 
     policies = ui_store.call("agent", "GET", "/policies")["policies"]
     shopee = next(p for p in policies if p["key"] == "shopee")

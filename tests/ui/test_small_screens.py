@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 from window_helpers import *  # noqa: F403
 from window_helpers import WAIT_MS
 
-from desk_app.ui.queue_fit import SUBJECT_MIN
-from desk_app.ui.ticket_table_model import Column
+from desk_app.ui.queue.queue_fit import SUBJECT_MIN
+from desk_app.ui.queue.ticket_table_model import Column
 
 SIZES = ["1280x720", "1366x768"]
 

@@ -13,7 +13,7 @@ from PySide6.QtTest import QAbstractItemModelTester
 
 from desk_app.core.sla import Clock, ClockState
 from desk_app.core.ticket import Status
-from desk_app.ui.queue_rows import (
+from desk_app.ui.queue.queue_rows import (
     RESET_BATCH,
     QueueRow,
     QueueRows,
@@ -22,7 +22,7 @@ from desk_app.ui.queue_rows import (
     SortField,
     next_clock_fields,
 )
-from desk_app.ui.ticket_table_model import CLOCK_STATE_ROLE, TICKET_ID_ROLE, Column, TicketTableModel
+from desk_app.ui.queue.ticket_table_model import CLOCK_STATE_ROLE, TICKET_ID_ROLE, Column, TicketTableModel
 from queue_row_factories import NOW, make_row
 
 RUNNING, WARNING, BREACHED, PAUSED = ClockState.RUNNING, ClockState.WARNING, ClockState.BREACHED, ClockState.PAUSED

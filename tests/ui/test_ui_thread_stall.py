@@ -24,7 +24,7 @@ and the test is skipped, saying so; a gap of `DELAY` or more always fails.
 
 Building the window is left out of the measurement: it is widget work on
 the UI thread (tens of milliseconds the first time), not waiting. The store
-runs in a process of its own (`python -m desk_app.ui.demo_launcher`), so that
+runs in a process of its own (`python -m desk_app.demo.store`), so that
 its threads do not compete with the client's for the interpreter: what is
 measured is the client alone.
 """
@@ -190,7 +190,7 @@ class StoreProcess:
 
     def __init__(self, data_dir) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "desk_app.ui.demo_launcher", "--data-dir", str(data_dir),
+            [sys.executable, "-m", "desk_app.demo.store", "--data-dir", str(data_dir),
              "--tickets-per-policy", "0", "--heartbeat", "0.5"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         self.url = self.process.stdout.readline().strip()

@@ -29,7 +29,7 @@ from window_helpers import API, ticket_body
 
 from desk_app.server.auth import passwords
 from desk_app.ui import qt_runtime
-from desk_app.ui.demo_launcher import DEMO_PASSWORD, DemoStore
+from desk_app.demo.store import DEMO_PASSWORD, DemoStore
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Generous for a loaded CI machine; every wait ends as soon as its condition holds.

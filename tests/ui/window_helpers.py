@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 from desk_app.server.auth import passwords
 from desk_app.services.api_client import RetryPolicy, Timeouts
 from desk_app.services.session import DeskSession
-from desk_app.ui.demo_launcher import DEMO_PASSWORD, DemoStore
+from desk_app.demo.store import DEMO_PASSWORD, DemoStore
 from desk_app.ui.ops import CollectingReporter, OpRunner, set_op_runner
 from desk_app.ui.settings import DeskSettings
 

@@ -47,7 +47,6 @@ DIMENSIONS = ("queue", "category", "priority", "channel", "customer_tier", "poli
 TRENDS = ("day", "week")
 #: Metrics counted as our promises (evidence windows and third parties are the other party's deadlines).
 PROMISE_METRICS = ("first_response", "next_response", "periodic_update", "resolution", "tier_budget")
-OPEN_STATUSES = ("new", "open", "pending_customer", "pending_third_party", "on_hold")
 
 
 @contextmanager

@@ -208,7 +208,9 @@ class SlaOut(BaseModel):
     rule: str
     computed_at: datetime
     state: str | None = Field(description="The worst state among the clocks.")
-    next_due: str | None = Field(description="Key of the most urgent live clock.")
+    next_clock: str | None = Field(
+        description="Key of the most urgent live clock (named `next_due` before; clients read both for one release)."
+    )
     due_at: datetime | None = Field(description="Earliest due time among clocks still counting.")
     next_change_at: datetime | None
     clocks: list[ClockOut]

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from desk_app.core.phone import number_forms
 from desk_app.core.policy import Policy
-from desk_app.core.ticket import EntryKind, EventKind, Status
+from desk_app.core.ticket import EntryKind, EventKind, Status, status_after_entry, status_change_refused
 from desk_app.server.auth.models import ROLE_TIER, Role, User
 from desk_app.server.core.errors import ApiError
 from desk_app.server.core.validation import normalize_email, normalize_phone
@@ -254,14 +254,11 @@ def add_entry(ctx: Ctx, ticket_id: int, if_match: int | None, data: EntryIn) -> 
     old_status = ticket.status
     entry = add_thread_entry(ctx, ticket, data)
     fields = ["thread"]
-    if data.kind == EntryKind.CUSTOMER_MESSAGE and ticket.status in (
-        Status.PENDING_CUSTOMER,
-        Status.RESOLVED,
-        Status.CLOSED,
-    ):
-        set_status(ctx, ticket, Status.OPEN, why="the customer wrote", cause="customer_wrote")
-    elif data.kind in (EntryKind.PUBLIC_REPLY, EntryKind.PHONE_CALL) and ticket.status == Status.NEW:
-        set_status(ctx, ticket, Status.OPEN, why="first response", cause="first_response")
+    after_entry = status_after_entry(ticket.status, data.kind)
+    if after_entry is not None and data.kind == EntryKind.CUSTOMER_MESSAGE:
+        set_status(ctx, ticket, after_entry, why="the customer wrote", cause="customer_wrote")
+    elif after_entry is not None:
+        set_status(ctx, ticket, after_entry, why="first response", cause="first_response")
     if ticket.status != old_status:
         fields.append("status")
     after = {"entry_kind": data.kind}
@@ -288,10 +285,9 @@ def change_status(ctx: Ctx, ticket_id: int, if_match: int | None, status: Status
     ticket = load_for_change(ctx, ticket_id, if_match)
     if status == ticket.status:
         return ticket
-    if status == Status.NEW:
-        raise ApiError(
-            422, "invalid_status_transition", "A ticket cannot go back to 'new'; reopen it as 'open' instead."
-        )
+    refused = status_change_refused(status)
+    if refused is not None:
+        raise ApiError(422, "invalid_status_transition", refused)
     prev = placement(ticket)
     old = ticket.status
     set_status(ctx, ticket, status)

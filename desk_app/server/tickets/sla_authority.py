@@ -219,7 +219,7 @@ def snapshot_json(snap: SlaSnapshot) -> dict[str, Any]:
         "rule": snap.rule,
         "computed_at": iso(snap.computed_at),
         "state": _worst_state(snap),
-        "next_due": None if urgent is None else urgent.key,
+        "next_clock": None if urgent is None else urgent.key,
         "due_at": iso(_counting_due(snap)),
         "next_change_at": iso(snap.next_change_at),
         "clocks": [clock_json(c) for c in snap.clocks],

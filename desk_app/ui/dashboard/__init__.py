@@ -22,7 +22,7 @@ the reports know beyond it. Keys (all optional):
 """
 
 from desk_app.ui.dashboard.pdf_export import export_pdf
-from desk_app.ui.dashboard.reports_api import ReportFilters, ReportsClient, queue_query
+from desk_app.services.reports import ReportFilters, ReportsClient, queue_query
 from desk_app.ui.dashboard.table_model import ReportTableModel, write_csv
 from desk_app.ui.dashboard.view import DashboardView
 

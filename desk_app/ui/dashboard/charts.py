@@ -32,7 +32,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QFrame, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from desk_app.ui.dashboard.figures import agent_report_rows, measure_label, status_label
-from desk_app.ui.dashboard.reports_api import OPEN_STATUSES
+from desk_app.services.reports import OPEN_STATUSES
 from desk_app.ui.theme import is_dark_palette
 
 __all__ = [

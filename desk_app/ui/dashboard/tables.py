@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk_app.ui.accessibility import label_field
-from desk_app.ui.dashboard.reports_api import DIMENSIONS
+from desk_app.services.reports import DIMENSIONS
 from desk_app.ui.dashboard.table_model import (
     COLUMN_SETS,
     PINNED_ROLE,

@@ -51,7 +51,7 @@ from desk_app.services.session import DeskSession
 from desk_app.ui.accessibility import label_field
 from desk_app.ui.dashboard.charts import AgentLoadChart, BacklogAgeingChart, ComplianceTrendChart, FlowChart
 from desk_app.ui.dashboard.figures import Kpis, agent_report_rows, format_count, format_percent, format_score
-from desk_app.ui.dashboard.reports_api import (
+from desk_app.services.reports import (
     OPEN_STATUSES,
     PERIOD_DAYS,
     ReportFilters,

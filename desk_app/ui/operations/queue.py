@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject
 
 from desk_app.services.local_cache import LocalCache
 from desk_app.ui.ops import CACHE, Op, OpRunner
-from desk_app.ui.queues import QueueSpec, count_queues, queue_specs
+from desk_app.ui.queue.queues import QueueSpec, count_queues, queue_specs
 from desk_app.ui.reference import filter_names
 
 __all__ = ["count_queue_tickets", "read_filter_names", "read_queue_specs"]

@@ -51,8 +51,6 @@ from desk_app.ui.reference import shipped_policy
 
 __all__ = ["NewTicketFromCallDialog", "find_customers", "search_server", "merge_matches"]
 
-#: The store's customer search (under /api/v1).
-SEARCH_PATH = "/customers"
 _ONLINE = (Connection.ONLINE, Connection.SYNCING)
 
 
@@ -83,9 +81,8 @@ def find_customers(session: DeskSession, text: str, *, limit: int = 8) -> list[d
 
 def search_server(api: Any, text: str, *, limit: int = 8) -> list[dict[str, Any]]:
     """The store's matches for `text` (network lane), in the shape `find_customers` returns."""
-    answer = api.call("GET", SEARCH_PATH, params={"q": text, "limit": limit}) or {}
     found = []
-    for c in answer.get("customers", ()):
+    for c in api.search_customers(text, limit=limit):
         latest = c.get("latest_ticket") or {}
         found.append({"id": c["id"], "name": c["name"], "tier": c.get("tier"), "phone": c.get("phone"),
                       "email": c.get("email"), "last_ticket": latest.get("number"), "policy": latest.get("policy"),

@@ -35,7 +35,6 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from desk_app.core.ticket import EntryKind
-from desk_app.services.api_client import API_PREFIX, iter_chunks
 from desk_app.services.errors import ServiceError
 from desk_app.services.events import Connection
 from desk_app.services.session import DeskSession
@@ -73,9 +72,6 @@ class TicketPanel(QWidget):
     status_message = Signal(str)
     #: The ticket shown (None: none), after it was loaded.
     ticket_loaded = Signal(object)
-
-    #: Where an attachment's bytes are (under /api/v1).
-    ATTACHMENT_PATH = "/attachments/{attachment_id}"
 
     def __init__(self, session: DeskSession, runner: OpRunner, parent: QWidget | None = None, *,
                  signals: SessionSignals, countdown: CountdownClock | None = None, attachment_files: AttachmentFiles | None = None) -> None:
@@ -574,23 +570,14 @@ class TicketPanel(QWidget):
     def open_attachment(self, attachment: dict[str, Any]) -> None:
         """Download on the network lane into the session's temporary folder, then open it with the system."""
         api = self.session.api
-        path = API_PREFIX + self.ATTACHMENT_PATH.format(attachment_id=int(attachment["id"]),
-                                                        ticket_id=self.ticket_id)
+        attachment_id = int(attachment["id"])
         name = _SAFE_NAME.sub("_", os.path.basename(attachment.get("filename") or "attachment")).strip(" .")
         self.status_message.emit(self.tr("Downloading {name}\u2026").format(name=name))
 
         files = self.attachment_files
 
         def download(_) -> str:
-            target = str(files.new_path(name or "attachment"))
-            response = api.request("GET", path, stream=True)
-            try:
-                with open(target, "wb") as handle:
-                    for chunk in iter_chunks(response):
-                        handle.write(chunk)
-            finally:
-                response.close()
-            return target
+            return api.download_attachment(attachment_id, str(files.new_path(name or "attachment")))
 
         def opened(target: str) -> None:
             self.last_download = target

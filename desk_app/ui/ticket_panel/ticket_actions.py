@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk_app.core.ticket import DONE_STATUSES, Status
+from desk_app.core.ticket import DONE_STATUSES, STATUS_CHOICES, Status, status_before
 from desk_app.services.errors import ServiceError
 from desk_app.services.session import DeskSession
 from desk_app.ui.accessibility import label_field
@@ -104,9 +104,7 @@ class StatusDialog(QDialog):
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.status = QComboBox(self)
-        for status in Status:
-            if status is Status.NEW:
-                continue
+        for status in STATUS_CHOICES:
             label = TicketLabels.status(status)
             if status.value in pausing:
                 label = self.tr("{status} (pauses SLA)").format(status=label)
@@ -281,7 +279,7 @@ class TicketActionsBar(QWidget):
         if self.ticket is None:
             return
         tid, number, previous = self.ticket["id"], self._number(), self.ticket["status"]
-        back = Status.OPEN.value if previous == Status.NEW else previous  # a ticket never goes back to 'new'
+        back = status_before(previous)
         focus = QApplication.focusWidget()
         keyboard = focus is not None and (focus is self or self.isAncestorOf(focus))
 

@@ -19,6 +19,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from desk_app.core.ticket import OPEN_STATUSES
 from desk_app.services.events import TicketNotice
 from desk_app.ui.reference import TicketLabels
 from desk_app.ui.sla_display import is_dark
@@ -28,7 +29,7 @@ __all__ = ["FilterChip", "NoticeBar", "QueuePane", "describe_filter"]
 
 #: Notices kept on screen at once (the oldest go first).
 MAX_NOTICES = 5
-_OPEN = frozenset({"new", "open", "pending_customer", "pending_third_party", "on_hold"})
+_OPEN = frozenset(OPEN_STATUSES)
 
 
 def describe_filter(fltr: Mapping[str, Any], names: Mapping[str, Mapping[Any, Any]] | None = None) -> list[str]:

@@ -1,7 +1,7 @@
 """Queue rows: one queue of tickets as columns, sorted and filtered on the data side.
 
 A queue can hold a million tickets (a manager's "All"), so rows are not
-objects: every field is a numpy column (`desk_app.ui.queue_columns`: strings
+objects: every field is a numpy column (`desk_app.ui.queue.queue_columns`: strings
 in blocks of numpy's variable-width `StringDType`, repeated names as codes
 into a vocabulary), and the display order is a permutation of physical row
 numbers. Reading one cell is two array lookups, whatever the size.
@@ -69,7 +69,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from desk_app.core.sla import Clock, ClockState, most_urgent
-from desk_app.ui.queue_columns import (
+from desk_app.ui.queue.queue_columns import (
     DTYPES,
     FIELD_KINDS,
     FIELDS,

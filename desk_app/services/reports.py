@@ -1,7 +1,7 @@
-"""The manager reports over HTTP, and the filters the dashboard asks them with (no widgets here).
+"""The manager reports, and the filters the dashboard asks them with (no widgets here).
 
 `ReportsClient` wraps the session's `ApiClient` for the report endpoints
-(`GET /api/v1/reports/...`, managers and admins only); every call blocks, so
+(`ApiClient.report`, managers and admins only); every call blocks, so
 the view runs them as ops on the network lane. Responses are the server's
 JSON, unchanged (see `desk_app/server/reports/schemas.py` for the shapes).
 
@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from desk_app.core.ticket import OPEN_STATUSES
 from desk_app.services.api_client import ApiClient
 from desk_app.services.local_cache import QueueQuery
 
@@ -31,8 +32,6 @@ __all__ = [
     "queue_query",
 ]
 
-#: The statuses the reports count as open (the backlog); as the server's `reports.common`.
-OPEN_STATUSES = ("new", "open", "pending_customer", "pending_third_party", "on_hold")
 #: The `group_by` values the compliance and times reports accept.
 DIMENSIONS = ("queue", "category", "priority", "channel", "customer_tier", "policy", "agent")
 #: The periods the filter bar offers, in days back from now.
@@ -140,7 +139,7 @@ class ReportsClient:
         self.api = api
 
     def _get(self, path: str, params: Mapping[str, Any]) -> dict[str, Any]:
-        return self.api.call("GET", "/reports/" + path, params={k: v for k, v in params.items() if v is not None})
+        return self.api.report(path, {k: v for k, v in params.items() if v is not None})
 
     def compliance(self, f: ReportFilters, now: datetime) -> dict[str, Any]:
         return self._get("compliance", {**f.params(now), "group_by": f.group_by, "trend": f.trend})

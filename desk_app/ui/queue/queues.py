@@ -20,13 +20,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from desk_app.core.sla import ClockState
 from desk_app.core.ticket import DONE_STATUSES, Status
 from desk_app.services.local_cache import LocalCache, QueueQuery, TicketRow
-from desk_app.ui.queue_rows import QueueRow, QueueRows, SortField
+from desk_app.ui.queue.queue_rows import QueueRow, QueueRows, SortField
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -173,22 +172,6 @@ class ReferenceData:
         return cls(rank, plabel, clabel, chlabel, names, frozenset(arrival))
 
 
-def _clock_details(cache: LocalCache, rows: Sequence[TicketRow]) -> dict[int, dict[str, Any]]:
-    """{ticket id: its most urgent clock's JSON}, read with SQLite's json functions in chunks."""
-    out: dict[int, dict[str, Any]] = {}
-    ids = [r.id for r in rows if r.sla_next_clock]
-    with cache.read() as conn:
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            result = conn.exec_driver_sql(
-                f"SELECT id, json_extract(data, '$.sla.clocks') FROM ticket_json WHERE id IN ({marks})", tuple(chunk))
-            for tid, clocks in result:
-                if clocks:
-                    out[tid] = {c["key"]: c for c in orjson.loads(clocks)}
-    return out
-
-
 def _epoch_ceil(value: str | float | None) -> int | None:
     if value is None:
         return None
@@ -253,7 +236,7 @@ def load_queue_rows(cache: LocalCache, spec: QueueSpec, now: float, *, ref: Refe
     """A queue's rows, sorted (a full load); with `ids`, only those tickets' current rows (a list)."""
     ref = ref or ReferenceData.from_cache(cache)
     rows = cache.rows(spec.query(now), ids=ids)
-    clocks = _clock_details(cache, rows) if len(rows) <= CLOCK_DETAIL_LIMIT else None
+    clocks = cache.clock_details(r.id for r in rows if r.sla_next_clock) if len(rows) <= CLOCK_DETAIL_LIMIT else None
     table_rows = queue_rows_for(rows, ref, clocks)
     if ids is not None:
         return table_rows

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QTableView
 
-from desk_app.ui.ticket_table_model import Column
+from desk_app.ui.queue.ticket_table_model import Column
 
 __all__ = ["ColumnFitter", "FLEXIBLE", "FLEXIBLE_MIN", "SUBJECT_MIN"]
 

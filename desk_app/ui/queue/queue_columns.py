@@ -1,6 +1,6 @@
 """The queue's columns: field kinds, vocabularies, growable arrays, input checks.
 
-The machinery under `desk_app.ui.queue_rows`: what each `QueueRow` field is
+The machinery under `desk_app.ui.queue.queue_rows`: what each `QueueRow` field is
 stored as (numpy dtypes; strings in `StringDType`; repeated names as codes into
 a `Vocabulary`, one byte wide until a column has more than 255 distinct
 values), and the checks that turn a column of plain Python values into an

@@ -39,11 +39,11 @@ from desk_app.services.events import ChangeSet
 from desk_app.services.session import DeskSession
 from desk_app.ui.countdown import CountdownClock
 from desk_app.ui.ops import CACHE, Op, OpRunner
-from desk_app.ui.queue_fit import ColumnFitter
-from desk_app.ui.queue_rows import RESET_BATCH, QueueRows, SortField
-from desk_app.ui.queues import QueueSpec, ReferenceData, load_queue_rows
+from desk_app.ui.queue.queue_fit import ColumnFitter
+from desk_app.ui.queue.queue_rows import RESET_BATCH, QueueRows, SortField
+from desk_app.ui.queue.queues import QueueSpec, ReferenceData, load_queue_rows
 from desk_app.ui.settings import DeskSettings, Keys
-from desk_app.ui.ticket_table_model import Column, TicketTableModel
+from desk_app.ui.queue.ticket_table_model import Column, TicketTableModel
 
 __all__ = ["QueueView"]
 

@@ -6,11 +6,11 @@
     store.stop()                     # and store.start() again: same port, same data
 
 The store is the real one (`desk_app.server`): the same app `desk-server
-serve` runs, under uvicorn in a background thread of this process. This is
-the one client module that reaches into the server package, and only for the
-demo, lazily: `desk-app` against a real server never loads it. `start()`
-blocks while it migrates and seeds (a few seconds the first time), so the
-client calls it from a background operation, never on the UI thread.
+serve` runs, under uvicorn in a background thread of this process. Only the
+demo reaches into the server package, and lazily: `desk-app` against a real
+server never loads it. `start()` blocks while it migrates and seeds (a few
+seconds the first time), so the client calls it from a background operation,
+never on the UI thread.
 
 Demo users: agent, specialist, manager and admin, all with the password
 "demo" (`desk_app.server.demo.seed`).
@@ -182,7 +182,7 @@ class DemoStore:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m desk_app.ui.demo_launcher [--data-dir DIR] [--port P]`: serve the demo store until stdin closes.
+    """`python -m desk_app.demo.store [--data-dir DIR] [--port P]`: serve the demo store until stdin closes.
 
     Prints the URL on the first line of stdout. Used to run the store in a
     process of its own (the UI-thread stall test keeps the server's threads
@@ -191,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
     import sys
 
-    parser = argparse.ArgumentParser(prog="python -m desk_app.ui.demo_launcher")
+    parser = argparse.ArgumentParser(prog="python -m desk_app.demo.store")
     parser.add_argument("--data-dir", type=Path)
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--tickets-per-policy", type=int, default=12)

@@ -41,7 +41,7 @@ from PySide6.QtCore import (
 
 from desk_app.core.sla import ClockState
 from desk_app.ui import sla_display
-from desk_app.ui.queue_rows import QueueRow, QueueRows, RowFilter, SortField, release_in_background
+from desk_app.ui.queue.queue_rows import QueueRow, QueueRows, RowFilter, SortField, release_in_background
 
 __all__ = ["Column", "TicketTableModel", "TICKET_ID_ROLE", "CLOCK_STATE_ROLE"]
 
