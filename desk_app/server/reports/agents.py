@@ -21,7 +21,8 @@ from sqlalchemy.sql import Select
 
 from desk_app.server.feedback.models import SurveyResponse
 from desk_app.server.reports import rollups
-from desk_app.server.reports.common import OPEN_STATUSES, Filters, distribution, group_labels, ratio
+from desk_app.core.ticket import OPEN_STATUSES
+from desk_app.server.reports.common import Filters, distribution, group_labels, ratio
 from desk_app.server.reports.models import ClockRun
 from desk_app.server.reports.schemas import AgentRow, ChannelFirstResponse
 from desk_app.server.tickets.models import ThreadEntry, Ticket

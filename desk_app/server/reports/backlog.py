@@ -13,7 +13,8 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from desk_app.server.reports import rollups
-from desk_app.server.reports.common import OPEN_STATUSES, Filters, bucket
+from desk_app.core.ticket import OPEN_STATUSES
+from desk_app.server.reports.common import Filters, bucket
 from desk_app.server.reports.schemas import BacklogRow, FlowPoint
 from desk_app.server.tickets.models import Ticket, TicketHistoryEvent
 

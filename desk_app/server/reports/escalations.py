@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desk_app.server.reports import rollups
-from desk_app.server.reports.common import OPEN_STATUSES, Filters, distribution
+from desk_app.core.ticket import OPEN_STATUSES
+from desk_app.server.reports.common import Filters, distribution
 from desk_app.server.reports.models import ClockRun
 from desk_app.server.reports.schemas import EscalationRow, TierSummary
 from desk_app.server.tickets.models import Escalation, Ticket
