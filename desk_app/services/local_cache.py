@@ -152,32 +152,11 @@ def _null(_value: None) -> None:
 sqlite3.register_adapter(type(None), _null)
 
 
-class TicketRow(NamedTuple):
-    """One ticket as a queue lists it (no JSON parsing needed)."""
-
-    id: int
-    number: str
-    subject: str
-    status: str
-    priority: str
-    category: str
-    channel: str
-    tier: int
-    policy: str
-    queue_id: int | None
-    assignee_id: int | None
-    customer_id: int | None
-    customer_name: str
-    customer_tier: str
-    order_id: str | None
-    version: int
-    created_at: float
-    updated_at: float
-    sla_state: str | None
-    sla_due_at: float | None
-    sla_next_clock: str | None
-    pending: int
-    escalation_due_at: float | None
+#: One ticket as a queue lists it (no JSON parsing needed): the cache's `tickets` columns in table
+#: order, that is `core.queue_row.ROW_FIELDS` plus the cache's own `pending` (`ticket_rows.BULK_COLUMNS`,
+#: checked against `ROW_FIELDS` there). A queue column added to `ROW_FIELDS` is a field here too.
+TicketRow = NamedTuple("TicketRow", [(name, Any) for name in _BULK_COLUMNS])
+TicketRow.__doc__ = "One ticket as a queue lists it (no JSON parsing needed): the cache's `tickets` columns."
 
 
 _ROW_COLUMNS = [T.c[name] for name in TicketRow._fields]

@@ -39,10 +39,8 @@ ordinary sync. Offline, it is announced anyway.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
-import orjson
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
@@ -60,45 +58,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk_app.core.ticket import DONE_STATUSES, OPEN_STATUSES
 from desk_app.services.errors import Conflict, NotFound, ServiceError
-from desk_app.services.local_cache import QueueQuery
 from desk_app.services.session import DeskSession
 from desk_app.ui.dialog_keys import submit_on_ctrl_enter
-from desk_app.ui.ops import CACHE, NETWORK, Op, OpRunner
-from desk_app.ui.reference import PolicyInfo
+from desk_app.ui.operations import escalations
+from desk_app.ui.operations.escalations import CLIENT_KEY, MAX_REMEMBERED, SHOWN_KEY, attention_item
+from desk_app.ui.ops import OpRunner
 from desk_app.ui.session_signals import SessionSignals
 
-__all__ = ["EscalationPromptDialog", "EscalationWatcher", "NeedsAttention", "attention_item"]
-
-SHOWN_KEY = "escalation_prompt:shown"
-#: This installation's id in the store's "who popped it up first" claims (one per cache).
-CLIENT_KEY = "escalation_prompt:client_id"
-MAX_REMEMBERED = 2000
-
-
-def attention_item(ticket: dict[str, Any], user: dict[str, Any], info: PolicyInfo) -> dict[str, Any] | None:
-    """What `ticket` asks of `user` now, if anything (pure: tests call it directly)."""
-    if ticket.get("status") in DONE_STATUSES or (ticket.get("id") or 0) <= 0:
-        return None
-    base = {"ticket_id": ticket["id"], "number": ticket["number"], "subject": ticket["subject"],
-            "policy": ticket["policy"], "customer_name": ticket.get("customer_name") or ""}
-    due = ticket.get("escalation_due")
-    me = user["id"]
-    if due and due.get("state", "open") == "open":
-        owner = due.get("owner_id") or ticket.get("assignee_id")
-        if owner == me or ticket.get("assignee_id") == me:
-            return {**base, "key": f"due:{due['id']}", "kind": "due", "due_id": due["id"],
-                    "to_tier": due.get("to_tier"), "to_tier_name": due.get("to_tier_name") or info.tier_name(
-                        due.get("to_tier")), "can_keep": bool(due.get("can_keep")), "source": due.get("source"),
-                    "auto_at": due.get("auto_at")}
-    esc = ticket.get("escalation")
-    if (esc and esc.get("direction") == "up" and not esc.get("acknowledged") and ticket.get("assignee_id") is None
-            and esc.get("to_tier") == ticket.get("tier") and info.tier_role(esc.get("to_tier")) == user.get("role")):
-        return {**base, "key": f"esc:{esc['id']}", "kind": "escalated", "escalation_id": esc["id"],
-                "to_tier": esc.get("to_tier"), "to_tier_name": info.tier_name(esc.get("to_tier")),
-                "reason": esc.get("reason") or ""}
-    return None
+__all__ = ["CLIENT_KEY", "SHOWN_KEY", "EscalationPromptDialog", "EscalationWatcher", "NeedsAttention",
+           "attention_item"]
 
 
 class EscalationWatcher(QObject):
@@ -130,40 +99,10 @@ class EscalationWatcher(QObject):
 
     # -- reading --------------------------------------------------------------------------
 
-    def _read(self, ids: list[int] | None) -> tuple[dict[int, dict | None], set[str] | None, str | None]:
-        """On the cache lane: the items of these tickets (all candidates when None)."""
-        session, user = self.session, self.session.user
-        cache = session.cache
-        shown = client_id = None
-        if ids is None:
-            raw = cache.meta(SHOWN_KEY)
-            shown = set(orjson.loads(raw)) if raw else set()
-            client_id = cache.meta(CLIENT_KEY)
-            if not client_id:
-                client_id = uuid.uuid4().hex
-                cache.set_meta(CLIENT_KEY, client_id)
-            wanted = {r.id for r in cache.rows(QueueQuery(statuses=OPEN_STATUSES, assignee_id=user["id"]))}
-            if user.get("role") in ("specialist", "manager", "admin"):
-                for tier in (2, 3):
-                    wanted |= {r.id for r in cache.rows(QueueQuery(statuses=OPEN_STATUSES, unassigned=True, tier=tier,
-                                                                   limit=5000))}
-            ids = sorted(wanted)
-        tickets = cache.tickets(ids)
-        infos: dict[str, PolicyInfo] = {}
-        found: dict[int, dict | None] = {}
-        for tid in ids:
-            ticket = tickets.get(tid)
-            if ticket is None:
-                found[tid] = None
-                continue
-            info = infos.get(ticket["policy"]) or infos.setdefault(ticket["policy"], PolicyInfo.of(session,
-                                                                                             ticket["policy"]))
-            found[tid] = attention_item(ticket, user, info)
-        return found, shown, client_id
-
     def scan(self) -> None:
         """Read every candidate ticket (at start, and after the cache was rebuilt)."""
-        Op(self, lambda _: self._read(None), lane=CACHE, label="escalation scan", runner=self.runner).success(
+        escalations.read_attention_items(parent=self, runner=self.runner, session=self.session,
+                                         ticket_ids=None).success(
             lambda result: self._apply(result, full=True)).run_in_background()
 
     def on_changes(self, changes) -> None:
@@ -173,7 +112,8 @@ class EscalationWatcher(QObject):
         ids = sorted(set(changes.ticket_ids) | set(changes.removed))
         if not ids:
             return
-        Op(self, lambda _: self._read(ids), lane=CACHE, label="escalation check", runner=self.runner).success(
+        escalations.read_attention_items(parent=self, runner=self.runner, session=self.session,
+                                         ticket_ids=ids).success(
             lambda result: self._apply(result, full=False)).run_in_background()
 
     # -- the list -------------------------------------------------------------------------
@@ -203,19 +143,8 @@ class EscalationWatcher(QObject):
         """On the network lane: is this app the first of the user's to show `item`? Then it pops up."""
         key = item["key"]
         self.claiming.add(key)
-        api, client_id, tid = self.session.api, self.client_id, item["ticket_id"]
-        if item["kind"] == "due":
-            due_id = item["due_id"]
-
-            def ask(_):
-                return api.claim_due_notice(tid, due_id, client_id)
-        else:
-            escalation_id = item["escalation_id"]
-
-            def ask(_):
-                return api.claim_escalation_notice(tid, escalation_id, client_id)
-
-        Op(self, ask, lane=NETWORK, label="claim escalation prompt", runner=self.runner).success(
+        escalations.claim_attention_item(parent=self, runner=self.runner, session=self.session, item=item,
+                                         client_id=self.client_id).success(
             lambda answer: self._claimed(key, show=bool(answer and answer.get("first")))).failure(
             lambda error: self._claim_failed(key, error)).run_in_background()
 
@@ -244,9 +173,8 @@ class EscalationWatcher(QObject):
 
     def _remember(self) -> None:
         keys = sorted(self.shown, key=lambda k: int(k.partition(":")[2] or 0))[-MAX_REMEMBERED:]
-        session = self.session
-        Op(self, lambda _: session.cache.set_meta(SHOWN_KEY, orjson.dumps(keys).decode()), lane=CACHE,
-           label="remember prompts", runner=self.runner).run_in_background()
+        escalations.remember_shown_prompts(parent=self, runner=self.runner, session=self.session,
+                                           keys=keys).run_in_background()
 
     def item(self, key: str) -> dict[str, Any] | None:
         return self.items.get(key)
@@ -344,15 +272,14 @@ class EscalationPromptDialog(QDialog):
             self.error.setText(self.tr("Escalate (Alt+E) or keep the ticket with your note (Alt+K)?"))
             self.error.show()
 
-    def _run(self, fn) -> None:
+    def _run(self, op) -> None:
         def failed(error: BaseException) -> None:
             if not isinstance(error, ServiceError):
                 raise error
             self.error.setText(str(error))
             self.error.show()
 
-        op = Op(self, fn, lane=CACHE, label="answer escalation prompt", runner=self.runner).success(
-            lambda _: self.close()).failure(failed)
+        op = op.success(lambda _: self.close()).failure(failed)
         # From the event loop: handling the item closes this very dialog (see NeedsAttention._items).
         QTimer.singleShot(0, self, op.run_in_background)
 
@@ -367,21 +294,17 @@ class EscalationPromptDialog(QDialog):
 
     def do_escalate(self) -> None:
         if (reason := self._required_text()) is not None:
-            actions, item = self.session.actions, self.item
-            self._run(lambda _: actions.escalate_due(item["ticket_id"], item["due_id"], reason))
+            self._run(escalations.answer_escalation_due(parent=self, runner=self.runner, session=self.session,
+                                                        item=self.item, reason=reason))
 
     def do_keep(self) -> None:
         if (note := self._required_text()) is not None:
-            actions, item = self.session.actions, self.item
-            self._run(lambda _: actions.keep_due(item["ticket_id"], item["due_id"], note))
+            self._run(escalations.keep_ticket_from_prompt(parent=self, runner=self.runner, session=self.session,
+                                                          item=self.item, note=note))
 
     def do_take(self) -> None:
-        actions, item = self.session.actions, self.item
-        def take(_):  # acknowledged, and theirs: two changes, sent in this order
-            actions.acknowledge_escalation(item["ticket_id"], item["escalation_id"])
-            actions.take(item["ticket_id"])
-
-        self._run(take)
+        self._run(escalations.take_escalated_ticket(parent=self, runner=self.runner, session=self.session,
+                                                    item=self.item))
 
     def do_open(self) -> None:
         self.open_ticket.emit(self.item["ticket_id"])

@@ -7,11 +7,13 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from desk_app.core.ticket import Status
+from desk_app.core.ticket import INITIAL_STATUSES, Status
 from desk_app.server.core.validation import MAX_ID, Body, Email, Key, Name, OrderId, Phone, Reason, ShortText, Subject
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 TierLevel = Annotated[int, Field(ge=1, le=9)]
+#: The statuses a ticket may be created in (`core.ticket.INITIAL_STATUSES`).
+InitialStatus = Literal[INITIAL_STATUSES]
 
 
 class _In(BaseModel):
@@ -71,7 +73,7 @@ class TicketCreateIn(_In):
     )
     queue_id: Id | None = None
     order_id: OrderId | None = None
-    status: Literal["new", "open"] = "new"
+    status: InitialStatus = Status.NEW.value
     assign_to_me: bool = False
     message: EntryIn | None = Field(None, description="The first thread entry (the customer's message, a call...).")
 

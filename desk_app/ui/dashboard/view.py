@@ -60,7 +60,8 @@ from desk_app.services.reports import (
 )
 from desk_app.ui.dashboard.tables import ReportTables
 from desk_app.ui.dashboard.tiles import KpiTile
-from desk_app.ui.ops import NETWORK, Op, OpRunner
+from desk_app.ui.operations import reports
+from desk_app.ui.ops import OpRunner
 from desk_app.ui.session_signals import SessionSignals
 
 log = logging.getLogger("desk.ui.dashboard")
@@ -278,7 +279,7 @@ class DashboardView(QWidget):
 
     def _load_reference(self) -> None:
         client = self.client
-        Op(self, lambda _: client.reference(), lane=NETWORK, label="dashboard reference", runner=self.runner) \
+        reports.read_report_choices(parent=self, runner=self.runner, client=client) \
             .success(self._set_reference).failure(self._reference_failed).run_in_background()
 
     def _set_reference(self, ref: Mapping[str, list[dict[str, Any]]]) -> None:
@@ -395,8 +396,8 @@ class DashboardView(QWidget):
         self._in_flight = set(ReportsClient.REPORTS)
         self.refresh_button.setEnabled(False)
         for name in ReportsClient.REPORTS:
-            Op(self, lambda _, n=name: client.fetch(n, filters, now), lane=NETWORK, label=f"dashboard {name}",
-               runner=self.runner) \
+            reports.fetch_report(parent=self, runner=self.runner, client=client, name=name, filters=filters,
+                                 now=now) \
                 .success(lambda data, n=name: self._arrived(generation, n, data)) \
                 .failure(lambda error, n=name: self._failed(generation, n, error)) \
                 .run_in_background()

@@ -6,9 +6,10 @@ for what was clicked, adds what happens next (`.success(...)`, `.failure(...)`) 
 and local reads run on the cache lane (the one SQLite writer), requests on the network lane.
 
     tickets     changes to one ticket (reply, note, take, status, escalate, log a call, ...)
+    ticket_view the ticket panel's reads: the ticket from the cache and the store, a refused draft, attachments
     drafts      the composer's drafts
     escalations the "Needs attention" list: reading it, remembering it, answering a prompt
-    queues      the sidebar's queues and counts, the table's rows, a filter's names
+    queue       the sidebar's queues and counts, the table's rows, a filter's names
     search      the search box
     phone       the phone tools' reads (policies with a phone line, customers, business hours)
     reports     the managers' dashboard

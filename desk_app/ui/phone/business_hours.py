@@ -10,56 +10,21 @@ policies the desk serves.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import datetime, timezone
 
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
-from desk_app.core.calendar import NoBusinessTimeError
 from desk_app.core.policy import Policy
 from desk_app.services.session import DeskSession
-from desk_app.ui.ops import CACHE, NETWORK, Op, OpRunner, op_runner
-from desk_app.ui.reference import shipped_policy
+from desk_app.ui.operations import phone
+from desk_app.ui.operations.phone import HoursState, business_hours_now
+from desk_app.ui.ops import OpRunner, op_runner
 from desk_app.ui.session_signals import SessionSignals
 from desk_app.ui.sla_display import format_local_time
 
 __all__ = ["BusinessHoursIndicator", "HoursState", "business_hours_now"]
-
-
-@dataclass(frozen=True, slots=True)
-class HoursState:
-    policy: str  # key
-    name: str
-    what: str  # "phone" or "support"
-    label: str  # the calendar's label ("Phone line (Mon-Fri 10:00-18:00)")
-    open: bool
-    opens_at: datetime | None  # when closed: the next opening
-
-
-def _state(policy: Policy, what: str, calendar_key: str, now: datetime) -> HoursState:
-    calendar = policy.calendars[calendar_key]
-    info = policy.calendar_info.get(calendar_key)
-    is_open = calendar.is_open(now)
-    opens_at = None
-    if not is_open:
-        try:
-            opens_at = calendar.next_open(now)
-        except NoBusinessTimeError:
-            opens_at = None
-    return HoursState(policy.key, policy.name, what, info.label if info else calendar_key, is_open, opens_at)
-
-
-def business_hours_now(policies: Iterable[Policy], now: datetime) -> list[HoursState]:
-    """For each policy: its phone line (if it has one) and its support calendar, at `now`."""
-    states = []
-    for policy in policies:
-        phone = policy.channels.get("phone")
-        if phone is not None:
-            states.append(_state(policy, "phone", phone.availability or policy.support_calendar, now))
-        states.append(_state(policy, "support", policy.support_calendar, now))
-    return states
 
 
 class BusinessHoursIndicator(QWidget):
@@ -91,13 +56,7 @@ class BusinessHoursIndicator(QWidget):
 
     def load(self) -> None:
         """Which policies the desk serves (cache lane), then refresh."""
-        session = self.session
-
-        def read(_):
-            keys = [p["key"] for p in session.cache.reference("policies") or ()]
-            return [p for p in (shipped_policy(k) for k in keys) if p is not None]
-
-        Op(self, read, lane=CACHE, label="policies for business hours", runner=self._runner()).success(
+        phone.read_served_policies(parent=self, runner=self._runner(), session=self.session).success(
             self._loaded).run_in_background()
 
     def _runner(self) -> OpRunner:
@@ -110,8 +69,8 @@ class BusinessHoursIndicator(QWidget):
     def refresh(self) -> None:
         """Work the calendars out on a worker (a calendar's first look at a year builds its tables)."""
         policies, now = list(self.policies), self._now()
-        Op(self, lambda _: business_hours_now(policies, now), lane=NETWORK, label="business hours",
-           runner=self._runner()).success(self._show).run_in_background()
+        phone.read_business_hours(parent=self, runner=self._runner(), policies=policies, now=now).success(
+            self._show).run_in_background()
 
     def _show(self, states: list[HoursState]) -> None:
         self.states = states

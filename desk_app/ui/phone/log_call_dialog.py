@@ -35,7 +35,8 @@ from desk_app.services.session import DeskSession
 from desk_app.ui.accessibility import label_field
 from desk_app.ui.dialog_keys import submit_on_ctrl_enter
 from desk_app.ui.operations import tickets
-from desk_app.ui.ops import CACHE, Op, OpRunner
+from desk_app.ui.operations import phone
+from desk_app.ui.ops import OpRunner
 from desk_app.ui.phone.call_timer import CallTimer, format_call_time
 
 __all__ = ["CallTimerDisplay", "LogCallDialog"]
@@ -129,14 +130,8 @@ class LogCallDialog(QDialog):
 
     def _prefill(self) -> None:
         """The customer's number, when the cache knows it (read on the cache lane)."""
-        session, tid = self.session, self.ticket_id
-
-        def read(_):
-            ticket = session.cache.ticket(tid)
-            customer = session.cache.customer(ticket["customer_id"]) if ticket and ticket.get("customer_id") else None
-            return (customer or {}).get("phone")
-
-        Op(self, read, lane=CACHE, label="caller number", runner=self.runner).success(
+        phone.read_caller_number(parent=self, runner=self.runner, session=self.session,
+                                 ticket_id=self.ticket_id).success(
             lambda phone: phone and not self.number.text() and self.number.setText(phone)).run_in_background()
 
     def log_call(self) -> None:

@@ -44,7 +44,9 @@ from desk_app.services.session import DeskSession
 from desk_app.ui.accessibility import label_field
 from desk_app.ui.dialog_keys import submit_on_ctrl_enter
 from desk_app.ui.operations import tickets
-from desk_app.ui.ops import CACHE, NETWORK, Op, OpRunner
+from desk_app.ui.operations import phone
+from desk_app.ui.operations.phone import find_customers, search_server
+from desk_app.ui.ops import OpRunner
 from desk_app.ui.phone.call_timer import CallTimer
 from desk_app.ui.phone.log_call_dialog import CallTimerDisplay
 from desk_app.ui.reference import shipped_policy
@@ -52,43 +54,6 @@ from desk_app.ui.reference import shipped_policy
 __all__ = ["NewTicketFromCallDialog", "find_customers", "search_server", "merge_matches"]
 
 _ONLINE = (Connection.ONLINE, Connection.SYNCING)
-
-
-def find_customers(session: DeskSession, text: str, *, limit: int = 8) -> list[dict[str, Any]]:
-    """Customers whose phone, e-mail or order id matches `text`, from the cache (cache lane).
-
-    One result per customer: id, name, tier, phone, email, their latest ticket's number and policy.
-    """
-    found: dict[int, dict[str, Any]] = {}
-    for row in session.cache.search(text, limit=50):
-        if row.customer_id is None or row.customer_id in found:
-            continue
-        contact = session.cache.customer(row.customer_id) or {}
-        found[row.customer_id] = {
-            "id": row.customer_id,
-            "name": contact.get("name") or row.customer_name,
-            "tier": row.customer_tier,
-            "phone": contact.get("phone"),
-            "email": contact.get("email"),
-            "last_ticket": row.number,
-            "policy": row.policy,
-            "order_id": row.order_id,
-        }
-        if len(found) >= limit:
-            break
-    return list(found.values())
-
-
-def search_server(api: Any, text: str, *, limit: int = 8) -> list[dict[str, Any]]:
-    """The store's matches for `text` (network lane), in the shape `find_customers` returns."""
-    found = []
-    for c in api.search_customers(text, limit=limit):
-        latest = c.get("latest_ticket") or {}
-        found.append({"id": c["id"], "name": c["name"], "tier": c.get("tier"), "phone": c.get("phone"),
-                      "email": c.get("email"), "last_ticket": latest.get("number"), "policy": latest.get("policy"),
-                      "order_id": latest.get("order_id"), "contact_hidden": bool(c.get("contact_hidden")),
-                      "from_server": True})
-    return found
 
 
 def merge_matches(local: list[dict[str, Any]], remote: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
@@ -190,13 +155,7 @@ class NewTicketFromCallDialog(QDialog):
     # -- choices ------------------------------------------------------------------------
 
     def _load_policies(self) -> None:
-        session = self.session
-
-        def read(_):
-            return [p for p in session.cache.reference("policies") or ()
-                    if any(c["key"] == "phone" for c in p.get("channels", ()))]
-
-        Op(self, read, lane=CACHE, label="policies with a phone line", runner=self.runner).success(
+        phone.read_phone_policies(parent=self, runner=self.runner, session=self.session).success(
             self._policies_loaded).run_in_background()
 
     def _policies_loaded(self, policies: list[dict[str, Any]]) -> None:
@@ -266,23 +225,19 @@ class NewTicketFromCallDialog(QDialog):
             self.lookup_note.hide()
             self._show_matches(text, [])
             return
-        Op(self, lambda _: find_customers(session, text), lane=CACHE, label="find customer",
-           runner=self.runner).success(lambda found: self._local_found(text, found)).run_in_background()
+        phone.find_customers_here(parent=self, runner=self.runner, session=session, text=text).success(lambda found: self._local_found(text, found)).run_in_background()
         if session.status.connection not in _ONLINE:
             self._say_local_only()
             return
         self.lookup_note.setText(self.tr("Searching the server as well\u2026"))
         self.lookup_note.show()
-        api = session.api
-
         def failed(error: BaseException) -> None:
             if not isinstance(error, ServiceError):
                 raise error
             if text == self._looked_up:
                 self._say_local_only()
 
-        Op(self, lambda _: search_server(api, text), lane=NETWORK, label="find customer on the server",
-           runner=self.runner).success(lambda found: self._server_found(text, found)).failure(
+        phone.find_customers_on_server(parent=self, runner=self.runner, session=session, text=text).success(lambda found: self._server_found(text, found)).failure(
             failed).run_in_background()
 
     def _say_local_only(self) -> None:

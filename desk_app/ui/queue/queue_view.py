@@ -38,10 +38,11 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QStyle, QTa
 from desk_app.services.events import ChangeSet
 from desk_app.services.session import DeskSession
 from desk_app.ui.countdown import CountdownClock
-from desk_app.ui.ops import CACHE, Op, OpRunner
+from desk_app.ui.operations import queue
+from desk_app.ui.ops import OpRunner
 from desk_app.ui.queue.queue_fit import ColumnFitter
 from desk_app.ui.queue.queue_rows import RESET_BATCH, QueueRows, SortField
-from desk_app.ui.queue.queues import QueueSpec, ReferenceData, load_queue_rows
+from desk_app.ui.queue.queues import QueueSpec, ReferenceData
 from desk_app.ui.settings import DeskSettings, Keys
 from desk_app.ui.queue.ticket_table_model import Column, TicketTableModel
 
@@ -207,11 +208,8 @@ class QueueView(QTableView):
         rows = self.model_.queue_rows()
         sort, descending = rows.sort_field, rows.descending
 
-        def work(_resource) -> tuple[QueueRows, ReferenceData]:
-            ref = ReferenceData.from_cache(cache)
-            return load_queue_rows(cache, spec, now, ref=ref, sort=sort, descending=descending), ref
-
-        Op(self, work, lane=CACHE, label=f"load_queue:{spec.key}", runner=self._runner).success(
+        queue.load_queue(parent=self, runner=self._runner, cache=cache, spec=spec, now=now, sort=sort,
+                         descending=descending).success(
             lambda result: self._loaded(generation, *result)).failure(
             lambda error: self._failed(generation, error)).run_in_background()
 
@@ -261,9 +259,6 @@ class QueueView(QTableView):
         removed = set(changes.removed) | set(changes.replaced)
         cache, now, ref, generation = self._session.cache, self._clock.now() or time.time(), self._ref, self._generation
 
-        def work(_resource):
-            return load_queue_rows(cache, spec, now, ref=ref, ids=ids) if ids else []
-
         def done(rows) -> None:
             self._update_finished()
             if generation != self._generation:
@@ -282,8 +277,8 @@ class QueueView(QTableView):
             self._runner.report(self, error, "updating the queue failed")
 
         self._updating = True
-        Op(self, work, lane=CACHE, label="update_queue", runner=self._runner).success(done).failure(
-            failed).run_in_background()
+        queue.update_queue_rows(parent=self, runner=self._runner, cache=cache, spec=spec, now=now, ref=ref,
+                                ticket_ids=ids).success(done).failure(failed).run_in_background()
 
     def _update_finished(self) -> None:
         self._updating = False

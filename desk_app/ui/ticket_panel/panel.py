@@ -39,7 +39,7 @@ from desk_app.services.errors import ServiceError
 from desk_app.services.events import Connection
 from desk_app.services.session import DeskSession
 from desk_app.ui.countdown import CountdownClock, application_countdown_clock
-from desk_app.ui.operations import tickets
+from desk_app.ui.operations import ticket_view, tickets
 from desk_app.ui.ops import CACHE, NETWORK, Op, OpRunner
 from desk_app.ui.reference import PolicyInfo, fill_placeholders, staff_names
 from desk_app.ui.session_signals import SessionSignals
@@ -54,18 +54,6 @@ from desk_app.ui.ticket_panel.ticket_actions import ReasonDialog, TicketActionsB
 __all__ = ["TicketPanel"]
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
-
-
-def _not_in_my_work(ticket: dict[str, Any], user: dict[str, Any], queues: list[dict[str, Any]]) -> bool:
-    """Is the ticket out of the user's own sight (a private queue of a higher tier, not theirs)?
-
-    The store lists only the queues the user may see; a followed ticket in
-    another queue is one they read only as its follower.
-    """
-    if user.get("role") in ("manager", "admin") or ticket.get("assignee_id") == user.get("id"):
-        return False
-    queue_id = ticket.get("queue_id")
-    return queue_id is not None and queue_id not in {q["id"] for q in queues}
 
 
 class TicketPanel(QWidget):
@@ -141,8 +129,8 @@ class TicketPanel(QWidget):
         files = self.attachment_files = attachment_files or AttachmentFiles()
         self.destroyed.connect(lambda *_: files.remove())
         QCoreApplication.instance().aboutToQuit.connect(files.remove)
-        Op(self, lambda _: files.remove_stale(), lane=NETWORK, label="remove stale attachment files",
-           runner=self.runner).failure(self._stale_not_removed).run_in_background()
+        ticket_view.remove_stale_attachment_files(parent=self, runner=self.runner, files=files).failure(
+            self._stale_not_removed).run_in_background()
 
         self.signals.changes.connect(self.on_changes)
         self.signals.status.connect(self.on_status)
@@ -206,16 +194,6 @@ class TicketPanel(QWidget):
         if tid is None:
             return
 
-        def read(_):
-            ticket = session.cache.ticket(tid)
-            thread = session.cache.thread(tid)
-            info = PolicyInfo.of(session, ticket["policy"]) if ticket else None
-            customer = session.cache.customer(ticket["customer_id"]) if ticket and ticket.get("customer_id") else None
-            users = session.cache.reference("users") or []
-            follow_only = bool(ticket) and tid > 0 and session.cache.follows(tid) and _not_in_my_work(
-                ticket, session.user, session.cache.reference("queues") or [])
-            return ticket, thread, info, customer, users, follow_only
-
         def shown(result) -> None:
             ticket, thread, info, customer, users, follow_only = result
             if tid != self.ticket_id:
@@ -242,7 +220,8 @@ class TicketPanel(QWidget):
                 else:  # ops run inline (tests): nothing to stagger
                     self._after_shown()
 
-        Op(self, read, lane=CACHE, label="read ticket", runner=self.runner).success(shown).run_in_background()
+        ticket_view.read_ticket(parent=self, runner=self.runner, session=session, ticket_id=tid).success(
+            shown).run_in_background()
 
     def fetch(self) -> None:
         """The full ticket from the server (network lane), stored in the cache (cache lane)."""
@@ -258,11 +237,8 @@ class TicketPanel(QWidget):
         def store(detail: dict[str, Any]) -> None:
             self.attachments[tid] = detail.get("attachments") or []
 
-            def write(_):
-                changes = session.cache.store_ticket(detail)
-                session.events.changes.emit(changes)  # the queue and this panel refresh from it
-
-            Op(self, write, lane=CACHE, label="store ticket", runner=self.runner).success(
+            # Its changes go out: the queue and this panel refresh from them.
+            ticket_view.store_ticket(parent=self, runner=self.runner, session=session, detail=detail).success(
                 lambda _: fetched()).failure(lambda error: (fetched(), self.runner.report(
                     self, error, "storing the ticket failed"))).run_in_background()
 
@@ -274,8 +250,8 @@ class TicketPanel(QWidget):
             if tid == self.ticket_id:
                 self.reload()  # says the conversation is not here yet, instead of "Loading..."
 
-        Op(self, lambda _: session.api.ticket(tid), lane=NETWORK, label="fetch ticket",
-           runner=self.runner).success(store).failure(offline).run_in_background()
+        ticket_view.fetch_ticket(parent=self, runner=self.runner, session=session, ticket_id=tid).success(
+            store).failure(offline).run_in_background()
 
     def _display(self, ticket: dict[str, Any] | None, names: dict[int, str] | None, entries: list[dict[str, Any]],
                  complete: bool, *, loading: bool = False, offline: bool = False) -> None:
@@ -416,17 +392,10 @@ class TicketPanel(QWidget):
 
     def _restore_rejected(self, rejection) -> None:
         """Put a refused reply or note back into the composer, in the mode it was written in."""
-        tid, text, store = rejection.ticket_id, rejection.text, self.session.cache.outbox
-
+        tid, text = rejection.ticket_id, rejection.text
         # The rejection does not say which mode; the draft the store put the text in does.
-        def which(_):
-            for kind in (REPLY, NOTE):
-                draft = store.load_draft(tid, kind)
-                if draft is not None and text.strip() in draft.body:
-                    return kind
-            return None
-
-        Op(self, which, lane=CACHE, label="find rejected draft", runner=self.runner).success(
+        ticket_view.find_rejected_draft(parent=self, runner=self.runner, session=self.session, ticket_id=tid,
+                                        text=text, kinds=(REPLY, NOTE)).success(
             lambda kind: kind and tid == self.ticket_id and self.composer.restore_text(kind, text)
         ).run_in_background()
 
@@ -569,15 +538,9 @@ class TicketPanel(QWidget):
 
     def open_attachment(self, attachment: dict[str, Any]) -> None:
         """Download on the network lane into the session's temporary folder, then open it with the system."""
-        api = self.session.api
         attachment_id = int(attachment["id"])
         name = _SAFE_NAME.sub("_", os.path.basename(attachment.get("filename") or "attachment")).strip(" .")
         self.status_message.emit(self.tr("Downloading {name}\u2026").format(name=name))
-
-        files = self.attachment_files
-
-        def download(_) -> str:
-            return api.download_attachment(attachment_id, str(files.new_path(name or "attachment")))
 
         def opened(target: str) -> None:
             self.last_download = target
@@ -589,5 +552,6 @@ class TicketPanel(QWidget):
                 raise error
             self.status_message.emit(self.tr("Could not open {name}: {reason}").format(name=name, reason=str(error)))
 
-        Op(self, download, lane=NETWORK, label="download attachment", runner=self.runner).success(
-            opened).failure(failed).run_in_background()
+        ticket_view.download_attachment(parent=self, runner=self.runner, session=self.session,
+                                        attachment_id=attachment_id, files=self.attachment_files,
+                                        name=name).success(opened).failure(failed).run_in_background()
