@@ -27,7 +27,6 @@ from sqlalchemy import Date, DateTime, Integer, and_, case, cast, func, literal,
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement, Select
 
-from desk_app.core.ticket import OPEN_STATUSES
 from desk_app.server.auth.models import User
 from desk_app.server.core.errors import ApiError
 from desk_app.server.core.validation import MAX_ID
