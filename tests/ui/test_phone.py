@@ -390,3 +390,30 @@ def test_a_name_the_agent_typed_is_not_replaced_by_a_match_found_afterwards(qtbo
     assert dialog.name.text() == "Rahul Mehta"
     dialog.results.setCurrentRow(0)  # the agent picks the match: now it is her
     assert dialog.name.text() == "Asha Rao" and dialog.selected_customer()["id"] == known["customer_id"]
+
+
+def test_a_cached_customer_whose_contact_is_hidden_says_so(qtbot, live, sync_ops):
+    """A ticket made for an existing customer shows only what its creator typed (issue 19.10):
+    found again in this computer's cache, the caller reads "contact hidden", not a bare name."""
+    from window_helpers import ticket_body
+
+    from desk_app.ui.phone.new_ticket_dialog import find_customers
+
+    siti = live.call("admin", "POST", "/customers",
+                     {"name": "Siti Rahma", "phone": "+62 811 2222 3333", "email": "siti@example.com"})
+    body = ticket_body(customer_id=siti["id"], channel="phone", status="open", assign_to_me=True,
+                       message={"kind": "phone_call", "body": "Asks about a refund.",
+                                "call": {"number": "+62 811 9999 0000", "direction": "inbound",
+                                         "duration_seconds": 30}})
+    body.pop("customer")
+    ticket = live.call("agent", "POST", "/tickets", body)
+    session = live.session("agent")
+    wait_until(lambda: session.cache.ticket(ticket["id"]), message="the ticket cached")
+    session.cache.store_ticket(session.api.ticket(ticket["id"]))  # opened once: its customer cached
+
+    (match,) = find_customers(session, "Siti Rahma")
+    assert match["id"] == siti["id"] and match["phone"] is None and match["email"] is None
+    assert match["contact_hidden"]
+    dialog = NewTicketFromCallDialog(session, sync_ops, clock=FakeClock())
+    qtbot.addWidget(dialog)
+    assert "contact hidden" in dialog._describe(match) and "(found" not in dialog._describe(match)

@@ -80,6 +80,8 @@ def find_customers(session: DeskSession, text: str, *, limit: int = 8) -> list[d
             "tier": row.customer_tier,
             "phone": contact.get("phone"),
             "email": contact.get("email"),
+            # The store withholds what this agent may not see (a ticket made for an existing customer).
+            "contact_hidden": bool(contact.get("contact_hidden")),
             "last_ticket": row.number,
             "policy": row.policy,
             "order_id": row.order_id,
