@@ -262,6 +262,14 @@ def test_status_changes_reopen_and_refuse_new(store, db):
     version = store.agent.get(f"/tickets/{tid}").json()["version"]
     r = store.agent.post(f"/tickets/{tid}/status", {"status": "open"})
     assert r.status_code == 200 and r.json()["version"] == version
+    # The same status with a note: the status stays, the note is kept (never silently dropped).
+    r = store.agent.post(f"/tickets/{tid}/status", {"status": "open", "note": "Still checking with the courier"})
+    assert r.status_code == 200 and r.json()["status"] == "open"
+    detail = store.agent.get(f"/tickets/{tid}").json()
+    assert detail["thread"][-1]["kind"] == "internal_note"
+    assert detail["thread"][-1]["body"] == "Still checking with the courier"
+    assert not any(e["event_code"] == "status_changed" and e["data"].get("from") == e["data"].get("to")
+                   for e in detail["thread"] if e.get("data"))
 
 
 def test_take_and_assign(store):

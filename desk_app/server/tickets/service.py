@@ -250,6 +250,11 @@ def update_ticket(ctx: Ctx, ticket_id: int, if_match: int | None, data: TicketUp
 
 def add_entry(ctx: Ctx, ticket_id: int, if_match: int | None, data: EntryIn) -> tuple[Ticket, ThreadEntry]:
     ticket = load_for_change(ctx, ticket_id, if_match)
+    return ticket, add_entry_to_loaded(ctx, ticket, data)
+
+
+def add_entry_to_loaded(ctx: Ctx, ticket: Ticket, data: EntryIn) -> ThreadEntry:
+    """`add_entry` on a ticket this transaction has already loaded for change."""
     prev = placement(ticket)
     old_status = ticket.status
     entry = add_thread_entry(ctx, ticket, data)
@@ -275,7 +280,7 @@ def add_entry(ctx: Ctx, ticket_id: int, if_match: int | None, data: EntryIn) -> 
         after=after,
         entry=entry,
     )
-    return ticket, entry
+    return entry
 
 
 # -- status ---------------------------------------------------------------------------
@@ -284,6 +289,9 @@ def add_entry(ctx: Ctx, ticket_id: int, if_match: int | None, data: EntryIn) -> 
 def change_status(ctx: Ctx, ticket_id: int, if_match: int | None, status: Status, note: str | None) -> Ticket:
     ticket = load_for_change(ctx, ticket_id, if_match)
     if status == ticket.status:
+        if note and note.strip():
+            # The status stays; what the agent wrote with it does not get lost.
+            add_entry_to_loaded(ctx, ticket, EntryIn(kind="internal_note", body=note))
         return ticket
     refused = status_change_refused(status)
     if refused is not None:
