@@ -22,7 +22,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any, Protocol
 
 import orjson
 from sqlalchemy import delete, func, insert, select, update
@@ -43,8 +45,24 @@ from desk_app.services.mutations import (
 )
 from desk_app.services.ticket_rows import entry_row
 
-if TYPE_CHECKING:
-    from desk_app.services.local_cache import LocalCache
+
+
+class CacheFile(Protocol):
+    """What the outbox needs of the cache file (`LocalCache`), which owns it: its transactions,
+    its clock and the in-transaction writes of a ticket's row (the cache imports this module)."""
+
+    clock: Callable[[], float]
+
+    def read(self) -> AbstractContextManager[Connection]: ...
+
+    def write(self, *, checkpoint: bool = True) -> AbstractContextManager[Connection]: ...
+
+    def store_detail(self, conn: Connection, detail: dict[str, Any]) -> None: ...
+
+    def rebuild_row(self, conn: Connection, ticket_id: int, snapshot: dict[str, Any] | None) -> bool: ...
+
+    def write_row(self, conn: Connection, ticket: dict[str, Any], *, version: int, pending: int, data: str,
+                  server_data: str | None, thread_complete: int | None = None) -> None: ...
 
 T = schema.tickets
 J = schema.ticket_json
@@ -90,7 +108,7 @@ def _utc(epoch: float) -> datetime:
 
 
 class OutboxStore:
-    def __init__(self, cache: LocalCache) -> None:
+    def __init__(self, cache: CacheFile) -> None:
         self.cache = cache
 
     # -- recording --------------------------------------------------------------------

@@ -9,23 +9,35 @@ with its header repeated on every page.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from PySide6.QtCore import QCoreApplication, QMarginsF, QPoint, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPageLayout, QPageSize, QPainter, QPdfWriter, QRegion
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QSplitter, QWidget
 
 from desk_app.ui.dashboard.table_model import ReportTableModel
 
-if TYPE_CHECKING:
-    from desk_app.ui.dashboard.view import DashboardView
+
+
+class DashboardPage(Protocol):
+    """What the export reads of the dashboard (`view.DashboardView`, which imports this module)."""
+
+    page: QWidget
+    period_label: QLabel
+    period_combo: QComboBox
+    trend_combo: QComboBox
+    queue_combo: QComboBox
+    policy_combo: QComboBox
+    tiles: dict[str, QWidget]
+    splitter: QSplitter
+    tables: Any
 
 __all__ = ["export_pdf"]
 
 RESOLUTION = 150
 
 
-def export_pdf(view: DashboardView, path: str | Path) -> Path:
+def export_pdf(view: DashboardPage, path: str | Path) -> Path:
     """Write the dashboard to `path` as a landscape A4 PDF; returns the path."""
     path = Path(path)
     writer = QPdfWriter(str(path))
@@ -57,7 +69,7 @@ def _font(point_size: float, *, bold: bool = False) -> QFont:
     return font
 
 
-def _heading(painter: QPainter, view: DashboardView, area: QRect) -> int:
+def _heading(painter: QPainter, view: DashboardPage, area: QRect) -> int:
     """Title, period and filters at the top of page one; returns the y below them."""
     painter.setFont(_font(16, bold=True))
     metrics = painter.fontMetrics()
@@ -74,7 +86,7 @@ def _heading(painter: QPainter, view: DashboardView, area: QRect) -> int:
     return y + metrics.height() * 2
 
 
-def _overview(painter: QPainter, view: DashboardView, target: QRect) -> None:
+def _overview(painter: QPainter, view: DashboardPage, target: QRect) -> None:
     """The tiles and the charts, drawn from the live widgets and scaled to fit `target`."""
     page: QWidget = view.page
     page.ensurePolished()
