@@ -417,3 +417,23 @@ def test_a_cached_customer_whose_contact_is_hidden_says_so(qtbot, live, sync_ops
     dialog = NewTicketFromCallDialog(session, sync_ops, clock=FakeClock())
     qtbot.addWidget(dialog)
     assert "contact hidden" in dialog._describe(match) and "(found" not in dialog._describe(match)
+
+
+def test_the_best_match_is_picked_whichever_answer_comes_first(qtbot, live, sync_ops):
+    """The store's answer may come before the cache's: the dialog's own pick then moves to the
+    cache's match (it knows more); a pick the agent made would stay."""
+    session = live.session("agent")
+    dialog = NewTicketFromCallDialog(session, sync_ops, clock=FakeClock())
+    qtbot.addWidget(dialog)
+    dialog.lookup.setText("Asha")
+    dialog._looked_up = "Asha"
+    rao = {"id": 1, "name": "Asha Rao", "phone": "+919876543210", "email": "asha@example.com", "policy": "shopom"}
+    putri = {"id": 2, "name": "Asha Putri", "phone": None, "email": None, "contact_hidden": True, "from_server": True}
+    dialog._server_found("Asha", [putri, {**rao, "phone": None, "email": None, "from_server": True}])
+    assert dialog.selected_customer()["id"] == 2  # the best match so far
+    dialog._local_found("Asha", [rao])
+    assert [m["id"] for m in dialog.matches] == [1, 2]
+    assert dialog.selected_customer()["id"] == 1 and dialog.name.text() == "Asha Rao"
+    dialog.results.setCurrentRow(1)  # the agent's pick
+    dialog._server_found("Asha", [putri])
+    assert dialog.selected_customer()["id"] == 2

@@ -146,6 +146,9 @@ class NewTicketFromCallDialog(QDialog):
         self.category.currentIndexChanged.connect(self._category_changed)
         self.name.textEdited.connect(self._name_edited)
         self._name_typed = False
+        #: The current pick is the dialog's (the best match, row 0), not one the agent made.
+        self._auto_picked = False
+        self._auto_picking = False
         self._creating = False
         self.number.setFocus()
         submit_on_ctrl_enter(self, self.create_button)
@@ -272,12 +275,19 @@ class NewTicketFromCallDialog(QDialog):
         self.results.blockSignals(False)
         if found:
             ids = [m["id"] for m in found]
-            if picked is not None and picked["id"] in ids:  # the store's answer came: keep the pick as it is
+            # The other answer came (the cache's and the store's arrive in either order): the agent's
+            # own pick stays as it is, and so does the dialog's while it is still the best match.
+            if picked is not None and picked["id"] in ids and (not self._auto_picked or ids[0] == picked["id"]):
                 self.results.blockSignals(True)
                 self.results.setCurrentRow(ids.index(picked["id"]))
                 self.results.blockSignals(False)
             elif not self._name_typed:
-                self.results.setCurrentRow(0)  # fills in the name, e-mail, policy
+                self._auto_picking = True
+                try:
+                    self.results.setCurrentRow(0)  # the best match: fills in the name, e-mail, policy
+                finally:
+                    self._auto_picking = False
+                self._auto_picked = True
 
     def _describe(self, match: dict[str, Any]) -> str:
         contact = " \u00b7 ".join(x for x in (match.get("phone"), match.get("email")) if x)
@@ -289,6 +299,8 @@ class NewTicketFromCallDialog(QDialog):
         return text
 
     def _picked(self, row: int) -> None:
+        if not self._auto_picking:
+            self._auto_picked = False
         if 0 <= row < len(self.matches):
             match = self.matches[row]
             self._name_typed = False  # the agent picked this customer: their name is the one
